@@ -1,0 +1,79 @@
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from core.api.permissions import IsAdminRole
+from core.errors import DomainError
+from core.models import OrgUnit
+from core.services import client_address
+from providers.models import EvaluationBody, Provider
+
+from .serializers import TokenRequestSerializer, TokenSerializer, UserCreateSerializer, UserSerializer
+
+User = get_user_model()
+
+
+class TokenView(APIView):
+    """Exchange a user name and password for an API token (throttled like the log-in page)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = services.authenticate_throttled(
+            request=request, username=data.validated_data["username"], password=data.validated_data["password"],
+            address=client_address(request),
+        )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def _lookup(model, field, value, api_field, message):
+    if not value:
+        return None
+    obj = model.objects.filter(**{field: value}).first()
+    if obj is None:
+        raise DomainError("unknown_" + api_field, message, field=api_field)
+    return obj
+
+
+class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Users, managed by the administrator."""
+
+    permission_classes = [IsAdminRole]
+    serializer_class = UserSerializer
+    queryset = User.objects.select_related("unit", "provider", "evaluation_body").order_by("username")
+
+    @extend_schema(request=UserCreateSerializer, responses={201: UserSerializer})
+    def create(self, request):
+        data = UserCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        user, issued = services.user_create(
+            actor=request.user,
+            username=v["username"],
+            password=v.get("password"),
+            role=v["role"],
+            unit=_lookup(OrgUnit, "code", v.get("unit"), "unit", _("No unit has this code.")),
+            provider=_lookup(Provider, "credit_code", v.get("provider"), "provider", _("No provider has this credit code.")),
+            evaluation_body=_lookup(EvaluationBody, "credit_code", v.get("organisation"), "organisation",
+                                    _("No evaluation body has this credit code.")),
+            display_name=v.get("display_name", ""), phone=v.get("phone", ""), email=v.get("email", ""),
+        )
+        body = UserSerializer(user).data
+        if issued:
+            body["one_time_password"] = issued
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

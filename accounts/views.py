@@ -1,0 +1,152 @@
+"""Log-in, password, and the administrator's user management pages."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.roles import Role
+
+from . import services, throttle
+from .forms import OwnPasswordForm, ThrottledAuthenticationForm, UserForm
+from .permissions import can_manage_users
+
+User = get_user_model()
+
+
+class PortalLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PortalLogoutView(LogoutView):
+    pass
+
+
+@login_required
+def password_change(request):
+    """Set one's own password; required after an administrator issued a one-time password."""
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_own_password(user=request.user, new_password=form.cleaned_data["new_password1"])
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+def _require_admin(user):
+    allowed, _reason = can_manage_users(user)
+    if not allowed:
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request):
+    _require_admin(request.user)
+    users = User.objects.select_related("unit", "provider", "evaluation_body").order_by("username")
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    if role in Role.values:
+        users = users.filter(role=role)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    for user in page:
+        user.locked = throttle.has_lockout(user.username)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {
+        "page_obj": page, "q": q, "role": role, "roles": Role.choices, "query": query.urlencode(),
+    })
+
+
+def _user_kwargs(data):
+    return {
+        "role": data["role"], "unit": data.get("unit"), "provider": data.get("provider"),
+        "evaluation_body": data.get("evaluation_body"), "display_name": data.get("display_name", ""),
+        "phone": data.get("phone", ""), "email": data.get("email", ""),
+    }
+
+
+@login_required
+def user_create(request):
+    _require_admin(request.user)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, issued = services.user_create(actor=request.user, username=form.cleaned_data["username"],
+                                                **_user_kwargs(form.cleaned_data))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return render(request, "accounts/one_time_password.html", {"target": user, "password": issued})
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def user_edit(request, pk):
+    _require_admin(request.user)
+    target = get_object_or_404(User, pk=pk)
+    initial = {
+        "username": target.username, "display_name": target.display_name, "role": target.role,
+        "unit": target.unit, "provider": target.provider, "evaluation_body": target.evaluation_body,
+        "phone": target.phone, "email": target.email,
+    }
+    form = UserForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=target, **_user_kwargs(form.cleaned_data))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("The user has been saved."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "target": target, "creating": False})
+
+
+@login_required
+def user_detail(request, pk):
+    _require_admin(request.user)
+    target = get_object_or_404(User.objects.select_related("unit", "provider", "evaluation_body"), pk=pk)
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "locked": throttle.has_lockout(target.username),
+    })
+
+
+@login_required
+@require_POST
+def user_action(request, pk, action):
+    """Deactivate, activate, reset the password of, or unlock a user."""
+    _require_admin(request.user)
+    target = get_object_or_404(User, pk=pk)
+    try:
+        if action == "deactivate":
+            services.user_set_active(actor=request.user, user=target, active=False)
+            messages.success(request, _("{user} has been deactivated.").format(user=target))
+        elif action == "activate":
+            services.user_set_active(actor=request.user, user=target, active=True)
+            messages.success(request, _("{user} has been reactivated.").format(user=target))
+        elif action == "reset-password":
+            issued = services.user_reset_password(actor=request.user, user=target)
+            return render(request, "accounts/one_time_password.html", {"target": target, "password": issued})
+        elif action == "unlock":
+            services.user_unlock(actor=request.user, user=target)
+            messages.success(request, _("{user} can log in again.").format(user=target))
+        else:
+            raise PermissionDenied
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:user_detail", pk=target.pk)

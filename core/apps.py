@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Reference data (units), scoping, background jobs, files and the UI shell."""
+
+    name = "core"
+    verbose_name = _("Core")

@@ -1,0 +1,156 @@
+"""Core records: organisation units, background jobs, download log, attachments."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class OrgUnit(models.Model):
+    """An administrative unit (属地): the district at the root, its streets/towns and zone below.
+
+    Loaded as data by migration (``core/data/units_<district>.json``), so another pilot
+    district can be loaded the same way. ``aliases`` are the other names rosters use.
+    """
+
+    class Kind(models.TextChoices):
+        DISTRICT = "区", _("District")
+        SUBDISTRICT = "街道", _("Subdistrict")
+        TOWN = "镇", _("Town")
+        ZONE = "开发区", _("Development zone")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def short_name(self):
+        """The name without the parenthesised alias, for tight table columns."""
+        return self.name.split("（")[0]
+
+
+class BackgroundJob(models.Model):
+    """A long piece of background work (an import, a report, a PDF) whose status people see.
+
+    A job that is running holds a lease (``lease_expires_at``). When its worker dies the
+    broker redelivers the task (``acks_late``), and the new delivery takes the job over once
+    the lease has expired; ``requeue_expired_jobs_task`` re-sends jobs whose message was lost.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_name = models.CharField(_("task"), max_length=200)
+    task_args = models.JSONField(_("task arguments"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "lease_expires_at"], name="core_job_status_lease")]
+
+    def __str__(self):
+        return f"{self.kind} {self.id} ({self.status})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class DownloadLog(models.Model):
+    """One download or export: who took what, when, from where (auditors read this)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, on_delete=models.SET_NULL)
+    kind = models.CharField(_("kind"), max_length=64)
+    description = models.CharField(_("description"), max_length=255)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("download log entry")
+        verbose_name_plural = _("download log")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.kind}"
+
+
+def attachment_upload_to(instance, filename):
+    """Random stored name, never the uploaded one (the original is kept in ``original_name``)."""
+    ext = ""
+    if "." in filename:
+        ext = "." + filename.rsplit(".", 1)[1].lower()[:10]
+        if not ext[1:].isalnum():
+            ext = ""
+    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+
+
+class Attachment(models.Model):
+    """An evidence file attached to a programme record (a report PDF, an invoice, a photo).
+
+    Stored outside the web root under a random name; served only by ``core.views.attachment_download``
+    after checking that the viewer may see the record it belongs to.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    owner = GenericForeignKey("content_type", "object_id")
+    purpose = models.CharField(_("purpose"), max_length=64, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="core_attachment_owner")]
+
+    def __str__(self):
+        return self.original_name

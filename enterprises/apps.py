@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    """The registry of pilot enterprises (一企一档): the list every indicator is counted from."""
+
+    name = "enterprises"
+    verbose_name = _("Enterprises")

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProvidersConfig(AppConfig):
+    """Service providers (服务商), third-party evaluation bodies (第三方机构) and their assignments.
+
+    The foundation keeps the minimal records roles and scoping need; the providers issue adds
+    the resource pool, products and the performance scorecard.
+    """
+
+    name = "providers"
+    verbose_name = _("Service providers")
+
+    def ready(self):
+        from core.roles import Role
+        from core.scoping import register_enterprise_link
+
+        register_enterprise_link(Role.PROVIDER_USER, "providers.ProviderAssignment", organisation_field="provider")
+        register_enterprise_link(Role.EVALUATOR, "providers.EvaluatorAssignment", organisation_field="evaluation_body")

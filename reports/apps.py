@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Indicators (target vs actual), Celery report snapshots, dashboards and PDF/XLSX summaries.
+    The last layer: reads every other app through its selectors."""
+
+    name = "reports"
+    verbose_name = _("Indicators and reports")

@@ -1,0 +1,53 @@
+"""The home page of each role, composed at the top from every app's selectors.
+
+It sits in the project package because it gathers from all apps (HOUSE_STYLE.md "Layers").
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.shortcuts import render
+
+from accounts import throttle
+from core.models import BackgroundJob, DownloadLog
+from core.roles import Role, role_of
+from enterprises.selectors import enterprise_status_counts, unit_enterprise_counts
+from providers.selectors import evaluation_body_list, evaluator_assignments, provider_assignments, provider_list
+
+
+def home_context(user):
+    """What the signed-in user's home page shows, by role, all from the user's own scope."""
+    role = role_of(user)
+    context = {"role": role, "status_counts": enterprise_status_counts(viewer=user)}
+    if role in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR, Role.UNIT_STAFF):
+        context["unit_rows"] = unit_enterprise_counts(viewer=user)
+    if role in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR):
+        context["provider_count"] = provider_list(viewer=user).count()
+        context["key_provider_count"] = provider_list(viewer=user).filter(key_provider_since__isnull=False).count()
+        context["evaluation_body_count"] = evaluation_body_list(viewer=user).count()
+    if role == Role.ADMIN:
+        users = get_user_model().objects.all()
+        context["role_counts"] = [
+            (Role(row["role"]).label if row["role"] else Role.ADMIN.label, row["n"])
+            for row in users.filter(is_active=True).order_by("role").values("role").annotate(n=Count("pk"))
+        ]
+        context["inactive_users"] = users.filter(is_active=False).count()
+        context["locked_users"] = [u for u in users.filter(is_active=True).only("username") if throttle.has_lockout(u.username)]
+        context["recent_jobs"] = BackgroundJob.objects.order_by("-created_at")[:5]
+    if role == Role.AUDITOR:
+        context["recent_downloads"] = DownloadLog.objects.select_related("user")[:10]
+    if role == Role.PROVIDER_USER:
+        context["organisation"] = user.provider
+        context["assignments"] = provider_assignments(viewer=user, provider=user.provider)[:50]
+    if role == Role.EVALUATOR:
+        context["organisation"] = user.evaluation_body
+        context["assignments"] = evaluator_assignments(viewer=user, evaluation_body=user.evaluation_body)[:50]
+    if role == Role.UNIT_STAFF:
+        context["organisation"] = user.unit
+    return context
+
+
+@login_required
+def home(request):
+    """Each role's home page: what it is responsible for, with live counts from its scope."""
+    return render(request, "core/home.html", home_context(request.user))

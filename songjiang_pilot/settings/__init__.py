@@ -1,0 +1,1 @@
+"""Settings profiles: ``base`` (embedded defaults, env-driven), ``test`` and ``production``."""

@@ -1,0 +1,54 @@
+"""Production settings: the docker-compose deployment behind a TLS-terminating proxy.
+
+Refuses to start without its secrets (``DJANGO_SECRET_KEY``, ``DATABASE_URL``,
+``DJANGO_ALLOWED_HOSTS``). ``DJANGO_ALLOW_PLAIN_HTTP=true`` turns off the HTTPS-only
+switches so the very same settings can be exercised over plain HTTP on loopback (load
+and security tests); it must never be set behind a real proxy.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import MIDDLEWARE, STORAGES, env
+
+
+def _required(name):
+    value = env(name, default="")
+    if not value:
+        raise ImproperlyConfigured(
+            f"Production settings need the environment variable {name}; see .env.example."
+        )
+    return value
+
+
+DEBUG = False
+SECRET_KEY = _required("DJANGO_SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random string of at least 50 characters.")
+_required("DATABASE_URL")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Production settings need DJANGO_ALLOWED_HOSTS; see .env.example.")
+_required("REDIS_URL")
+
+PLAIN_HTTP = env.bool("DJANGO_ALLOW_PLAIN_HTTP", default=False)
+
+# The TLS proxy sets X-Forwarded-Proto; trust it only in production.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env.bool("DJANGO_USE_X_FORWARDED_HOST", default=False)
+SECURE_SSL_REDIRECT = not PLAIN_HTTP
+SESSION_COOKIE_SECURE = not PLAIN_HTTP
+CSRF_COOKIE_SECURE = not PLAIN_HTTP
+LANGUAGE_COOKIE_SECURE = not PLAIN_HTTP
+SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP else env.int("DJANGO_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not PLAIN_HTTP
+SECURE_HSTS_PRELOAD = False  # an intranet host is not on browsers' preload list
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_AGE", default=4 * 60 * 60)
+
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.runserver_nostatic"]
+

@@ -1,0 +1,40 @@
+"""URL map: pages, the REST API under /api/v1/, the OpenAPI schema, the language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.views import TokenView, UserViewSet
+from core import views as core_views
+from core.api.views import UnitListView
+from providers.api.views import EvaluationBodyViewSet, ProviderViewSet
+
+from .home import home
+
+router = DefaultRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("providers", ProviderViewSet, basename="provider")
+router.register("evaluators", EvaluationBodyViewSet, basename="evaluator")
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("units/", UnitListView.as_view(), name="units"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("audit/", include("core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
