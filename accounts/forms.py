@@ -22,7 +22,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         if username is not None and password:
             try:
                 self.user_cache = services.authenticate_throttled(
-                    request=self.request, username=username, password=password,
+                    request=self.request,
+                    username=username,
+                    password=password,
                     address=client_address(self.request) if self.request else None,
                 )
             except DomainError as exc:
@@ -34,16 +36,26 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class UserForm(forms.Form):
     """Create or change a user: one role and, where the role needs one, its organisation."""
 
-    username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]+\Z", max_length=150,
-                                help_text=_("Letters, digits and . @ + - _ only."))
+    username = forms.RegexField(
+        label=_("User name"), regex=r"^[\w.@+-]+\Z", max_length=150, help_text=_("Letters, digits and . @ + - _ only.")
+    )
     display_name = forms.CharField(label=_("Name"), max_length=64, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False,
-                                  help_text=_("Required for street/town staff."))
-    provider = forms.ModelChoiceField(label=_("Service provider"), queryset=Provider.objects.order_by("name"),
-                                      required=False, help_text=_("Required for provider users."))
-    evaluation_body = forms.ModelChoiceField(label=_("Evaluation body"), queryset=EvaluationBody.objects.order_by("name"),
-                                             required=False, help_text=_("Required for evaluators."))
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, help_text=_("Required for street/town staff.")
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Service provider"),
+        queryset=Provider.objects.order_by("name"),
+        required=False,
+        help_text=_("Required for provider users."),
+    )
+    evaluation_body = forms.ModelChoiceField(
+        label=_("Evaluation body"),
+        queryset=EvaluationBody.objects.order_by("name"),
+        required=False,
+        help_text=_("Required for evaluators."),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
 
@@ -58,10 +70,17 @@ User = get_user_model()
 
 
 class OwnPasswordForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                    help_text=_("At least 10 characters, not only digits, not a common password."))
-    new_password2 = forms.CharField(label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters, not only digits, not a common password."),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user

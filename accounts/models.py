@@ -24,12 +24,20 @@ class User(AbstractUser):
         "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
     provider = models.ForeignKey(
-        "providers.Provider", verbose_name=_("service provider"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "providers.Provider",
+        verbose_name=_("service provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     evaluation_body = models.ForeignKey(
-        "providers.EvaluationBody", verbose_name=_("evaluation body"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "providers.EvaluationBody",
+        verbose_name=_("evaluation body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     must_change_password = models.BooleanField(_("must change password at next log-in"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

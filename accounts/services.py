@@ -23,7 +23,9 @@ _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in 
 def one_time_password():
     """A random 14-character password the admin hands over; the user must change it at first log-in."""
     while True:
-        value = "".join(secrets.choice(_ALPHABET) for _ in range(12)) + secrets.choice("#@%+") + secrets.choice("23456789")
+        value = (
+            "".join(secrets.choice(_ALPHABET) for _ in range(12)) + secrets.choice("#@%+") + secrets.choice("23456789")
+        )
         if any(c.isupper() for c in value) and any(c.islower() for c in value):
             return value
 
@@ -36,13 +38,17 @@ def authenticate_throttled(*, request, username, password, address):
     if throttle.is_locked(username, address):
         raise DomainError(
             "login_locked",
-            _("Too many failed log-ins for this user from your address. Try again later or ask the administrator to unlock the account."),
+            _(
+                "Too many failed log-ins for this user from your address. Try again later or ask the administrator to unlock the account."
+            ),
             status=429,
         )
     user = authenticate(request, username=username, password=password)
     if user is None:
         throttle.record_failure(username, address)
-        raise DomainError("login_failed", _("The user name or password is wrong, or the account is deactivated."), status=400)
+        raise DomainError(
+            "login_failed", _("The user name or password is wrong, or the account is deactivated."), status=400
+        )
     throttle.record_success(username, address)
     return user
 
@@ -67,8 +73,17 @@ def _validate_organisation(role, unit, provider, evaluation_body):
 
 @transaction.atomic
 def user_create(
-    *, actor, username, role, password=None, unit=None, provider=None, evaluation_body=None,
-    display_name="", phone="", email="",
+    *,
+    actor,
+    username,
+    role,
+    password=None,
+    unit=None,
+    provider=None,
+    evaluation_body=None,
+    display_name="",
+    phone="",
+    email="",
 ):
     """Create a user with one role and, where the role needs it, its organisation.
 
@@ -83,7 +98,11 @@ def user_create(
         raise DomainError("username_taken", _("This user name is already taken."), field="username")
     issued = None
     user = User(
-        username=username, role=role, display_name=display_name, phone=phone, email=email,
+        username=username,
+        role=role,
+        display_name=display_name,
+        phone=phone,
+        email=email,
         unit=unit if role == Role.UNIT_STAFF else None,
         provider=provider if role == Role.PROVIDER_USER else None,
         evaluation_body=evaluation_body if role == Role.EVALUATOR else None,
@@ -110,8 +129,9 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor, user, role, unit=None, provider=None, evaluation_body=None, display_name="", phone="",
-                email=""):
+def user_update(
+    *, actor, user, role, unit=None, provider=None, evaluation_body=None, display_name="", phone="", email=""
+):
     """Change a user's role, organisation and contact details."""
     _check_admin(actor)
     _validate_organisation(role, unit, provider, evaluation_body)

@@ -68,16 +68,28 @@ def user_list(request):
         user.locked = throttle.has_lockout(user.username)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/user_list.html", {
-        "page_obj": page, "q": q, "role": role, "roles": Role.choices, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page_obj": page,
+            "q": q,
+            "role": role,
+            "roles": Role.choices,
+            "query": query.urlencode(),
+        },
+    )
 
 
 def _user_kwargs(data):
     return {
-        "role": data["role"], "unit": data.get("unit"), "provider": data.get("provider"),
-        "evaluation_body": data.get("evaluation_body"), "display_name": data.get("display_name", ""),
-        "phone": data.get("phone", ""), "email": data.get("email", ""),
+        "role": data["role"],
+        "unit": data.get("unit"),
+        "provider": data.get("provider"),
+        "evaluation_body": data.get("evaluation_body"),
+        "display_name": data.get("display_name", ""),
+        "phone": data.get("phone", ""),
+        "email": data.get("email", ""),
     }
 
 
@@ -87,8 +99,9 @@ def user_create(request):
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user, issued = services.user_create(actor=request.user, username=form.cleaned_data["username"],
-                                                **_user_kwargs(form.cleaned_data))
+            user, issued = services.user_create(
+                actor=request.user, username=form.cleaned_data["username"], **_user_kwargs(form.cleaned_data)
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -101,9 +114,14 @@ def user_edit(request, pk):
     _require_admin(request.user)
     target = get_object_or_404(User, pk=pk)
     initial = {
-        "username": target.username, "display_name": target.display_name, "role": target.role,
-        "unit": target.unit, "provider": target.provider, "evaluation_body": target.evaluation_body,
-        "phone": target.phone, "email": target.email,
+        "username": target.username,
+        "display_name": target.display_name,
+        "role": target.role,
+        "unit": target.unit,
+        "provider": target.provider,
+        "evaluation_body": target.evaluation_body,
+        "phone": target.phone,
+        "email": target.email,
     }
     form = UserForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -121,9 +139,14 @@ def user_edit(request, pk):
 def user_detail(request, pk):
     _require_admin(request.user)
     target = get_object_or_404(User.objects.select_related("unit", "provider", "evaluation_body"), pk=pk)
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "locked": throttle.has_lockout(target.username),
-    })
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "locked": throttle.has_lockout(target.username),
+        },
+    )
 
 
 @login_required

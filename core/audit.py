@@ -54,8 +54,9 @@ def _changes(record, model):
     return rows
 
 
-def history_entries(*, model_label=None, object_id=None, user_id=None, date_from=None, date_to=None, limit=100,
-                    offset=0):
+def history_entries(
+    *, model_label=None, object_id=None, user_id=None, date_from=None, date_to=None, limit=100, offset=0
+):
     """Historical versions across audited models, newest first, filtered; returns ``(entries, has_more)``.
 
     ``date_from``/``date_to`` are dates in the portal's time zone, inclusive.
@@ -75,9 +76,12 @@ def history_entries(*, model_label=None, object_id=None, user_id=None, date_from
         if date_from:
             qs = qs.filter(history_date__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
         if date_to:
-            qs = qs.filter(history_date__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1),
-                                                                      datetime.time.min, tzinfo=tz))
-        streams.append(((record.history_date, label, record) for record in qs[:wanted]))
+            qs = qs.filter(
+                history_date__lt=datetime.datetime.combine(
+                    date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+                )
+            )
+        streams.append((record.history_date, label, record) for record in qs[:wanted])
     merged = heapq.merge(*streams, key=lambda item: item[0], reverse=True)
     page = []
     for index, (_at, label, record) in enumerate(merged):
@@ -90,10 +94,17 @@ def history_entries(*, model_label=None, object_id=None, user_id=None, date_from
     entries = []
     for label, record in page[:limit]:
         model = models[label]
-        entries.append(HistoryEntry(
-            at=record.history_date, model_label=label, model_name=str(model._meta.verbose_name),
-            object_id=str(getattr(record, model._meta.pk.attname)), object_repr=str(record.instance),
-            change_type=record.history_type, user=record.history_user, reason=record.history_change_reason or "",
-            changes=_changes(record, model),
-        ))
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                model_label=label,
+                model_name=str(model._meta.verbose_name),
+                object_id=str(getattr(record, model._meta.pk.attname)),
+                object_repr=str(record.instance),
+                change_type=record.history_type,
+                user=record.history_user,
+                reason=record.history_change_reason or "",
+                changes=_changes(record, model),
+            )
+        )
     return entries, has_more

@@ -47,9 +47,9 @@ def problem(code):
         return "form", _("Characters 3 to 8 of a credit code are digits (the administrative division).")
     expected = check_character(code[:17])
     if code[17] != expected:
-        return "check", _("The check character (the 18th) should be {expected}, not {actual}: the code is mistyped.").format(
-            expected=expected, actual=code[17]
-        )
+        return "check", _(
+            "The check character (the 18th) should be {expected}, not {actual}: the code is mistyped."
+        ).format(expected=expected, actual=code[17])
     return None
 
 

@@ -90,11 +90,16 @@ def attachment_owner_visible(attachment, viewer):
 def serve_protected_file(request, attachment):
     """Stream an attachment as a download (never inline), and log who took it."""
     download_log(
-        actor=request.user, kind="attachment", description=attachment.original_name,
-        path=request.path, ip_address=client_address(request),
+        actor=request.user,
+        kind="attachment",
+        description=attachment.original_name,
+        path=request.path,
+        ip_address=client_address(request),
     )
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type=attachment.mime_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

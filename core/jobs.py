@@ -71,14 +71,21 @@ def job_progress(job_id, *, progress, message=""):
 
 def job_finish(job_id, *, result=None, message=""):
     BackgroundJob.objects.filter(pk=job_id).update(
-        status=BackgroundJob.Status.DONE, progress=100, result=result, message=str(message)[:255],
-        finished_at=timezone.now(), lease_expires_at=None,
+        status=BackgroundJob.Status.DONE,
+        progress=100,
+        result=result,
+        message=str(message)[:255],
+        finished_at=timezone.now(),
+        lease_expires_at=None,
     )
 
 
 def job_fail(job_id, *, error):
     BackgroundJob.objects.filter(pk=job_id).update(
-        status=BackgroundJob.Status.FAILED, error=str(error)[:5000], finished_at=timezone.now(), lease_expires_at=None,
+        status=BackgroundJob.Status.FAILED,
+        error=str(error)[:5000],
+        finished_at=timezone.now(),
+        lease_expires_at=None,
     )
 
 
@@ -104,5 +111,7 @@ def jobs_to_requeue(*, stale_pending_after=timedelta(minutes=10)):
     """Jobs whose task message may have been lost: running with an expired lease, or pending for long."""
     now = timezone.now()
     running = BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING, lease_expires_at__lt=now)
-    pending = BackgroundJob.objects.filter(status=BackgroundJob.Status.PENDING, created_at__lt=now - stale_pending_after)
+    pending = BackgroundJob.objects.filter(
+        status=BackgroundJob.Status.PENDING, created_at__lt=now - stale_pending_after
+    )
     return running.union(pending)

@@ -23,8 +23,12 @@ class NavItem:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
-    NavItem(_("Audit history"), "core:audit_history", "clock-history",
-            frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_OFFICIAL})),
+    NavItem(
+        _("Audit history"),
+        "core:audit_history",
+        "clock-history",
+        frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_OFFICIAL}),
+    ),
     NavItem(_("Users"), "accounts:user_list", "people", frozenset({Role.ADMIN})),
     NavItem(_("API"), "api-docs", "braces", ALL),
 ]

@@ -22,13 +22,21 @@ def load_units(OrgUnit, path=DEFAULT_DISTRICT_FILE):
     district_data = data["district"]
     district, _created = OrgUnit.objects.update_or_create(
         code=district_data["code"],
-        defaults={"name": district_data["name"], "kind": district_data["kind"],
-                  "aliases": district_data.get("aliases", []), "parent": None},
+        defaults={
+            "name": district_data["name"],
+            "kind": district_data["kind"],
+            "aliases": district_data.get("aliases", []),
+            "parent": None,
+        },
     )
     for unit in data["units"]:
         OrgUnit.objects.update_or_create(
             code=unit["code"],
-            defaults={"name": unit["name"], "kind": unit["kind"], "aliases": unit.get("aliases", []),
-                      "parent": district},
+            defaults={
+                "name": unit["name"],
+                "kind": unit["kind"],
+                "aliases": unit.get("aliases", []),
+                "parent": district,
+            },
         )
     return district

@@ -15,7 +15,11 @@ def download_log(*, actor, kind, description, path="", ip_address=None, row_coun
     """Record that ``actor`` downloaded or exported something. Every download and export calls this."""
     return DownloadLog.objects.create(
         user=actor if getattr(actor, "is_authenticated", False) else None,
-        kind=kind, description=str(description)[:255], path=path[:500], ip_address=ip_address, row_count=row_count,
+        kind=kind,
+        description=str(description)[:255],
+        path=path[:500],
+        ip_address=ip_address,
+        row_count=row_count,
     )
 
 

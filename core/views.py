@@ -18,7 +18,9 @@ from .roles import Role, has_role
 class HistoryFilterForm(forms.Form):
     model = forms.ChoiceField(label=_("Record type"), required=False)
     object = forms.CharField(label=_("Record id"), required=False, max_length=64)
-    user = forms.ModelChoiceField(label=_("User"), required=False, queryset=get_user_model().objects.order_by("username"))
+    user = forms.ModelChoiceField(
+        label=_("User"), required=False, queryset=get_user_model().objects.order_by("username")
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -57,9 +59,17 @@ def audit_history(request):
         )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_history.html", {
-        "form": form, "entries": entries, "has_more": has_more, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "core/audit_history.html",
+        {
+            "form": form,
+            "entries": entries,
+            "has_more": has_more,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required

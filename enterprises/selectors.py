@@ -22,10 +22,12 @@ def enterprise_status_counts(*, viewer):
 def unit_enterprise_counts(*, viewer):
     """Per unit the viewer sees: active (in the pilot list) and proposed counts, one query."""
     rows = (
-        enterprise_list(viewer=viewer).order_by()
+        enterprise_list(viewer=viewer)
+        .order_by()
         .values("unit__code", "unit__name")
-        .annotate(active=Count("pk", filter=Q(status=Status.ACTIVE)),
-                  proposed=Count("pk", filter=Q(status=Status.PROPOSED)))
+        .annotate(
+            active=Count("pk", filter=Q(status=Status.ACTIVE)), proposed=Count("pk", filter=Q(status=Status.PROPOSED))
+        )
         .order_by("unit__code")
     )
     return list(rows)

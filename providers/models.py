@@ -77,14 +77,18 @@ class ProviderAssignment(models.Model):
     """The district assigns an enterprise to a provider (which then sees and serves it)."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
         related_name="provider_assignments",
     )
-    provider = models.ForeignKey(Provider, verbose_name=_("service provider"), on_delete=models.PROTECT,
-                                 related_name="assignments")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="assignments"
+    )
     assigned_on = models.DateField(_("assigned on"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     objects = EnterpriseScopedQuerySet.as_manager()
@@ -93,8 +97,11 @@ class ProviderAssignment(models.Model):
         verbose_name = _("provider assignment")
         verbose_name_plural = _("provider assignments")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "provider"], name="providers_assignment_unique",
-                                    violation_error_message=_("This enterprise is already assigned to this provider.")),
+            models.UniqueConstraint(
+                fields=["enterprise", "provider"],
+                name="providers_assignment_unique",
+                violation_error_message=_("This enterprise is already assigned to this provider."),
+            ),
         ]
 
     def __str__(self):
@@ -105,14 +112,18 @@ class EvaluatorAssignment(models.Model):
     """The district assigns an enterprise to a third-party evaluation body for on-site evaluation."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
         related_name="evaluator_assignments",
     )
-    evaluation_body = models.ForeignKey(EvaluationBody, verbose_name=_("evaluation body"), on_delete=models.PROTECT,
-                                        related_name="assignments")
+    evaluation_body = models.ForeignKey(
+        EvaluationBody, verbose_name=_("evaluation body"), on_delete=models.PROTECT, related_name="assignments"
+    )
     assigned_on = models.DateField(_("assigned on"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     objects = EnterpriseScopedQuerySet.as_manager()
@@ -121,8 +132,11 @@ class EvaluatorAssignment(models.Model):
         verbose_name = _("evaluator assignment")
         verbose_name_plural = _("evaluator assignments")
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "evaluation_body"], name="providers_evaluator_assignment_unique",
-                                    violation_error_message=_("This enterprise is already assigned to this body.")),
+            models.UniqueConstraint(
+                fields=["enterprise", "evaluation_body"],
+                name="providers_evaluator_assignment_unique",
+                violation_error_message=_("This enterprise is already assigned to this body."),
+            ),
         ]
 
     def __str__(self):

@@ -13,10 +13,18 @@ def evaluation_body_list(*, viewer):
 
 def provider_assignments(*, viewer, provider):
     """The enterprises assigned to ``provider`` that the viewer may see, with their unit."""
-    return (ProviderAssignment.objects.visible_to(viewer).filter(provider=provider)
-            .select_related("enterprise__unit").order_by("enterprise__name"))
+    return (
+        ProviderAssignment.objects.visible_to(viewer)
+        .filter(provider=provider)
+        .select_related("enterprise__unit")
+        .order_by("enterprise__name")
+    )
 
 
 def evaluator_assignments(*, viewer, evaluation_body):
-    return (EvaluatorAssignment.objects.visible_to(viewer).filter(evaluation_body=evaluation_body)
-            .select_related("enterprise__unit").order_by("enterprise__name"))
+    return (
+        EvaluatorAssignment.objects.visible_to(viewer)
+        .filter(evaluation_body=evaluation_body)
+        .select_related("enterprise__unit")
+        .order_by("enterprise__name")
+    )

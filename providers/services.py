@@ -26,8 +26,12 @@ def _checked_code(raw, model, *, exclude_pk=None):
     if problem:
         raise DomainError("invalid_credit_code", problem[1], field="credit_code")
     if model.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
-        raise DomainError("duplicate_credit_code", _("A record with this credit code already exists."),
-                          field="credit_code", status=409)
+        raise DomainError(
+            "duplicate_credit_code",
+            _("A record with this credit code already exists."),
+            field="credit_code",
+            status=409,
+        )
     return code
 
 
@@ -53,8 +57,12 @@ def provider_create(*, actor, credit_code, name, type, contact_name="", contact_
     _check(actor)
     _not_future(key_provider_since, "key_provider_since")
     provider = Provider(
-        credit_code=_checked_code(credit_code, Provider), name=name.strip(), type=type,
-        contact_name=contact_name, contact_phone=contact_phone, key_provider_since=key_provider_since,
+        credit_code=_checked_code(credit_code, Provider),
+        name=name.strip(),
+        type=type,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        key_provider_since=key_provider_since,
     )
     return _save(provider, actor)
 
@@ -75,8 +83,12 @@ def provider_update(*, actor, provider, **changes):
 def evaluation_body_create(*, actor, credit_code, name, contact_name="", contact_phone=""):
     """Register a third-party evaluation body (第三方机构)."""
     _check(actor)
-    body = EvaluationBody(credit_code=_checked_code(credit_code, EvaluationBody), name=name.strip(),
-                          contact_name=contact_name, contact_phone=contact_phone)
+    body = EvaluationBody(
+        credit_code=_checked_code(credit_code, EvaluationBody),
+        name=name.strip(),
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     return _save(body, actor)
 
 
@@ -89,8 +101,9 @@ def provider_assign(*, actor, enterprise, provider, assigned_on=None):
     existing = ProviderAssignment.objects.filter(enterprise=enterprise, provider=provider).first()
     if existing:
         return existing
-    return _save(ProviderAssignment(enterprise=enterprise, provider=provider, assigned_on=assigned_on,
-                                    assigned_by=actor), actor)
+    return _save(
+        ProviderAssignment(enterprise=enterprise, provider=provider, assigned_on=assigned_on, assigned_by=actor), actor
+    )
 
 
 @transaction.atomic
@@ -102,5 +115,9 @@ def evaluator_assign(*, actor, enterprise, evaluation_body, assigned_on: datetim
     existing = EvaluatorAssignment.objects.filter(enterprise=enterprise, evaluation_body=evaluation_body).first()
     if existing:
         return existing
-    return _save(EvaluatorAssignment(enterprise=enterprise, evaluation_body=evaluation_body, assigned_on=assigned_on,
-                                     assigned_by=actor), actor)
+    return _save(
+        EvaluatorAssignment(
+            enterprise=enterprise, evaluation_body=evaluation_body, assigned_on=assigned_on, assigned_by=actor
+        ),
+        actor,
+    )

@@ -32,7 +32,9 @@ def home_context(user):
             for row in users.filter(is_active=True).order_by("role").values("role").annotate(n=Count("pk"))
         ]
         context["inactive_users"] = users.filter(is_active=False).count()
-        context["locked_users"] = [u for u in users.filter(is_active=True).only("username") if throttle.has_lockout(u.username)]
+        context["locked_users"] = [
+            u for u in users.filter(is_active=True).only("username") if throttle.has_lockout(u.username)
+        ]
         context["recent_jobs"] = BackgroundJob.objects.order_by("-created_at")[:5]
     if role == Role.AUDITOR:
         context["recent_downloads"] = DownloadLog.objects.select_related("user")[:10]

@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import TokenView, UserViewSet
-from core import views as core_views
 from core.api.views import UnitListView
 from providers.api.views import EvaluationBodyViewSet, ProviderViewSet
 

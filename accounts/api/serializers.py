@@ -19,8 +19,9 @@ class UserCreateSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
     unit = serializers.CharField(required=False, allow_null=True, help_text=_("The unit's 9-digit code."))
     provider = serializers.CharField(required=False, allow_null=True, help_text=_("The provider's credit code."))
-    organisation = serializers.CharField(required=False, allow_null=True,
-                                         help_text=_("The evaluation body's credit code."))
+    organisation = serializers.CharField(
+        required=False, allow_null=True, help_text=_("The evaluation body's credit code.")
+    )
     display_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     email = serializers.EmailField(required=False, allow_blank=True)

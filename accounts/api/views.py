@@ -31,7 +31,9 @@ class TokenView(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.authenticate_throttled(
-            request=request, username=data.validated_data["username"], password=data.validated_data["password"],
+            request=request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
             address=client_address(request),
         )
         token, _created = Token.objects.get_or_create(user=user)
@@ -65,10 +67,19 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
             password=v.get("password"),
             role=v["role"],
             unit=_lookup(OrgUnit, "code", v.get("unit"), "unit", _("No unit has this code.")),
-            provider=_lookup(Provider, "credit_code", v.get("provider"), "provider", _("No provider has this credit code.")),
-            evaluation_body=_lookup(EvaluationBody, "credit_code", v.get("organisation"), "organisation",
-                                    _("No evaluation body has this credit code.")),
-            display_name=v.get("display_name", ""), phone=v.get("phone", ""), email=v.get("email", ""),
+            provider=_lookup(
+                Provider, "credit_code", v.get("provider"), "provider", _("No provider has this credit code.")
+            ),
+            evaluation_body=_lookup(
+                EvaluationBody,
+                "credit_code",
+                v.get("organisation"),
+                "organisation",
+                _("No evaluation body has this credit code."),
+            ),
+            display_name=v.get("display_name", ""),
+            phone=v.get("phone", ""),
+            email=v.get("email", ""),
         )
         body = UserSerializer(user).data
         if issued:

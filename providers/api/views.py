@@ -38,8 +38,9 @@ class ProviderViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
         return Response(ProviderSerializer(provider).data)
 
 
-class EvaluationBodyViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                            viewsets.GenericViewSet):
+class EvaluationBodyViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Third-party evaluation bodies."""
 
     model = EvaluationBody
@@ -51,4 +52,3 @@ class EvaluationBodyViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Re
         data.is_valid(raise_exception=True)
         body = services.evaluation_body_create(actor=request.user, **data.validated_data)
         return Response(EvaluationBodySerializer(body).data, status=status.HTTP_201_CREATED)
-

@@ -8,16 +8,14 @@ and security tests); it must never be set behind a real proxy.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import MIDDLEWARE, STORAGES, env
 
 
 def _required(name):
     value = env(name, default="")
     if not value:
-        raise ImproperlyConfigured(
-            f"Production settings need the environment variable {name}; see .env.example."
-        )
+        raise ImproperlyConfigured(f"Production settings need the environment variable {name}; see .env.example.")
     return value
 
 
@@ -51,4 +49,3 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.runserver_nostatic"]
-
