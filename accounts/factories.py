@@ -8,7 +8,7 @@ from providers.factories import EvaluationBodyFactory, ProviderFactory
 
 from .models import User
 
-DEFAULT_PASSWORD = "Songjiang-demo-2025"
+DEFAULT_PASSWORD = "Songjiang-demo-2025"  # noqa: S105 - printed demo password, documented in the README
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ import datetime
 import factory.random
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from accounts.factories import DEFAULT_PASSWORD
 from accounts.models import User
@@ -175,26 +176,23 @@ class Command(BaseCommand):
         )
 
     def _print_logins(self, users):
-        out = self.stdout
-        out.write("")
-        out.write("Demo log-ins (password for every demo user: %s)" % DEFAULT_PASSWORD)
-        out.write("  %-22s %s" % ("user name", "role"))
-        shown = [
-            "admin",
-            "district",
-            "finance",
-            "auditor",
-            "unit_310117001",
-            "unit_310117501",
-            "provider1",
-            "evaluator1",
-        ]
-        for name in shown:
-            user = users[name]
-            org = user.organisation
-            out.write("  %-22s %s%s" % (name, Role(user.role).label, f" · {org}" if org else ""))
-        out.write(
-            "  (unit staff of every unit: unit_<unit code>; providers: provider1..provider%d; evaluators: "
-            "evaluator1..evaluator%d)" % (Provider.objects.count(), EvaluationBody.objects.count())
-        )
-        out.write("")
+        with translation.override("zh-hans"):
+            lines = ["", f"演示账号 Demo log-ins (password for every demo user: {DEFAULT_PASSWORD})"]
+            for name in (
+                "admin",
+                "district",
+                "finance",
+                "auditor",
+                "unit_310117001",
+                "unit_310117501",
+                "provider1",
+                "evaluator1",
+            ):
+                user = users[name]
+                org = f" · {user.organisation}" if user.organisation else ""
+                lines.append(f"  {name:<22} {Role(user.role).label}{org}")
+            lines.append(
+                f"  (unit staff of every unit: unit_<unit code>; providers: provider1..provider{Provider.objects.count()};"
+                f" evaluators: evaluator1..evaluator{EvaluationBody.objects.count()})"
+            )
+        self.stdout.write("\n".join([*lines, ""]))
