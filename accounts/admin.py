@@ -12,6 +12,18 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_filter = ["role", "is_active", "unit"]
     fieldsets = [
         *UserAdmin.fieldsets,
-        (_("Portal role"), {"fields": ["role", "display_name", "phone", "unit", "provider", "evaluation_body",
-                                       "must_change_password"]}),
+        (
+            _("Portal role"),
+            {
+                "fields": [
+                    "role",
+                    "display_name",
+                    "phone",
+                    "unit",
+                    "provider",
+                    "evaluation_body",
+                    "must_change_password",
+                ]
+            },
+        ),
     ]

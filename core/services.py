@@ -1,5 +1,6 @@
 """Core writes: download log, worker health checks."""
 
+from django.conf import settings
 from django.db import transaction
 
 from . import jobs
@@ -7,7 +8,17 @@ from .models import DownloadLog
 
 
 def client_address(request):
-    """The client's address as the web server saw it (the proxy sets REMOTE_ADDR via gunicorn)."""
+    """The client's address, for logs and log-in throttling.
+
+    Behind ``PORTAL_TRUSTED_PROXY_COUNT`` trusted proxies, it is that many entries from the
+    right of X-Forwarded-For (entries further left are whatever the client claimed); with no
+    trusted proxy it is REMOTE_ADDR, and X-Forwarded-For is ignored.
+    """
+    trusted = settings.PORTAL_TRUSTED_PROXY_COUNT
+    if trusted > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
     return request.META.get("REMOTE_ADDR") or None
 
 

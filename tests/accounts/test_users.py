@@ -19,8 +19,10 @@ from core.roles import Role
 )
 def test_admin_creates_users_of_every_role(api, users, role, extra):
     response = api.as_user(users[Role.ADMIN]).post(
-        "/api/v1/users/", {"username": f"new_{role}", "password": "Chedun-town-2025", "role": role, **extra},
-        format="json")
+        "/api/v1/users/",
+        {"username": f"new_{role}", "password": "Chedun-town-2025", "role": role, **extra},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     created = User.objects.get(username=f"new_{role}")
     assert created.role == role
@@ -34,18 +36,25 @@ def test_admin_creates_provider_users_and_evaluators_by_credit_code(api, users):
     provider = users[Role.PROVIDER_USER].provider
     body = users[Role.EVALUATOR].evaluation_body
     client = api.as_user(users[Role.ADMIN])
-    r1 = client.post("/api/v1/users/", {"username": "p2", "password": "Provider-pass-2025", "role": "provider_user",
-                                        "provider": provider.credit_code}, format="json")
-    r2 = client.post("/api/v1/users/", {"username": "e2", "password": "Evaluator-pass-2025", "role": "evaluator",
-                                        "organisation": body.credit_code}, format="json")
+    r1 = client.post(
+        "/api/v1/users/",
+        {"username": "p2", "password": "Provider-pass-2025", "role": "provider_user", "provider": provider.credit_code},
+        format="json",
+    )
+    r2 = client.post(
+        "/api/v1/users/",
+        {"username": "e2", "password": "Evaluator-pass-2025", "role": "evaluator", "organisation": body.credit_code},
+        format="json",
+    )
     assert r1.status_code == r2.status_code == 201
     assert User.objects.get(username="p2").provider == provider
     assert User.objects.get(username="e2").evaluation_body == body
 
 
 def test_a_user_without_a_password_gets_a_one_time_password(api, users):
-    response = api.as_user(users[Role.ADMIN]).post("/api/v1/users/", {"username": "otp", "role": "auditor"},
-                                                   format="json")
+    response = api.as_user(users[Role.ADMIN]).post(
+        "/api/v1/users/", {"username": "otp", "role": "auditor"}, format="json"
+    )
     assert response.status_code == 201
     issued = response.json()["one_time_password"]
     user = User.objects.get(username="otp")
@@ -63,8 +72,9 @@ def test_a_user_without_a_password_gets_a_one_time_password(api, users):
     ],
 )
 def test_user_creation_refuses_missing_or_unknown_organisations(api, users, body, field):
-    response = api.as_user(users[Role.ADMIN]).post("/api/v1/users/", {"username": "x1", **body}, format="json",
-                                                   HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = api.as_user(users[Role.ADMIN]).post(
+        "/api/v1/users/", {"username": "x1", **body}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert response.status_code == 400
     data = response.json()
     assert data.get("field") == field or field in data
@@ -72,8 +82,9 @@ def test_user_creation_refuses_missing_or_unknown_organisations(api, users, body
 
 
 def test_duplicate_user_names_are_refused(api, users):
-    response = api.as_user(users[Role.ADMIN]).post("/api/v1/users/", {"username": "DISTRICT_USER", "role": "auditor"},
-                                                   format="json")
+    response = api.as_user(users[Role.ADMIN]).post(
+        "/api/v1/users/", {"username": "DISTRICT_USER", "role": "auditor"}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "username_taken"
 
@@ -101,15 +112,25 @@ def test_superuser_acts_as_admin(api, make_user):
 def test_admin_manages_users_through_the_pages(client, users):
     client.force_login(users[Role.ADMIN])
     assert "unit_user" in client.get(reverse("accounts:user_list")).content.decode()
-    response = client.post(reverse("accounts:user_create"), {
-        "username": "sijing_clerk", "display_name": "泗泾 张三", "role": "unit_staff", "unit": "", "phone": "13912345678"})
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "sijing_clerk",
+            "display_name": "泗泾 张三",
+            "role": "unit_staff",
+            "unit": "",
+            "phone": "13912345678",
+        },
+    )
     assert response.status_code == 200
-    assert "需要" in response.content.decode()  # a unit is required, said in Chinese
+    assert "街镇工作人员须指定所属街镇" in response.content.decode()  # the unit is required, said in Chinese
     from core.models import OrgUnit
 
     sijing = OrgUnit.objects.get(code="310117102")
-    response = client.post(reverse("accounts:user_create"), {
-        "username": "sijing_clerk", "display_name": "泗泾 张三", "role": "unit_staff", "unit": sijing.pk})
+    response = client.post(
+        reverse("accounts:user_create"),
+        {"username": "sijing_clerk", "display_name": "泗泾 张三", "role": "unit_staff", "unit": sijing.pk},
+    )
     assert response.status_code == 200
     clerk = User.objects.get(username="sijing_clerk")
     assert clerk.unit == sijing and clerk.must_change_password

@@ -10,8 +10,12 @@ from providers.services import provider_create, provider_update
 
 @pytest.fixture
 def provider(users):
-    return provider_create(actor=users[Role.DISTRICT_OFFICIAL], credit_code="91350200776049653A",
-                           name="上海松江智能制造服务有限公司", type="comprehensive")
+    return provider_create(
+        actor=users[Role.DISTRICT_OFFICIAL],
+        credit_code="91350200776049653A",
+        name="上海松江智能制造服务有限公司",
+        type="comprehensive",
+    )
 
 
 def test_a_change_through_a_service_is_recorded_with_the_acting_user(users, provider):
@@ -28,7 +32,8 @@ def test_a_change_through_a_service_is_recorded_with_the_acting_user(users, prov
 
 def test_an_api_write_is_recorded_with_the_caller_as_actor(api, users, provider):
     response = api.as_user(users[Role.DISTRICT_OFFICIAL]).patch(
-        f"/api/v1/providers/{provider.pk}/", {"key_provider_since": "2025-06-01"}, format="json")
+        f"/api/v1/providers/{provider.pk}/", {"key_provider_since": "2025-06-01"}, format="json"
+    )
     assert response.status_code == 200
     assert provider.history.latest().history_user == users[Role.DISTRICT_OFFICIAL]
 
@@ -37,8 +42,16 @@ def test_a_change_in_the_django_admin_is_recorded_too(client, make_user, provide
     root = make_user(Role.ADMIN, username="root", is_superuser=True)
     client.force_login(root)
     url = reverse("admin:providers_provider_change", args=[provider.pk])
-    response = client.post(url, {"credit_code": provider.credit_code, "name": "改名后的服务商", "type": "specialised",
-                                 "contact_name": "", "contact_phone": ""})
+    response = client.post(
+        url,
+        {
+            "credit_code": provider.credit_code,
+            "name": "改名后的服务商",
+            "type": "specialised",
+            "contact_name": "",
+            "contact_phone": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = Provider.objects.get(pk=provider.pk).history.latest()
     assert latest.name == "改名后的服务商" and latest.history_user == root

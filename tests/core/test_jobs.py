@@ -49,8 +49,9 @@ def test_a_running_job_with_a_valid_lease_is_left_to_its_worker(db):
 
 
 def test_a_running_job_whose_lease_expired_is_taken_over(db):
-    job = make_job(status=BackgroundJob.Status.RUNNING, attempts=1,
-                   lease_expires_at=timezone.now() - timedelta(seconds=1))
+    job = make_job(
+        status=BackgroundJob.Status.RUNNING, attempts=1, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert jobs.run_job(job.pk, lambda j: {"ok": True}) == BackgroundJob.Status.DONE
     job.refresh_from_db()
     assert job.attempts == 2 and job.result == {"ok": True} and job.lease_expires_at is None

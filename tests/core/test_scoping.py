@@ -66,7 +66,9 @@ def test_records_of_an_enterprise_follow_its_visibility(users, world):
     visible = ProviderAssignment.objects.visible_to(users[Role.UNIT_STAFF])
     assert {a.enterprise.name for a in visible} == {"上海岳阳甲公司"}
     # An evaluator sees every assignment of the enterprises it evaluates, whoever the provider.
-    assert ProviderAssignment.objects.visible_to(users[Role.EVALUATOR]).filter(provider=world["other_provider"]).exists()
+    assert (
+        ProviderAssignment.objects.visible_to(users[Role.EVALUATOR]).filter(provider=world["other_provider"]).exists()
+    )
 
 
 def test_a_provider_user_sees_its_own_provider_record_only(users, world):
@@ -91,10 +93,17 @@ def test_attachments_are_served_only_to_those_who_see_their_record(client, users
     attachment = attachment_create(actor=users[Role.DISTRICT_OFFICIAL], owner=world["ours"], upload=upload)
     assert attachment.file.name.startswith("attachments/") and "诊断" not in attachment.file.name
     assert str(settings.MEDIA_ROOT) in attachment.file.path
+    client.force_login(users[Role.ADMIN])
+    assert client.get(f"/media/{attachment.file.name}").status_code == 404  # never served directly
+    client.logout()
     url = f"/audit/files/{attachment.pk}/"
     assert client.get(url).status_code == 302  # anonymous: to the log-in page
-    for role, expected in [(Role.UNIT_STAFF, 200), (Role.PROVIDER_USER, 200), (Role.AUDITOR, 200),
-                           (Role.EVALUATOR, 404)]:
+    for role, expected in [
+        (Role.UNIT_STAFF, 200),
+        (Role.PROVIDER_USER, 200),
+        (Role.AUDITOR, 200),
+        (Role.EVALUATOR, 404),
+    ]:
         client.force_login(users[role])
         response = client.get(url)
         assert response.status_code == expected, role
@@ -111,12 +120,16 @@ def test_uploads_of_the_wrong_type_or_size_are_refused_with_a_message(users, wor
 
     settings.PORTAL_MAX_UPLOAD_BYTES = 10
     with pytest.raises(DomainError) as too_big:
-        attachment_create(actor=users[Role.DISTRICT_OFFICIAL], owner=world["ours"],
-                          upload=SimpleUploadedFile("a.pdf", b"x" * 11))
+        attachment_create(
+            actor=users[Role.DISTRICT_OFFICIAL], owner=world["ours"], upload=SimpleUploadedFile("a.pdf", b"x" * 11)
+        )
     assert too_big.value.code == "file_too_large"
     with pytest.raises(DomainError) as wrong_type:
-        attachment_create(actor=users[Role.DISTRICT_OFFICIAL], owner=world["ours"],
-                          upload=SimpleUploadedFile("../../etc/evil.exe", b"MZ"))
+        attachment_create(
+            actor=users[Role.DISTRICT_OFFICIAL],
+            owner=world["ours"],
+            upload=SimpleUploadedFile("../../etc/evil.exe", b"MZ"),
+        )
     assert wrong_type.value.code == "file_type"
 
 
@@ -124,8 +137,12 @@ def test_assignment_dates_in_the_future_are_refused(users, world):
     from core.errors import DomainError
 
     with pytest.raises(DomainError):
-        provider_assign(actor=users[Role.DISTRICT_OFFICIAL], enterprise=world["ours_unassigned"],
-                        provider=world["other_provider"], assigned_on=datetime.date(2999, 1, 1))
+        provider_assign(
+            actor=users[Role.DISTRICT_OFFICIAL],
+            enterprise=world["ours_unassigned"],
+            provider=world["other_provider"],
+            assigned_on=datetime.date(2999, 1, 1),
+        )
 
 
 def test_only_the_district_assigns_enterprises(users, world):
