@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        # Register the tasks in every process (web too), so a job can be sent by name.
+        from . import tasks  # noqa: F401
