@@ -28,8 +28,9 @@ def msgids(po_path):
 
 
 def test_the_zh_hans_catalogue_translates_every_message():
-    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
 
@@ -37,12 +38,25 @@ def test_the_zh_hans_catalogue_translates_every_message():
 def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):
     """makemessages over a copy of the code finds no message the committed catalogue lacks."""
     copy = tmp_path / "src"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "static", "test-artifacts",
-                                                              "staticfiles", "__pycache__", "tests", "bench"))
-    result = subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"],
-                            cwd=copy, capture_output=True, text=True, timeout=300,
-                            env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "songjiang_pilot.settings.base",
-                                 "PORTAL_VAR_DIR": str(tmp_path / "var")})
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", "var", ".git", "static", "test-artifacts", "staticfiles", "__pycache__", "tests", "bench"
+        ),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "songjiang_pilot.settings.base",
+            "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        },
+    )
     assert result.returncode == 0, result.stderr
     missing = msgids(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po") - msgids(CATALOGUE)
     assert not missing, f"run `make makemessages` and translate: {sorted(missing)}"
@@ -66,10 +80,18 @@ def test_the_language_switch_turns_pages_to_english(client, users):
 
 def test_api_messages_follow_accept_language(api, users):
     client = api.as_user(users[Role.UNIT_STAFF])
-    zh = client.post("/api/v1/providers/", {"credit_code": "x", "name": "y", "type": "comprehensive"}, format="json",
-                     HTTP_ACCEPT_LANGUAGE="zh-hans")
-    en = client.post("/api/v1/providers/", {"credit_code": "x", "name": "y", "type": "comprehensive"}, format="json",
-                     HTTP_ACCEPT_LANGUAGE="en")
+    zh = client.post(
+        "/api/v1/providers/",
+        {"credit_code": "x", "name": "y", "type": "comprehensive"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    en = client.post(
+        "/api/v1/providers/",
+        {"credit_code": "x", "name": "y", "type": "comprehensive"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert zh.status_code == en.status_code == 403
     assert "区级" in zh.json()["message"]
     assert "district official" in en.json()["message"]
