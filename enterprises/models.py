@@ -1,12 +1,15 @@
 """The enterprise file (一企一档): every fact the registry keeps about one pilot enterprise."""
 
+import uuid as uuid_lib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.scoping import ScopedQuerySet, enterprise_scope_filter
+from core.roles import Role, role_of
+from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet, enterprise_scope_filter
 
 from .choices import Scale, Sector, Size, Status, Tier, WithdrawalReason
 
@@ -17,6 +20,10 @@ class EnterpriseQuerySet(ScopedQuerySet):
 
     def in_pilot_list(self):
         return self.filter(status=Status.ACTIVE)
+
+
+class EnterpriseStatusChangeQuerySet(EnterpriseScopedQuerySet):
+    enterprise_path = "enterprise"
 
 
 class Enterprise(models.Model):
@@ -108,3 +115,132 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EnterpriseStatusChange(models.Model):
+    """One step of an enterprise's life in the pilot list: proposed, confirmed, declined, withdrawn,
+    reinstated, moved to another unit, code accepted… with the day it happened, why, and who.
+
+    Written by the services in the same transaction as the change itself (dynamic management, §四(三)).
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Registered")
+        CONFIRMED = "confirmed", _("Confirmed into the pilot list")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn from the pilot list")
+        REINSTATED = "reinstated", _("Reinstated")
+        MOVED = "moved", _("Moved to another unit")
+        CODE_ACCEPTED = "code_accepted", _("Credit code accepted despite its check character")
+        REPLACEMENT = "replacement", _("Named as a replacement")
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="status_changes")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_status = models.CharField(_("from status"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
+    happened_on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=16, choices=WithdrawalReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    replacement = models.ForeignKey(Enterprise, verbose_name=_("replacement"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    from_unit = models.ForeignKey("core.OrgUnit", verbose_name=_("from unit"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("core.OrgUnit", verbose_name=_("to unit"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey("enterprises.ImportBatch", verbose_name=_("import batch"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = EnterpriseStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-happened_on", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.kind} {self.happened_on}"
+
+
+class UnitQuota(models.Model):
+    """How many pilot enterprises a unit must keep in the list (the total must not fall, §四(三)).
+
+    Set by the district; the unit's page compares its active count with it and warns when short.
+    """
+
+    unit = models.OneToOneField("core.OrgUnit", verbose_name=_("unit"), on_delete=models.CASCADE,
+                                related_name="pilot_quota")
+    required = models.PositiveIntegerField(_("pilot enterprises to keep"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit quota")
+        verbose_name_plural = _("unit quotas")
+        ordering = ["unit__code"]
+
+    def __str__(self):
+        return f"{self.unit}: {self.required}"
+
+
+def roster_upload_to(instance, filename):
+    """Uploaded rosters are kept (for the error file and background processing) under random names."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"rosters/{uuid_lib.uuid4().hex}.{ext if ext in ('xlsx', 'csv') else 'bin'}"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The uploader sees their batches; the district (officials, admins) and auditors see all."""
+        role = role_of(viewer)
+        if role is None:
+            return self.none()
+        if role in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR):
+            return self
+        return self.filter(uploaded_by=viewer)
+
+
+class ImportBatch(models.Model):
+    """One roster upload: who, when, which file, what it held, and what was written.
+
+    A preview and a commit are both batches (``committed`` tells which). Rows written by a
+    committed batch name it in their history (``history_change_reason = "import:<id>"``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid_lib.uuid4, editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=roster_upload_to, max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    file_size = models.PositiveBigIntegerField(_("size (bytes)"))
+    commit = models.BooleanField(_("commit"), default=False)
+    committed = models.BooleanField(_("written"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    job = models.ForeignKey("core.BackgroundJob", verbose_name=_("background job"), null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="+")
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    totals = models.JSONField(_("totals"), default=dict, blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("export/", views.enterprise_export, name="export"),
+    path("new/", views.enterprise_create, name="create"),
+    path("confirm/", views.confirm_queue, name="confirm_queue"),
+    path("units/", views.unit_overview, name="unit_overview"),
+    path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/<str:action>/", views.enterprise_action, name="action"),
+    # Roster import (enterprises/import_views.py)
+    path("import/", import_views.roster_upload, name="import"),
+    path("import/template/", import_views.roster_template, name="import_template"),
+    path("import/batches/", import_views.batch_list, name="import_batches"),
+    path("import/batches/<uuid:pk>/", import_views.batch_detail, name="import_batch"),
+    path("import/batches/<uuid:pk>/commit/", import_views.batch_commit, name="import_commit"),
+    path("import/batches/<uuid:pk>/errors/", import_views.batch_errors, name="import_errors"),
+]
