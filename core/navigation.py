@@ -21,8 +21,15 @@ class NavItem:
     roles: frozenset
 
 
+DISTRICT = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL})
+READ_ALL = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR})
+
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
+    NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL),
+    NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT),
+    NavItem(_("Streets and towns"), "enterprises:unit_overview", "geo-alt", READ_ALL | {Role.UNIT_STAFF}),
+    NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT | {Role.UNIT_STAFF}),
     NavItem(
         _("Audit history"),
         "core:audit_history",
@@ -46,6 +53,11 @@ def nav_for(user, current_path=""):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        matches = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": False, "_match": matches})
+    # The most specific entry is the active one (/enterprises/import/ over /enterprises/).
+    best = max((i for i in items if i["_match"]), key=lambda i: len(i["url"]), default=None)
+    for i in items:
+        i["active"] = i is best
+        del i["_match"]
     return items

@@ -7,3 +7,6 @@ class EnterprisesConfig(AppConfig):
 
     name = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (registers the roster tasks in every process)

@@ -134,24 +134,40 @@ class EnterpriseStatusChange(models.Model):
         CODE_ACCEPTED = "code_accepted", _("Credit code accepted despite its check character")
         REPLACEMENT = "replacement", _("Named as a replacement")
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
-                                   related_name="status_changes")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="status_changes"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     from_status = models.CharField(_("from status"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
     happened_on = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=16, choices=WithdrawalReason.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    replacement = models.ForeignKey(Enterprise, verbose_name=_("replacement"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    from_unit = models.ForeignKey("core.OrgUnit", verbose_name=_("from unit"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    to_unit = models.ForeignKey("core.OrgUnit", verbose_name=_("to unit"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey("enterprises.ImportBatch", verbose_name=_("import batch"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    replacement = models.ForeignKey(
+        Enterprise, verbose_name=_("replacement"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("from unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("to unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        "enterprises.ImportBatch",
+        verbose_name=_("import batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = EnterpriseStatusChangeQuerySet.as_manager()
@@ -171,8 +187,9 @@ class UnitQuota(models.Model):
     Set by the district; the unit's page compares its active count with it and warns when short.
     """
 
-    unit = models.OneToOneField("core.OrgUnit", verbose_name=_("unit"), on_delete=models.CASCADE,
-                                related_name="pilot_quota")
+    unit = models.OneToOneField(
+        "core.OrgUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="pilot_quota"
+    )
     required = models.PositiveIntegerField(_("pilot enterprises to keep"))
     note = models.CharField(_("note"), max_length=255, blank=True)
     history = HistoricalRecords()
@@ -217,8 +234,9 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid_lib.uuid4, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(_("file"), upload_to=roster_upload_to, max_length=255)
@@ -227,8 +245,14 @@ class ImportBatch(models.Model):
     commit = models.BooleanField(_("commit"), default=False)
     committed = models.BooleanField(_("written"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    job = models.ForeignKey("core.BackgroundJob", verbose_name=_("background job"), null=True, blank=True,
-                            on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey(
+        "core.BackgroundJob",
+        verbose_name=_("background job"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     totals = models.JSONField(_("totals"), default=dict, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)

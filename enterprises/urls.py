@@ -5,7 +5,7 @@ from . import import_views, views
 app_name = "enterprises"
 
 urlpatterns = [
-    path("", views.enterprise_list, name="list"),
+    path("", views.enterprise_list_page, name="list"),
     path("export/", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
     path("confirm/", views.confirm_queue, name="confirm_queue"),

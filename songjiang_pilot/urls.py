@@ -20,6 +20,7 @@ router.register("evaluators", EvaluationBodyViewSet, basename="evaluator")
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("units/", UnitListView.as_view(), name="units"),
+    path("", include("enterprises.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("core.urls")),
+    path("enterprises/", include("enterprises.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

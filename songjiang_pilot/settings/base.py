@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "WithdrawalReasonEnum": "enterprises.choices.WithdrawalReason",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------

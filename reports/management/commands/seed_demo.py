@@ -18,7 +18,7 @@ from core.roles import Role
 from core.selectors import unit_list
 from enterprises.choices import Scale, Sector, Size, Status, Tier, WithdrawalReason
 from enterprises.factories import EnterpriseFactory
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, EnterpriseStatusChange, UnitQuota
 from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluationBody, EvaluatorAssignment, Provider, ProviderAssignment
 
@@ -57,7 +57,8 @@ class Command(BaseCommand):
             providers, bodies = self._organisations()
             users = self._users(providers, bodies)
             if not Enterprise.objects.exists():
-                self._enterprises(providers, bodies, users["district"])
+                staff = {u.unit_id: u for name, u in users.items() if name.startswith("unit_")}
+                self._enterprises(providers, bodies, users["district"], staff)
         self._print_logins(users)
 
     def _organisations(self):
@@ -111,7 +112,7 @@ class Command(BaseCommand):
             )
         return users
 
-    def _enterprises(self, providers, bodies, district_user):
+    def _enterprises(self, providers, bodies, district_user, units_staff):
         units = list(unit_list())
         total = ACTIVE_TOTAL + PROPOSED + WITHDRAWN
         rnd = factory.random.randgen
@@ -150,12 +151,15 @@ class Command(BaseCommand):
                 )
             )
         withdrawn = [e for e in created if e.status == Status.WITHDRAWN]
-        replacements = [e for e in created if e.status == Status.ACTIVE][-WITHDRAWN:]
+        # The last withdrawn enterprise has no replacement yet: its unit shows a shortfall.
+        replacements = [e for e in created if e.status == Status.ACTIVE][-WITHDRAWN:][: WITHDRAWN - 1] + [None]
         for enterprise, reason, replacement in zip(withdrawn, WITHDRAWAL_REASONS, replacements, strict=True):
             enterprise.withdrawal_reason = reason
             enterprise.withdrawn_on = datetime.date(2025, 6, 30)
             enterprise.replacement = replacement
             enterprise.save(update_fields=["withdrawal_reason", "withdrawn_on", "replacement"])
+        self._status_history(created, units_staff)
+        self._quotas(created)
         ProviderAssignment.objects.bulk_create(
             ProviderAssignment(
                 enterprise=e,
@@ -174,6 +178,68 @@ class Command(BaseCommand):
             )
             for i, e in enumerate(created)
         )
+
+    def _status_history(self, created, units_staff):
+        """Each enterprise's life so far: proposed by its unit, confirmed by the district, withdrawn…"""
+        Kind = EnterpriseStatusChange.Kind
+        district = User.objects.get(username="district")
+        rows = []
+        for i, e in enumerate(created):
+            proposed_on = datetime.date(2024, 10, 8) + datetime.timedelta(days=i % 40)
+            rows.append(
+                EnterpriseStatusChange(
+                    enterprise=e,
+                    kind=Kind.CREATED,
+                    to_status=Status.PROPOSED,
+                    happened_on=proposed_on,
+                    actor=units_staff[e.unit_id],
+                )
+            )
+            if e.status in (Status.ACTIVE, Status.WITHDRAWN):
+                rows.append(
+                    EnterpriseStatusChange(
+                        enterprise=e,
+                        kind=Kind.CONFIRMED,
+                        from_status=Status.PROPOSED,
+                        to_status=Status.ACTIVE,
+                        happened_on=proposed_on + datetime.timedelta(days=14),
+                        actor=district,
+                    )
+                )
+            if e.status == Status.WITHDRAWN:
+                rows.append(
+                    EnterpriseStatusChange(
+                        enterprise=e,
+                        kind=Kind.WITHDRAWN,
+                        from_status=Status.ACTIVE,
+                        to_status=Status.WITHDRAWN,
+                        happened_on=e.withdrawn_on,
+                        reason=e.withdrawal_reason,
+                        replacement=e.replacement,
+                        actor=units_staff[e.unit_id],
+                    )
+                )
+                if e.replacement:
+                    rows.append(
+                        EnterpriseStatusChange(
+                            enterprise=e.replacement,
+                            kind=Kind.REPLACEMENT,
+                            happened_on=e.withdrawn_on,
+                            note=f"接替 {e.name}",
+                            actor=units_staff[e.unit_id],
+                        )
+                    )
+        EnterpriseStatusChange.objects.bulk_create(rows)
+
+    def _quotas(self, created):
+        """Each unit keeps the number it started with (active + withdrawn, since replacements restore it)."""
+        replacement_ids = {e.replacement_id for e in created if e.replacement_id}
+        counts = {}
+        for e in created:
+            if e.status in (Status.ACTIVE, Status.WITHDRAWN) and e.pk not in replacement_ids:
+                counts[e.unit_id] = counts.get(e.unit_id, 0) + 1
+        for unit in unit_list():
+            UnitQuota.objects.update_or_create(unit=unit, defaults={"required": counts.get(unit.pk, 0)})
 
     def _print_logins(self, users):
         with translation.override("zh-hans"):

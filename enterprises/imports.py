@@ -1,0 +1,499 @@
+"""Roster import: the service behind the import page and ``POST /api/v1/enterprises/import/``.
+
+Every upload is an :class:`~enterprises.models.ImportBatch`. A file of up to
+:data:`INLINE_MAX_ROWS` rows is processed during the request; a larger one by
+``enterprises.tasks.roster_import_task`` under a background job whose progress the page shows.
+Each row is classified create / update / unchanged / error (API_CONTRACT.md "Roster files"); a
+commit writes the valid rows in one transaction, in bulk, with their history (change reason
+``import:<batch id>``, the uploader as actor) and a *created* status change for each new enterprise.
+The file is streamed and processed in chunks, so memory stays bounded whatever its length.
+"""
+
+import logging
+from datetime import timedelta
+from itertools import islice
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from core import jobs
+from core.errors import DomainError, PermissionDenied
+from core.files import safe_file_name
+from core.models import BackgroundJob
+from core.roles import DISTRICT_ROLES, Role, role_of
+from core.selectors import unit_lookup
+
+from . import permissions, roster
+from .models import Enterprise, EnterpriseStatusChange, ImportBatch
+from .services import initial_status
+
+logger = logging.getLogger(__name__)
+
+#: Files with more data rows than this are processed in the background (API: 202).
+INLINE_MAX_ROWS = 5_000
+#: Rows validated, compared and written together: one query reads the chunk's existing enterprises.
+CHUNK_ROWS = 2_000
+#: Batch size of the bulk INSERT/UPDATE statements.
+WRITE_BATCH = 500
+
+TASK_NAME = "enterprises.tasks.roster_import_task"
+JOB_KIND = "roster_import"
+
+#: Facts an import writes: the roster's columns (credit code and unit identify the enterprise).
+FACT_KEYS = (
+    "name",
+    "sector",
+    "scale",
+    "size",
+    "tier",
+    "contact_name",
+    "contact_phone",
+    "registered_address",
+    "main_products",
+    "employees",
+    "revenue",
+)
+ACTIONS = ("create", "update", "unchanged", "error")
+
+
+class RosterImportFailed(Exception):
+    """The batch ended in failure (its ``error`` says why); raised by the task so the job is failed too."""
+
+
+def change_reason(batch):
+    return f"import:{batch.pk}"
+
+
+# --- Starting an import ---------------------------------------------------------------------------
+
+
+def roster_import(*, actor, upload, commit=False):
+    """Check ``upload`` and import it as a new batch of ``actor``.
+
+    A file that cannot be read as a roster raises ``DomainError`` (nothing is recorded). Otherwise
+    the batch is stored with its file; up to :data:`INLINE_MAX_ROWS` rows are processed now and the
+    finished (or failed) batch is returned; a larger file gets a background job (enqueued on commit)
+    and the batch is returned *pending*. With ``commit`` false nothing but the batch is written.
+    """
+    allowed, reason = permissions.can_import(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    name = safe_file_name(getattr(upload, "name", "") or "roster")
+    with roster.open_roster(upload, name=name) as opened:
+        file_format = opened.format
+        rows = opened.count_rows(limit=INLINE_MAX_ROWS + 1)
+    if rows == 0:
+        raise DomainError("empty_roster", _("The file has a header row but no enterprises below it."), field="file")
+    upload.seek(0)
+    size = roster.file_size(upload)
+    upload.seek(0)
+    batch = ImportBatch(
+        uploaded_by=actor,
+        file_name=name,
+        file_format=file_format,
+        file_size=size,
+        commit=bool(commit),
+        row_count=rows if rows <= INLINE_MAX_ROWS else 0,
+    )
+    batch.file.save(name, upload, save=False)
+    return _start(batch, background=rows > INLINE_MAX_ROWS)
+
+
+def roster_import_commit(*, actor, batch):
+    """Write the valid rows of a previewed batch: its stored file is imported again, with ``commit``,
+    as a new batch (the registry may have changed since the preview, so every row is checked again)."""
+    allowed, reason = permissions.can_import(actor)
+    if not allowed:
+        raise PermissionDenied(reason)
+    if not ImportBatch.objects.visible_to(actor).filter(pk=batch.pk).exists():
+        raise DomainError("not_found", _("Not found."), status=404)
+    if batch.uploaded_by_id != actor.pk and role_of(actor) not in DISTRICT_ROLES:
+        raise PermissionDenied(_("Only the person who uploaded this file may write it."))
+    if batch.commit or batch.status != ImportBatch.Status.DONE:
+        raise DomainError(
+            "not_a_preview", _("Only a finished preview can be written; this batch is not one."), status=409
+        )
+    totals = batch.totals or {}
+    if not (totals.get("create", 0) or totals.get("update", 0)):
+        raise DomainError("nothing_to_write", _("This preview has no row to create or update."), status=409)
+    new = ImportBatch(
+        uploaded_by=actor,
+        file_name=batch.file_name,
+        file=batch.file.name,
+        file_format=batch.file_format,
+        file_size=batch.file_size,
+        commit=True,
+        row_count=batch.row_count,
+    )
+    total_rows = sum(totals.get(action, 0) for action in ACTIONS)
+    return _start(new, background=total_rows > INLINE_MAX_ROWS)
+
+
+def _start(batch, *, background):
+    if not background:
+        batch.save()
+        return roster_import_run(batch.pk)
+    with transaction.atomic():
+        batch.save()
+        job = jobs.job_create(kind=JOB_KIND, task_name=TASK_NAME, actor=batch.uploaded_by, message=batch.file_name)
+        job.task_args = [str(job.pk)]
+        job.save(update_fields=["task_args"])
+        batch.job = job
+        batch.save(update_fields=["job"])
+        jobs.job_enqueue(job)
+    return batch
+
+
+# --- Running it -----------------------------------------------------------------------------------
+
+
+def roster_import_run(batch_id, *, job_id=None):
+    """Process a batch (inline, or from its task). Idempotent: a finished batch is returned as it is.
+
+    Any error ends the batch *failed* with a message; a commit that fails writes nothing.
+    """
+    batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
+    if batch.status in (ImportBatch.Status.DONE, ImportBatch.Status.FAILED):
+        return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    batch.status = ImportBatch.Status.RUNNING
+    try:
+        if batch.uploaded_by is None or not permissions.can_import(batch.uploaded_by)[0]:
+            raise DomainError("not_allowed", _("The person who uploaded this file may no longer import rosters."))
+        result = _process(batch, job_id=job_id)
+    except DomainError as exc:
+        return _fail(batch, str(exc.message))
+    except IntegrityError:
+        logger.warning("Roster import %s hit a conflicting write", batch.pk, exc_info=True)
+        return _fail(
+            batch,
+            _(
+                "Someone registered some of these enterprises while the file was being imported, so nothing was "
+                "written. Upload the file again."
+            ),
+        )
+    except Exception as exc:
+        logger.exception("Roster import %s failed", batch.pk)
+        return _fail(
+            batch,
+            _(
+                "The import stopped on an unexpected error ({error}) and nothing was written. Try again; if it "
+                "happens again, send the file to the district office."
+            ).format(error=type(exc).__name__),
+        )
+    batch.status = ImportBatch.Status.DONE
+    batch.committed = batch.commit
+    batch.result = result
+    batch.totals = result["totals"]
+    batch.row_count = sum(result["totals"].values())
+    batch.error = ""
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "committed", "result", "totals", "row_count", "error", "finished_at"])
+    return batch
+
+
+def _fail(batch, message):
+    batch.status = ImportBatch.Status.FAILED
+    batch.committed = False
+    batch.error = str(message)
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "committed", "error", "finished_at"])
+    return batch
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class _Run:
+    """The state of one pass over a file: codes seen so far, totals, and one compact outcome per row."""
+
+    def __init__(self, batch, *, job_id=None):
+        self.batch = batch
+        self.actor = batch.uploaded_by
+        self.role = role_of(self.actor)
+        self.commit = batch.commit
+        self.job_id = job_id
+        self.units = roster.unit_table(unit_lookup())
+        self.status = initial_status(self.actor)
+        self.today = timezone.localdate()
+        self.reason = change_reason(batch)
+        self.seen = {}  # credit code -> first row number
+        self.outcomes = []  # (row, action, credit code, errors or None)
+        self.totals = dict.fromkeys(ACTIONS, 0)
+
+
+def _process(batch, *, job_id=None):
+    run = _Run(batch, job_id=job_id)
+    with batch.file.open("rb") as handle, roster.open_roster(handle, name=batch.file_name) as opened:
+        estimate = opened.estimated_rows() if job_id else None
+        if run.commit:
+            with transaction.atomic():
+                _pass(run, opened, estimate)
+        else:
+            _pass(run, opened, estimate)
+    return {
+        "batch": str(batch.pk),
+        "committed": bool(run.commit),
+        "totals": run.totals,
+        "rows": [
+            {
+                "row": row,
+                "action": action,
+                "credit_code": code,
+                "errors": [{"column": column, "message": message} for column, message in errors or ()],
+            }
+            for row, action, code, errors in run.outcomes
+        ],
+    }
+
+
+def _pass(run, opened, estimate):
+    done = 0
+    reporter = _ProgressReporter(run.job_id, in_transaction=run.commit) if run.job_id else None
+    try:
+        for chunk in _chunks(opened.data_rows(), CHUNK_ROWS):
+            _chunk(run, opened.layout, chunk)
+            done += len(chunk)
+            if reporter:
+                progress = min(99, int(done * 100 / estimate)) if estimate else 50
+                reporter.report(progress, _("{n} rows processed").format(n=done))
+    finally:
+        if reporter:
+            reporter.close()
+
+
+class _ProgressReporter:
+    """Reports a background run's progress (and extends its job's lease).
+
+    A commit runs in one transaction, which would hide progress written on the same connection until
+    the end; on PostgreSQL it is therefore written on a second, autocommit connection. (On SQLite, the
+    embedded profile, a second writer would wait for the first: progress then shows at the end.)
+    """
+
+    def __init__(self, job_id, *, in_transaction):
+        self.job_id = job_id
+        self.side = None
+        if in_transaction and connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def report(self, progress, message):
+        if self.side is None:
+            jobs.job_progress(self.job_id, progress=progress, message=message)
+            return
+        table = BackgroundJob._meta.db_table
+        lease = timezone.now() + timedelta(seconds=settings.PORTAL_JOB_LEASE_SECONDS)
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET progress = %s, message = %s, lease_expires_at = %s "  # noqa: S608 - table name from the model
+                    "WHERE id = %s AND status = %s",
+                    [progress, str(message)[:255], lease, self.job_id, BackgroundJob.Status.RUNNING],
+                )
+        except DatabaseError:
+            logger.warning("Could not record the progress of job %s", self.job_id, exc_info=True)
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
+
+
+def _chunk(run, layout, chunk):
+    """Classify (and, committing, write) one chunk: one query reads the chunk's existing enterprises."""
+    positions = {header: position for position, header in enumerate(layout.headers)}
+    unit_header = layout.header_for("unit")
+    code_header = layout.header_for("credit_code")
+    parsed = [roster.parse_row(number, cells, layout, units=run.units) for number, cells in chunk]
+    for row in parsed:
+        code = row.credit_code
+        if not code:
+            continue
+        if code in run.seen:
+            row.error(
+                code_header,
+                _("This credit code is already on row {row} of this file: keep one row per enterprise.").format(
+                    row=run.seen[code]
+                ),
+            )
+        else:
+            run.seen[code] = row.row
+    codes = {row.values["credit_code"] for row in parsed if "credit_code" in row.values}
+    existing = {}
+    if codes:
+        queryset = Enterprise.objects.filter(credit_code__in=codes).select_related("unit")
+        if run.commit:
+            queryset = queryset.select_for_update(of=("self",))
+        existing = {enterprise.credit_code: enterprise for enterprise in queryset}
+
+    creates, updates, changed_fields = [], [], set()
+    for row in parsed:
+        enterprise = existing.get(row.values.get("credit_code"))
+        unit = row.values.get("unit")
+        _check_scope(run, row, enterprise, unit, unit_header)
+        action = "error"
+        if not row.errors:
+            if enterprise is None:
+                allowed, reason = permissions.can_create_in_unit(run.actor, unit)
+                if not allowed:
+                    row.error(unit_header, reason)
+                else:
+                    action = "create"
+                    creates.append(_new_enterprise(run, row))
+            else:
+                changes = _changes(enterprise, row.values)
+                if not changes:
+                    action = "unchanged"
+                else:
+                    allowed, reason = permissions.can_edit(run.actor, enterprise)
+                    if not allowed:
+                        row.error(code_header, reason)
+                    else:
+                        action = "update"
+                        for name, value in changes.items():
+                            setattr(enterprise, name, value)
+                        changed_fields.update(changes)
+                        updates.append(enterprise)
+        run.totals[action] += 1
+        if len(row.errors) > 1:
+            row.errors.sort(key=lambda error: positions.get(error[0], len(positions)))  # in the file's order
+        run.outcomes.append((row.row, action, row.credit_code, row.errors or None))
+    if run.commit:
+        _write(run, creates, updates, changed_fields)
+
+
+def _check_scope(run, row, enterprise, unit, unit_header):
+    """Unit staff import their own unit's enterprises only; no import moves an enterprise between units."""
+    if run.role == Role.UNIT_STAFF:
+        if unit is not None and unit.pk != run.actor.unit_id:
+            row.error(
+                unit_header,
+                _(
+                    "You may only import enterprises of {own}; this row names {other}. Remove the row or send it "
+                    "to that street/town."
+                ).format(own=run.actor.unit, other=unit),
+            )
+        elif enterprise is not None and enterprise.unit_id != run.actor.unit_id:
+            row.error(
+                unit_header,
+                _(
+                    "This credit code belongs to an enterprise registered under another street/town, and an import "
+                    "never moves an enterprise. If it has moved to {own}, ask the district office to move it."
+                ).format(own=run.actor.unit),
+            )
+    elif enterprise is not None and unit is not None and enterprise.unit_id != unit.pk:
+        row.error(
+            unit_header,
+            _(
+                "This enterprise is registered under {current}; an import never moves an enterprise between units. "
+                "Correct this cell, or use “Move to another unit” on the enterprise's page."
+            ).format(current=enterprise.unit),
+        )
+
+
+def _changes(enterprise, values):
+    """The facts a row changes: every provided (non-blank) value that differs from the stored one."""
+    return {
+        name: values[name]
+        for name in FACT_KEYS
+        if name in values and values[name] is not None and getattr(enterprise, name) != values[name]
+    }
+
+
+def _new_enterprise(run, row):
+    values = row.values
+    facts = {name: values[name] for name in FACT_KEYS if name in values}
+    return Enterprise(
+        credit_code=values["credit_code"],
+        unit=values["unit"],
+        status=run.status,
+        created_by=run.actor,
+        **facts,
+    )
+
+
+def _write(run, creates, updates, changed_fields):
+    """Bulk writes with their history rows, inside the run's transaction."""
+    if creates:
+        created = bulk_create_with_history(
+            creates,
+            Enterprise,
+            batch_size=WRITE_BATCH,
+            default_user=run.actor,
+            default_change_reason=run.reason,
+        )
+        EnterpriseStatusChange.objects.bulk_create(
+            [
+                EnterpriseStatusChange(
+                    enterprise=enterprise,
+                    kind=EnterpriseStatusChange.Kind.CREATED,
+                    to_status=run.status,
+                    happened_on=run.today,
+                    batch=run.batch,
+                    actor=run.actor,
+                )
+                for enterprise in created
+            ],
+            batch_size=WRITE_BATCH,
+        )
+    if updates:
+        now = timezone.now()
+        for enterprise in updates:
+            enterprise.updated_at = now
+        bulk_update_with_history(
+            updates,
+            Enterprise,
+            fields=sorted(changed_fields | {"updated_at"}),
+            batch_size=WRITE_BATCH,
+            default_user=run.actor,
+            default_change_reason=run.reason,
+        )
+
+
+# --- Reading results ------------------------------------------------------------------------------
+
+
+def import_status(batch):
+    """What ``GET /api/v1/enterprises/import/{batch}/`` answers: the batch's state and, when done, its result."""
+    job = batch.job
+    data = {
+        "batch": str(batch.pk),
+        "status": batch.status,
+        "file_name": batch.file_name,
+        "uploaded_at": batch.uploaded_at.isoformat(),
+        "uploaded_by": batch.uploaded_by.username if batch.uploaded_by else None,
+        "commit": batch.commit,
+        "committed": batch.committed,
+        "row_count": batch.row_count,
+        "progress": 100 if batch.status == ImportBatch.Status.DONE else (job.progress if job else 0),
+    }
+    if batch.status == ImportBatch.Status.FAILED:
+        data["error"] = batch.error
+    if batch.status == ImportBatch.Status.DONE and batch.result:
+        data.update(batch.result)
+    return data
+
+
+def error_rows(batch):
+    """``[(row, [(column, message), ...]), ...]`` of a finished batch's error rows."""
+    rows = (batch.result or {}).get("rows", ())
+    return [(r["row"], [(e["column"], e["message"]) for e in r["errors"]]) for r in rows if r["action"] == "error"]
+
+
+def import_error_file(*, batch):
+    """The error sheet of a finished batch: its error rows as uploaded (read again from the stored file,
+    so nothing but the row numbers is kept), under the same headers, with 错误说明 last. xlsx bytes."""
+    wanted = {row: "；".join(f"{column}：{message}" for column, message in errors) for row, errors in error_rows(batch)}
+    with batch.file.open("rb") as handle, roster.open_roster(handle, name=batch.file_name) as opened:
+        layout = opened.layout
+        rows = ((cells, wanted[number]) for number, cells in opened.data_rows() if number in wanted)
+        return roster.write_error_file(layout.headers, rows, credit_code_position=layout.index.get("credit_code"))
+
+
+def error_file_name(batch):
+    stem = batch.file_name.rsplit(".", 1)[0] if "." in batch.file_name else batch.file_name
+    return f"{stem}_错误行.xlsx"

@@ -1,0 +1,418 @@
+"""Writes on the registry: create, edit, confirm, decline, withdraw (with replacement), reinstate,
+move between units, accept a credit code. Each records a status change with actor, date and reason
+in the same transaction (HOUSE_STYLE.md habits 1 and 4)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, DomainError, PermissionDenied
+from core.roles import DISTRICT_ROLES, role_of
+
+from . import permissions
+from .choices import Status, WithdrawalReason
+from .codes import checked_credit_code
+from .models import Enterprise, EnterpriseStatusChange, UnitQuota
+
+#: Facts an edit may change (status, unit and code have their own actions).
+EDITABLE_FIELDS = (
+    "name",
+    "sector",
+    "scale",
+    "size",
+    "tier",
+    "pilot_year",
+    "pilot_batch",
+    "registered_address",
+    "production_address",
+    "founded_on",
+    "contact_name",
+    "contact_phone",
+    "main_products",
+    "stats_year",
+    "employees",
+    "employees_previous",
+    "revenue",
+    "revenue_previous",
+    "cloud_verified_on",
+    "cloud_services",
+)
+DATE_FIELDS = ("founded_on", "cloud_verified_on")
+
+
+def _allow(result):
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _check_date(value, field):
+    if value and value > _today():
+        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
+    return value
+
+
+def initial_status(actor):
+    """Enterprises added by the district enter the pilot list at once; a unit's are proposed."""
+    return Status.ACTIVE if role_of(actor) in DISTRICT_ROLES else Status.PROPOSED
+
+
+def _save(enterprise, actor, reason=""):
+    try:
+        enterprise.full_clean(validate_unique=False, validate_constraints=True)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
+    enterprise._history_user = actor
+    if reason:
+        enterprise._change_reason = reason
+    enterprise.save()
+    return enterprise
+
+
+def _record(
+    enterprise,
+    *,
+    actor,
+    kind,
+    happened_on,
+    from_status="",
+    to_status="",
+    reason="",
+    note="",
+    replacement=None,
+    from_unit=None,
+    to_unit=None,
+):
+    return EnterpriseStatusChange.objects.create(
+        enterprise=enterprise,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        happened_on=happened_on,
+        reason=reason,
+        note=note[:500],
+        replacement=replacement,
+        from_unit=from_unit,
+        to_unit=to_unit,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def enterprise_create(
+    *, actor, credit_code, name, unit, sector, scale, size, tier="none", credit_code_override_reason="", **facts
+):
+    """Register an enterprise. Unit staff only in their own unit (it is then *proposed*); the
+    district's additions are *active* at once. The credit code is the natural key."""
+    _allow(permissions.can_create_in_unit(actor, unit))
+    code = checked_credit_code(credit_code, actor=actor, override_reason=credit_code_override_reason)
+    if Enterprise.objects.filter(credit_code=code).exists():
+        raise DomainError(
+            "duplicate_credit_code",
+            _("An enterprise with this credit code is already registered."),
+            field="credit_code",
+            status=409,
+        )
+    unknown = set(facts) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
+    for field in DATE_FIELDS:
+        _check_date(facts.get(field), field)
+    status = initial_status(actor)
+    enterprise = Enterprise(
+        credit_code=code,
+        credit_code_override_reason=credit_code_override_reason.strip(),
+        name=name.strip(),
+        unit=unit,
+        sector=sector,
+        scale=scale,
+        size=size,
+        tier=tier or "none",
+        status=status,
+        created_by=actor,
+        **facts,
+    )
+    _save(enterprise, actor)
+    _record(enterprise, actor=actor, kind=EnterpriseStatusChange.Kind.CREATED, happened_on=_today(), to_status=status)
+    if credit_code_override_reason.strip():
+        _record(
+            enterprise,
+            actor=actor,
+            kind=EnterpriseStatusChange.Kind.CODE_ACCEPTED,
+            happened_on=_today(),
+            note=credit_code_override_reason.strip(),
+        )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_override_reason=None, **changes):
+    """Change an enterprise's facts (and, for the district, correct its credit code).
+
+    ``cloud_verified_on`` records 上云用云 verification. Status and unit change only through
+    their own actions, so that each is recorded with a reason.
+    """
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _allow(permissions.can_edit(actor, enterprise))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
+    for field in DATE_FIELDS:
+        _check_date(changes.get(field), field)
+    code_changed = credit_code is not None and credit_code != enterprise.credit_code
+    if code_changed or credit_code_override_reason:
+        _allow(permissions.can_decide(actor))
+        code = checked_credit_code(
+            credit_code if credit_code is not None else enterprise.credit_code,
+            actor=actor,
+            override_reason=credit_code_override_reason or "",
+        )
+        if Enterprise.objects.filter(credit_code=code).exclude(pk=enterprise.pk).exists():
+            raise DomainError(
+                "duplicate_credit_code",
+                _("An enterprise with this credit code is already registered."),
+                field="credit_code",
+                status=409,
+            )
+        enterprise.credit_code = code
+        if credit_code_override_reason:
+            enterprise.credit_code_override_reason = credit_code_override_reason.strip()
+            _record(
+                enterprise,
+                actor=actor,
+                kind=EnterpriseStatusChange.Kind.CODE_ACCEPTED,
+                happened_on=_today(),
+                note=credit_code_override_reason.strip(),
+            )
+    for field, value in changes.items():
+        setattr(enterprise, field, value.strip() if isinstance(value, str) else value)
+    return _save(enterprise, actor)
+
+
+@transaction.atomic
+def enterprise_confirm(*, actor, enterprise, date=None, note=""):
+    """A proposed enterprise enters the pilot list (district officials and admins)."""
+    _allow(permissions.can_decide(actor))
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status != Status.PROPOSED:
+        raise Conflict(
+            "not_proposed",
+            _("Only a proposed enterprise can be confirmed; this one is {status}.").format(
+                status=enterprise.get_status_display()
+            ),
+        )
+    happened_on = _check_date(date, "date") or _today()
+    enterprise.status = Status.ACTIVE
+    _save(enterprise, actor, reason="confirmed")
+    _record(
+        enterprise,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.CONFIRMED,
+        happened_on=happened_on,
+        from_status=Status.PROPOSED,
+        to_status=Status.ACTIVE,
+        note=note,
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_confirm_many(*, actor, enterprises, date=None):
+    """Confirm several proposed enterprises at once; all or none."""
+    return [enterprise_confirm(actor=actor, enterprise=e, date=date) for e in enterprises]
+
+
+@transaction.atomic
+def enterprise_decline(*, actor, enterprise, reason, date=None):
+    """The district declines a proposed enterprise, saying why."""
+    _allow(permissions.can_decide(actor))
+    if not reason or not reason.strip():
+        raise DomainError("reason_required", _("Say why the enterprise is declined."), field="reason")
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status != Status.PROPOSED:
+        raise Conflict(
+            "not_proposed",
+            _("Only a proposed enterprise can be declined; this one is {status}.").format(
+                status=enterprise.get_status_display()
+            ),
+        )
+    happened_on = _check_date(date, "date") or _today()
+    enterprise.status = Status.DECLINED
+    _save(enterprise, actor, reason="declined")
+    _record(
+        enterprise,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.DECLINED,
+        happened_on=happened_on,
+        from_status=Status.PROPOSED,
+        to_status=Status.DECLINED,
+        note=reason.strip(),
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_withdraw(*, actor, enterprise, reason, date=None, replacement=None, note=""):
+    """Withdraw an enterprise from the pilot list (迁出, 停业, 拆迁, 重大责任事故, overdue, other).
+
+    The unit names a replacement so that the total does not fall; the replacement must be a
+    different enterprise that is proposed or active. Past dates are normal (history since 2024-10).
+    """
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _allow(permissions.can_withdraw(actor, enterprise))
+    if reason not in WithdrawalReason.values:
+        raise DomainError("invalid_reason", _("Choose one of the withdrawal reasons."), field="reason")
+    if enterprise.status != Status.ACTIVE:
+        raise Conflict(
+            "not_active",
+            _("Only an enterprise in the pilot list can be withdrawn; this one is {status}.").format(
+                status=enterprise.get_status_display()
+            ),
+        )
+    happened_on = _check_date(date, "date") or _today()
+    if replacement is not None:
+        replacement = _check_replacement(actor, enterprise, replacement)
+    enterprise.status = Status.WITHDRAWN
+    enterprise.withdrawn_on = happened_on
+    enterprise.withdrawal_reason = reason
+    enterprise.replacement = replacement
+    _save(enterprise, actor, reason=f"withdrawn: {reason}")
+    _record(
+        enterprise,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.WITHDRAWN,
+        happened_on=happened_on,
+        from_status=Status.ACTIVE,
+        to_status=Status.WITHDRAWN,
+        reason=reason,
+        note=note,
+        replacement=replacement,
+    )
+    if replacement is not None:
+        _record(
+            replacement,
+            actor=actor,
+            kind=EnterpriseStatusChange.Kind.REPLACEMENT,
+            happened_on=happened_on,
+            note=_("Replaces {name}").format(name=enterprise.name),
+        )
+    return enterprise
+
+
+def _check_replacement(actor, enterprise, replacement):
+    if replacement.pk == enterprise.pk:
+        raise DomainError("invalid_replacement", _("An enterprise cannot replace itself."), field="replacement")
+    if replacement.status not in (Status.PROPOSED, Status.ACTIVE):
+        raise DomainError(
+            "invalid_replacement", _("The replacement must be proposed or in the pilot list."), field="replacement"
+        )
+    if not Enterprise.objects.visible_to(actor).filter(pk=replacement.pk).exists():
+        raise DomainError(
+            "invalid_replacement",
+            _("The replacement is not an enterprise you can see."),
+            field="replacement",
+            status=404,
+        )
+    return replacement
+
+
+@transaction.atomic
+def enterprise_name_replacement(*, actor, enterprise, replacement):
+    """Name (or change) the replacement of an enterprise already withdrawn."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _allow(permissions.can_withdraw(actor, enterprise))
+    if enterprise.status != Status.WITHDRAWN:
+        raise Conflict("not_withdrawn", _("Only a withdrawn enterprise has a replacement."))
+    enterprise.replacement = _check_replacement(actor, enterprise, replacement)
+    _save(enterprise, actor, reason="replacement named")
+    _record(
+        replacement,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.REPLACEMENT,
+        happened_on=_today(),
+        note=_("Replaces {name}").format(name=enterprise.name),
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_reinstate(*, actor, enterprise, note, date=None):
+    """The district puts back a wrongly withdrawn (or declined) enterprise, saying why."""
+    _allow(permissions.can_decide(actor))
+    if not note or not note.strip():
+        raise DomainError("reason_required", _("Say why the enterprise is reinstated."), field="note")
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.status not in (Status.WITHDRAWN, Status.DECLINED):
+        raise Conflict("not_withdrawn", _("Only a withdrawn or declined enterprise can be reinstated."))
+    happened_on = _check_date(date, "date") or _today()
+    previous = enterprise.status
+    enterprise.status = Status.ACTIVE
+    enterprise.withdrawn_on = None
+    enterprise.withdrawal_reason = ""
+    _save(enterprise, actor, reason="reinstated")
+    _record(
+        enterprise,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.REINSTATED,
+        happened_on=happened_on,
+        from_status=previous,
+        to_status=Status.ACTIVE,
+        note=note.strip(),
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_move(*, actor, enterprise, unit, note):
+    """The district moves an enterprise to another unit (a correction), saying why."""
+    _allow(permissions.can_decide(actor))
+    if not note or not note.strip():
+        raise DomainError("reason_required", _("Say why the enterprise moves to another unit."), field="note")
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if enterprise.unit_id == unit.pk:
+        raise DomainError("same_unit", _("The enterprise already belongs to this unit."), field="unit")
+    previous = enterprise.unit
+    enterprise.unit = unit
+    _save(enterprise, actor, reason="moved")
+    _record(
+        enterprise,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.MOVED,
+        happened_on=_today(),
+        from_unit=previous,
+        to_unit=unit,
+        note=note.strip(),
+    )
+    return enterprise
+
+
+def parse_date(value, field="date"):
+    """An ISO date from a form or API body, or ``DomainError``."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field=field) from exc
+
+
+@transaction.atomic
+def unit_quota_set(*, actor, unit, required, note=""):
+    """The district sets how many pilot enterprises a unit must keep."""
+    _allow(permissions.can_decide(actor))
+    quota = UnitQuota.objects.filter(unit=unit).first() or UnitQuota(unit=unit)
+    quota.required = required
+    quota.note = note
+    quota._history_user = actor
+    quota.save()
+    return quota
