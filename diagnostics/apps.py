@@ -9,3 +9,10 @@ class DiagnosticsConfig(AppConfig):
 
     name = "diagnostics"
     verbose_name = _("Diagnostics")
+
+    def ready(self):
+        from core.roles import Role
+        from core.scoping import register_enterprise_link
+
+        register_enterprise_link(Role.PROVIDER_USER, "diagnostics.Diagnosis", organisation_field="provider")
+        register_enterprise_link(Role.EVALUATOR, "diagnostics.Assessment", organisation_field="evaluation_body")

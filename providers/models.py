@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet
 
-from .choices import ProviderType
+from .choices import PoolStatus, PriceModel, ProviderType
 
 
 class ProviderQuerySet(ScopedQuerySet):
@@ -27,6 +27,14 @@ class Provider(models.Model):
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=20, choices=ProviderType.choices)
     key_provider_since = models.DateField(_("key provider since"), null=True, blank=True)
+    pool_status = models.CharField(
+        _("resource pool status"), max_length=16, choices=PoolStatus.choices, default=PoolStatus.IN_POOL
+    )
+    #: Sector codes (enterprises.choices.Sector) and scene codes (diagnostics) the provider serves.
+    sectors = models.JSONField(_("sectors served"), default=list, blank=True)
+    scenes = models.JSONField(_("scenes served"), default=list, blank=True)
+    qualifications = models.TextField(_("qualifications"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=64, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -141,3 +149,47 @@ class EvaluatorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} → {self.evaluation_body}"
+
+
+class ProductQuerySet(ScopedQuerySet):
+    def scope_filter(self, viewer, role):
+        # The catalogue is public inside the portal; a provider user sees only its own products.
+        if role == Role.PROVIDER_USER:
+            return Q(provider_id=viewer.provider_id)
+        return Q()
+
+
+class Product(models.Model):
+    """A 小快轻准 (small, fast, light, precise) product or solution a provider offers; *recognised*
+    when the district selects it for the 优秀产品清单."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    #: Scene codes of the MIIT index (diagnostics) the product covers.
+    scenes = models.JSONField(_("scenes covered"), default=list, blank=True)
+    price_model = models.CharField(_("price model"), max_length=16, choices=PriceModel.choices, blank=True)
+    price_note = models.CharField(_("price"), max_length=200, blank=True)
+    deployments = models.PositiveIntegerField(_("deployments"), default=0)
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product or solution")
+        verbose_name_plural = _("products and solutions")
+        ordering = ["provider__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name"],
+                name="providers_product_unique_name",
+                violation_error_message=_("This provider already has a product of this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

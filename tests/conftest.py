@@ -8,6 +8,8 @@ from rest_framework.test import APIClient
 
 from core.models import OrgUnit
 from core.reference import load_units
+from diagnostics.models import IndexEdition
+from diagnostics.reference import app_models, load_index
 from core.roles import Role
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
@@ -37,6 +39,8 @@ def reference_data(request):
         request.getfixturevalue("_django_db_helper")
         if not OrgUnit.objects.filter(parent__isnull=False).exists():
             load_units(OrgUnit)
+        if not IndexEdition.objects.exists():
+            load_index(app_models())
     yield
 
 
