@@ -278,7 +278,7 @@ def score(spec, answers, scenes=None):
         raise ScoreInputError(errors)
 
     items = {item.code: item_points.get(item.code, ZERO) for item in spec.items}
-    dimensions = {code: ZERO for code in spec.dimensions}
+    dimensions = dict.fromkeys(spec.dimensions, ZERO)
     for item in spec.items:
         dimensions[item.dimension] += items[item.code]
     total = sum(dimensions.values(), ZERO)

@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 
 from core.models import OrgUnit
 from core.reference import load_units
+from core.roles import Role
 from diagnostics.models import IndexEdition
 from diagnostics.reference import app_models, load_index
-from core.roles import Role
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
