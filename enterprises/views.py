@@ -18,6 +18,7 @@ from .choices import Status
 from .exports import export_response
 from .forms import CodeForm, EnterpriseForm, MoveForm, QuotaForm, ReasonForm, WithdrawForm
 from .models import Enterprise, UnitQuota
+from .sections import sections_for
 from .selectors import (
     enterprise_filtered,
     enterprise_get,
@@ -145,6 +146,7 @@ def enterprise_detail(request, pk):
         "code_form": CodeForm(initial={"credit_code": enterprise.credit_code}),
         "provider_assignments": enterprise.provider_assignments.select_related("provider"),
         "evaluator_assignments": enterprise.evaluator_assignments.select_related("evaluation_body"),
+        "sections": sections_for(request, enterprise),
     }
     return render(request, "enterprises/detail.html", context)
 

@@ -21,6 +21,9 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("units/", UnitListView.as_view(), name="units"),
     path("", include("enterprises.api.urls")),
+    path("", include("providers.api.urls")),
+    path("", include("diagnostics.api.assessment_urls")),
+    path("", include("diagnostics.api.diagnosis_urls")),
     path("", include(router.urls)),
 ]
 
@@ -29,6 +32,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("core.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("providers/", include("providers.urls")),
+    path("assessments/", include("diagnostics.assessment_urls")),
+    path("diagnoses/", include("diagnostics.diagnosis_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
