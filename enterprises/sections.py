@@ -9,8 +9,8 @@ A section is a template and a function ``context(request, enterprise) -> dict | 
 through the app's own scoped selectors; ``None`` hides the section from this viewer.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
