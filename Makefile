@@ -46,7 +46,7 @@ messages: venv
 
 # For developers: refresh the zh-hans catalogue after changing strings.
 makemessages: venv
-	$(EMBEDDED_ENV) $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=static --ignore=var
+	$(EMBEDDED_ENV) $(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static --ignore=var
 
 system-run:
 	@bash scripts/ensure_packages.sh $(RUN_PACKAGES)
