@@ -16,10 +16,14 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils
 EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
 	DJANGO_SETTINGS_MODULE=songjiang_pilot.settings.base
 # The test profile: PostgreSQL and Redis on this machine, a real Celery worker started by pytest.
+# Two checkouts testing side by side on one machine pick other names: make test TEST_DB=other TEST_REDIS_DB=12 TEST_BROKER_DB=13
+TEST_DB ?= songjiang_pilot
+TEST_REDIS_DB ?= 14
+TEST_BROKER_DB ?= 15
 TEST_ENV := env DJANGO_SETTINGS_MODULE=songjiang_pilot.settings.test \
-	DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/songjiang_pilot \
-	REDIS_URL=redis://127.0.0.1:6379/14 CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
-	CELERY_RESULT_BACKEND=redis://127.0.0.1:6379/15
+	DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/$(TEST_DB) \
+	REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_BROKER_DB) \
+	CELERY_RESULT_BACKEND=redis://127.0.0.1:6379/$(TEST_BROKER_DB)
 
 .PHONY: run test lint check messages makemessages system-run system-test services venv clean
 
