@@ -1,6 +1,9 @@
 """Field-level audit history: every change recorded with its acting user, readable by auditors."""
 
+import json
+
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from core.roles import Role
@@ -42,16 +45,13 @@ def test_a_change_in_the_django_admin_is_recorded_too(client, make_user, provide
     root = make_user(Role.ADMIN, username="root", is_superuser=True)
     client.force_login(root)
     url = reverse("admin:providers_provider_change", args=[provider.pk])
-    response = client.post(
-        url,
-        {
-            "credit_code": provider.credit_code,
-            "name": "改名后的服务商",
-            "type": "specialised",
-            "contact_name": "",
-            "contact_phone": "",
-        },
-    )
+    # The admin form's own fields, as the browser would send them back, with the name changed.
+    data = {
+        key: "" if value is None else json.dumps(value) if isinstance(value, (list, dict)) else value
+        for key, value in model_to_dict(provider).items()
+    }
+    data.update(name="改名后的服务商", type="specialised")
+    response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = Provider.objects.get(pk=provider.pk).history.latest()
     assert latest.name == "改名后的服务商" and latest.history_user == root
