@@ -11,6 +11,8 @@ from core.reference import load_units
 from core.roles import Role
 from diagnostics.models import IndexEdition
 from diagnostics.reference import app_models, load_index
+from funding.models import FundSource, SubsidyPolicy
+from funding.reference import load_funds
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,6 +43,8 @@ def reference_data(request):
             load_units(OrgUnit)
         if not IndexEdition.objects.exists():
             load_index(app_models())
+        if not FundSource.objects.exists():
+            load_funds(FundSource, SubsidyPolicy)
     yield
 
 

@@ -1,0 +1,81 @@
+"""Ledger arithmetic: what is budgeted, committed, claimed, paid and available, per budget line.
+
+Reads only; the services call these inside their transaction after locking the rows concerned,
+and the ledger page calls them for display. All amounts are Decimal in 元.
+
+* **committed** (line): the sum of the line's commitment lines whose commitment is active;
+* **claimed** (commitment line or budget line): requested + approved + paid disbursements, net of
+  reversals (rejected ones do not count) — what can no longer be promised to anyone else;
+* **paid**: paid disbursements net of reversals;
+* **available** (line): budget − committed; **uncommitted claim room** (commitment line): amount − claimed.
+"""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .choices import CommitmentStatus, DisbursementStatus
+from .models import BudgetLine, CommitmentLine, Disbursement
+
+ZERO = Decimal("0.00")
+CLAIMING = (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED, DisbursementStatus.PAID)
+
+
+def _sum(queryset, field="amount"):
+    return queryset.aggregate(total=Coalesce(Sum(field), Value(ZERO), output_field=DecimalField()))["total"]
+
+
+def line_committed(line):
+    return _sum(CommitmentLine.objects.filter(budget_line=line, commitment__status=CommitmentStatus.ACTIVE))
+
+
+def line_claimed(line):
+    return _sum(Disbursement.objects.filter(commitment_line__budget_line=line, status__in=CLAIMING))
+
+
+def line_paid(line):
+    return _sum(Disbursement.objects.filter(commitment_line__budget_line=line, status=DisbursementStatus.PAID))
+
+
+def commitment_line_claimed(commitment_line):
+    return _sum(Disbursement.objects.filter(commitment_line=commitment_line, status__in=CLAIMING))
+
+
+def commitment_line_paid(commitment_line):
+    return _sum(Disbursement.objects.filter(commitment_line=commitment_line, status=DisbursementStatus.PAID))
+
+
+def lines_with_figures(queryset=None):
+    """Budget lines annotated with ``committed``, ``claimed``, ``paid`` and ``available``, in one query."""
+    queryset = BudgetLine.objects.all() if queryset is None else queryset
+    active = Q(commitment_lines__commitment__status=CommitmentStatus.ACTIVE)
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return (
+        queryset.select_related("source")
+        .annotate(
+            committed=Coalesce(
+                Sum("commitment_lines__amount", filter=active, distinct=False), Value(ZERO), output_field=money
+            ),
+        )
+        .annotate(
+            claimed=Coalesce(
+                _disbursement_subquery(CLAIMING),
+                Value(ZERO),
+                output_field=money,
+            ),
+            paid=Coalesce(_disbursement_subquery((DisbursementStatus.PAID,)), Value(ZERO), output_field=money),
+        )
+    )
+
+
+def _disbursement_subquery(statuses):
+    from django.db.models import OuterRef, Subquery
+
+    return Subquery(
+        Disbursement.objects.filter(commitment_line__budget_line=OuterRef("pk"), status__in=statuses)
+        .order_by()
+        .values("commitment_line__budget_line")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )

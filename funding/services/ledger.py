@@ -1,0 +1,493 @@
+"""Writes on the fund ledger: budget lines, commitments, disbursements and their reversals.
+
+The money rules hold inside each transaction and under concurrent requests, because every write
+first locks the rows whose totals it checks (``SELECT … FOR UPDATE``, always in the same order:
+the fund source, then budget lines by id, then the commitment line), and only then reads the totals:
+
+* a fund source's lines never add up to more than the source;
+* no budget line is overdrawn: its active commitments never exceed its budget;
+* nothing is disbursed beyond its commitment: requested + approved + paid (net of reversals) on a
+  commitment line never exceed the line's amount (a request claims the money at once, so twenty
+  simultaneous requests cannot together pass the limit);
+* the central grant's capped purposes (platforms, providers' capability, chain transformation,
+  purchased services) never take more than 20% of the grant, in budget, in commitments and in
+  payments; the 80% floor for SME transformation is reported by the ledger page, not blocked;
+* a central SME-transformation subsidy for a project is requested and paid only when the project
+  passed acceptance **and** the enterprise's latest authoritative post-transformation level is ≥ 2.
+
+Finance officers set budgets, approve, pay, reject and reverse; district officials commit and
+request payments; admins may do everything; auditors read.
+"""
+
+from decimal import ROUND_DOWN, Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, DomainError, PermissionDenied
+from core.roles import Role, has_role
+
+from .. import balances
+from ..choices import (
+    CENTRAL_CAPPED_PURPOSES,
+    PURPOSES_BY_SOURCE,
+    BudgetPurpose,
+    CommitmentStatus,
+    DisbursementStatus,
+    FundSourceKind,
+    ProjectStatus,
+)
+from ..models import BudgetLine, Commitment, CommitmentLine, Disbursement, FundSource
+
+CENTRAL_CAP_SHARE = Decimal("0.20")
+CENT = Decimal("0.01")
+#: Project states in which a subsidy may be committed (approved by the district, not cancelled).
+COMMITTABLE_PROJECT_STATES = (
+    ProjectStatus.APPROVED,
+    ProjectStatus.ACCEPTANCE_REQUESTED,
+    ProjectStatus.PASSED,
+    ProjectStatus.FAILED,
+)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _require(actor, *roles, message):
+    if not has_role(actor, *roles):
+        raise PermissionDenied(message)
+
+
+def _day(value, field="date"):
+    today = timezone.localdate()
+    if value is None:
+        return today
+    if value > today:
+        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
+    return value
+
+
+def _amount(value, field="amount"):
+    try:
+        amount = Decimal(value)
+    except (TypeError, ArithmeticError, ValueError) as exc:
+        raise DomainError("invalid_amount", _("Enter an amount in yuan."), field=field) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise DomainError("invalid_amount", _("The amount must be above zero."), field=field)
+    if amount != amount.quantize(CENT):
+        raise DomainError("invalid_amount", _("Amounts are in yuan with at most two decimals."), field=field)
+    return amount
+
+
+def _yuan(amount):
+    """12345.6 → "12,345.60" for messages."""
+    return f"{amount:,.2f}"
+
+
+def _lock_source(source_id):
+    return FundSource.objects.select_for_update().get(pk=source_id)
+
+
+def _lock_lines(line_ids):
+    return {line.pk: line for line in BudgetLine.objects.select_for_update().filter(pk__in=line_ids).order_by("pk")}
+
+
+def _capped_total(source, *, exclude_line=None):
+    """Budget of the source's capped lines (optionally without one line)."""
+    lines = BudgetLine.objects.filter(source=source, purpose__in=CENTRAL_CAPPED_PURPOSES)
+    if exclude_line is not None:
+        lines = lines.exclude(pk=exclude_line.pk)
+    return balances._sum(lines)
+
+
+def central_cap(source):
+    """What the capped purposes may take of a central source (20%)."""
+    return (source.amount * CENTRAL_CAP_SHARE).quantize(CENT, rounding=ROUND_DOWN)
+
+
+# --- budget lines -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_line_set(*, actor, source, purpose, amount, name=""):
+    """Create or change the budget of ``source``'s line for ``purpose``."""
+    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer sets budgets."))
+    source = _lock_source(source.pk)
+    if purpose not in PURPOSES_BY_SOURCE[source.kind]:
+        raise DomainError(
+            "purpose_not_of_source", _("This purpose is not paid from this fund source."), field="purpose"
+        )
+    amount = Decimal(amount)
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+        raise DomainError("invalid_amount", _("A budget is an amount in yuan, 0 or more."), field="amount")
+    lines = _lock_lines(source.lines.values_list("pk", flat=True))
+    line = next((ln for ln in lines.values() if ln.purpose == purpose), None)
+    others = sum((ln.amount for ln in lines.values() if ln.purpose != purpose), Decimal("0"))
+    if others + amount > source.amount:
+        raise Conflict(
+            "source_overallocated",
+            _("The lines of {source} would add up to more than its {total} yuan.").format(
+                source=source.name, total=_yuan(source.amount)
+            ),
+        )
+    if source.kind == FundSourceKind.CENTRAL and purpose in CENTRAL_CAPPED_PURPOSES:
+        capped_others = sum(
+            (ln.amount for ln in lines.values() if ln.purpose in CENTRAL_CAPPED_PURPOSES and ln.purpose != purpose),
+            Decimal("0"),
+        )
+        if capped_others + amount > central_cap(source):
+            raise Conflict(
+                "central_cap_exceeded",
+                _(
+                    "Platforms, providers' capability, chain transformation and purchased services may take at "
+                    "most 20% of the central grant ({cap} yuan)."
+                ).format(cap=_yuan(central_cap(source))),
+            )
+    if line is not None and amount < balances.line_committed(line):
+        raise Conflict(
+            "budget_below_commitments",
+            _("More than this is already committed on the line ({committed} yuan).").format(
+                committed=_yuan(balances.line_committed(line))
+            ),
+        )
+    if line is None:
+        line = BudgetLine(source=source, purpose=purpose)
+    line.amount = amount
+    line.name = name or line.name or str(BudgetPurpose(purpose).label)
+    line._history_user = actor
+    line.full_clean(validate_unique=False)
+    line.save()
+    return line
+
+
+# --- commitments ------------------------------------------------------------------------------
+
+
+def subsidy_for(project, policy):
+    """The subsidy ``policy`` grants ``project``: its ratio of the eligible spend, within the cap per
+    enterprise less what the enterprise's other active subsidies already take. Rounded down to the fen."""
+    computed = (project.eligible_spend * policy.ratio).quantize(CENT, rounding=ROUND_DOWN)
+    already = balances._sum(
+        CommitmentLine.objects.filter(
+            commitment__project__enterprise=project.enterprise,
+            commitment__status=CommitmentStatus.ACTIVE,
+        ).exclude(commitment__project=project)
+    )
+    room = max(policy.cap_per_enterprise - already, Decimal("0"))
+    return min(computed, room)
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor,
+    title,
+    lines,
+    committed_on=None,
+    project=None,
+    enterprise=None,
+    interest_subsidy=None,
+    policy=None,
+    note="",
+):
+    """Commit money: ``lines`` is ``[(budget_line, amount), …]`` (a subsidy split between sources)."""
+    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official commits funds."))
+    committed_on = _day(committed_on, "committed_on")
+    if not lines:
+        raise DomainError("no_lines", _("Charge the commitment to at least one budget line."), field="lines")
+    amounts = {}
+    for line, amount in lines:
+        if line.pk in amounts:
+            raise DomainError("duplicate_line", _("Each budget line appears once."), field="lines")
+        amounts[line.pk] = _amount(amount)
+    if project is not None:
+        if project.status not in COMMITTABLE_PROJECT_STATES:
+            raise Conflict("project_not_approved", _("A subsidy is committed for a project the district has approved."))
+        enterprise = project.enterprise
+    if interest_subsidy is not None:
+        enterprise = interest_subsidy.enterprise
+
+    line_objs = BudgetLine.objects.filter(pk__in=amounts).select_related("source")
+    sources = sorted({ln.source_id for ln in line_objs})
+    locked_sources = {pk: _lock_source(pk) for pk in sources}
+    locked = _lock_lines(amounts)
+    for pk, line in locked.items():
+        committed = balances.line_committed(line)
+        if committed + amounts[pk] > line.amount:
+            raise Conflict(
+                "budget_line_overdrawn",
+                _("{line} has {available} yuan left to commit; {amount} yuan asked.").format(
+                    line=line.name, available=_yuan(line.amount - committed), amount=_yuan(amounts[pk])
+                ),
+            )
+    for source in locked_sources.values():
+        if source.kind != FundSourceKind.CENTRAL:
+            continue
+        new_capped = sum(
+            (
+                amounts[pk]
+                for pk, ln in locked.items()
+                if ln.source_id == source.pk and ln.purpose in CENTRAL_CAPPED_PURPOSES
+            ),
+            Decimal("0"),
+        )
+        if new_capped:
+            capped_committed = balances._sum(
+                CommitmentLine.objects.filter(
+                    budget_line__source=source,
+                    budget_line__purpose__in=CENTRAL_CAPPED_PURPOSES,
+                    commitment__status=CommitmentStatus.ACTIVE,
+                )
+            )
+            if capped_committed + new_capped > central_cap(source):
+                raise Conflict(
+                    "central_cap_exceeded",
+                    _(
+                        "Commitments for platforms, providers, chain transformation and purchased services would pass "
+                        "20% of the central grant ({cap} yuan)."
+                    ).format(cap=_yuan(central_cap(source))),
+                )
+    if project is not None and policy is not None:
+        allowed = subsidy_for(project, policy)
+        total = sum(amounts.values(), Decimal("0"))
+        if total > allowed:
+            raise Conflict(
+                "above_policy",
+                _("The policy allows at most {allowed} yuan for this project; {total} yuan asked.").format(
+                    allowed=_yuan(allowed), total=_yuan(total)
+                ),
+            )
+    commitment = Commitment(
+        title=title.strip(),
+        enterprise=enterprise,
+        project=project,
+        interest_subsidy=interest_subsidy,
+        policy=policy,
+        committed_on=committed_on,
+        note=note,
+        created_by=actor,
+    )
+    commitment._history_user = actor
+    commitment.full_clean()
+    commitment.save()
+    for pk, amount in amounts.items():
+        row = CommitmentLine(commitment=commitment, budget_line=locked[pk], amount=amount)
+        row._history_user = actor
+        row.save()
+    return commitment
+
+
+@transaction.atomic
+def commitment_cancel(*, actor, commitment, reason):
+    """Release a commitment nothing has been claimed on (reverse its payments first)."""
+    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official releases commitments."))
+    if not reason.strip():
+        raise DomainError("reason_required", _("Say why the commitment is released."), field="reason")
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != CommitmentStatus.ACTIVE:
+        raise Conflict("not_active", _("This commitment has already been released."))
+    _lock_lines(commitment.lines.values_list("budget_line_id", flat=True))
+    for line in commitment.lines.all():
+        if balances.commitment_line_claimed(line):
+            raise Conflict(
+                "commitment_has_claims",
+                _("Money is requested, approved or paid on this commitment: reject or reverse it first."),
+            )
+    commitment.status = CommitmentStatus.CANCELLED
+    commitment.note = (commitment.note + "\n" + reason.strip()).strip()
+    commitment._history_user = actor
+    commitment._change_reason = reason.strip()
+    commitment.save()
+    return commitment
+
+
+# --- disbursements ----------------------------------------------------------------------------
+
+
+def _is_central_transformation_subsidy(commitment_line):
+    line = commitment_line.budget_line
+    return (
+        line.source.kind == FundSourceKind.CENTRAL
+        and line.purpose == BudgetPurpose.SME_TRANSFORMATION
+        and commitment_line.commitment.project_id is not None
+    )
+
+
+def latest_post_level(enterprise):
+    """The level of the enterprise's latest authoritative post-transformation evaluation (None if none)."""
+    from diagnostics.choices import Stage
+    from diagnostics.models import Assessment
+
+    latest = (
+        Assessment.objects.authoritative()
+        .filter(enterprise=enterprise, stage=Stage.POST)
+        .order_by("-evaluated_on", "-pk")
+        .values_list("level", flat=True)
+        .first()
+    )
+    return latest
+
+
+def _check_gate(commitment_line):
+    """The central SME-transformation gate: acceptance passed and post level ≥ 2."""
+    if not _is_central_transformation_subsidy(commitment_line):
+        return
+    project = commitment_line.commitment.project
+    if project.status != ProjectStatus.PASSED:
+        raise Conflict(
+            "acceptance_not_passed",
+            _("A central transformation subsidy is paid only after the project passed acceptance."),
+        )
+    level = latest_post_level(project.enterprise)
+    if level is None or level < 2:
+        raise Conflict(
+            "post_level_below_2",
+            _(
+                "A central transformation subsidy is paid only when the enterprise's on-site post-transformation "
+                "evaluation is at level 2 or higher."
+            ),
+        )
+
+
+def _lock_for_claim(commitment_line):
+    """Lock the budget line, then the commitment line, and return fresh copies."""
+    line_id = CommitmentLine.objects.values_list("budget_line_id", flat=True).get(pk=commitment_line.pk)
+    _lock_lines([line_id])
+    return (
+        CommitmentLine.objects.select_for_update(of=("self",))
+        .select_related("commitment__project__enterprise", "budget_line__source")
+        .get(pk=commitment_line.pk)
+    )
+
+
+@transaction.atomic
+def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested_on=None, payee_account="", reason=""):
+    """Ask for a payment on a commitment line; the amount is claimed at once."""
+    _require(
+        actor,
+        Role.DISTRICT_OFFICIAL,
+        Role.FINANCE_OFFICER,
+        message=_("Only the district or finance requests payments."),
+    )
+    requested_on = _day(requested_on, "requested_on")
+    amount = _amount(amount)
+    commitment_line = _lock_for_claim(commitment_line)
+    if commitment_line.commitment.status != CommitmentStatus.ACTIVE:
+        raise Conflict("not_active", _("This commitment has been released."))
+    _check_gate(commitment_line)
+    claimed = balances.commitment_line_claimed(commitment_line)
+    if claimed + amount > commitment_line.amount:
+        raise Conflict(
+            "over_commitment",
+            _("Only {left} yuan of this commitment is left to pay; {amount} yuan asked.").format(
+                left=_yuan(commitment_line.amount - claimed), amount=_yuan(amount)
+            ),
+        )
+    budget_line = commitment_line.budget_line
+    if balances.line_claimed(budget_line) + amount > budget_line.amount:
+        raise Conflict(
+            "budget_line_overdrawn",
+            _("{line} would be overdrawn.").format(line=budget_line.name),
+        )
+    disbursement = Disbursement(
+        commitment_line=commitment_line,
+        amount=amount,
+        tranche=tranche,
+        requested_on=requested_on,
+        payee_account=payee_account,
+        reason=reason,
+        requested_by=actor,
+    )
+    disbursement._history_user = actor
+    disbursement.save()
+    return disbursement
+
+
+def _locked_disbursement(disbursement):
+    _lock_for_claim(disbursement.commitment_line)
+    return Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+
+
+@transaction.atomic
+def disbursement_approve(*, actor, disbursement, date=None):
+    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer approves payments."))
+    date = _day(date)
+    disbursement = _locked_disbursement(disbursement)
+    if disbursement.status != DisbursementStatus.REQUESTED:
+        raise Conflict("not_requested", _("Only a requested payment can be approved."))
+    disbursement.status = DisbursementStatus.APPROVED
+    disbursement.approved_on = date
+    disbursement.approved_by = actor
+    disbursement._history_user = actor
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
+    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer records payments."))
+    date = _day(date)
+    if not (voucher_no or "").strip():
+        raise DomainError("voucher_required", _("Enter the voucher number of the payment."), field="voucher_no")
+    disbursement = _locked_disbursement(disbursement)
+    if disbursement.status != DisbursementStatus.APPROVED:
+        raise Conflict("not_approved", _("Only an approved payment can be paid."))
+    _check_gate(disbursement.commitment_line)
+    disbursement.status = DisbursementStatus.PAID
+    disbursement.paid_on = date
+    disbursement.paid_by = actor
+    disbursement.voucher_no = voucher_no.strip()
+    disbursement._history_user = actor
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_reject(*, actor, disbursement, reason, date=None):
+    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer rejects payments."))
+    _day(date)
+    if not reason.strip():
+        raise DomainError("reason_required", _("Say why the payment is rejected."), field="reason")
+    disbursement = _locked_disbursement(disbursement)
+    if disbursement.status not in (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED):
+        raise Conflict("not_open", _("Only a requested or approved payment can be rejected."))
+    disbursement.status = DisbursementStatus.REJECTED
+    disbursement.reason = reason.strip()
+    disbursement._history_user = actor
+    disbursement._change_reason = reason.strip()
+    disbursement.save()
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_reverse(*, actor, disbursement, reason, date=None):
+    """Undo a paid disbursement by a reversal row (a negative payment), never by an edit."""
+    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer reverses payments."))
+    date = _day(date)
+    if not reason.strip():
+        raise DomainError("reason_required", _("Say why the payment is reversed."), field="reason")
+    disbursement = _locked_disbursement(disbursement)
+    if disbursement.status != DisbursementStatus.PAID or disbursement.reverses_id is not None:
+        raise Conflict("not_paid", _("Only a paid payment can be reversed."))
+    if Disbursement.objects.filter(reverses=disbursement).exists():
+        raise Conflict("already_reversed", _("This payment has already been reversed."))
+    reversal = Disbursement(
+        commitment_line=disbursement.commitment_line,
+        amount=-disbursement.amount,
+        tranche=disbursement.tranche,
+        status=DisbursementStatus.PAID,
+        requested_on=date,
+        approved_on=date,
+        paid_on=date,
+        voucher_no=disbursement.voucher_no,
+        payee_account=disbursement.payee_account,
+        reverses=disbursement,
+        reason=reason.strip(),
+        requested_by=actor,
+        approved_by=actor,
+        paid_by=actor,
+    )
+    reversal._history_user = actor
+    reversal.save()
+    return reversal
