@@ -8,3 +8,15 @@ class FundingConfig(AppConfig):
 
     name = "funding"
     verbose_name = _("Projects and funding")
+
+    def ready(self):
+        from core.roles import Role
+        from core.scoping import register_enterprise_link
+
+        register_enterprise_link(Role.PROVIDER_USER, "funding.Project", organisation_field="provider")
+        register_enterprise_link(
+            Role.EVALUATOR,
+            "funding.Acceptance",
+            enterprise_field="project__enterprise",
+            organisation_field="evaluation_body",
+        )

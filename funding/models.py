@@ -48,6 +48,16 @@ def money(verbose_name, **kwargs):
 # --- Projects ---------------------------------------------------------------------------------
 
 
+class ProjectQuerySet(EnterpriseScopedQuerySet):
+    def scope_filter(self, viewer, role):
+        # A provider sees its own projects, never another provider's work on the same enterprise.
+        from core.roles import Role
+
+        if role == Role.PROVIDER_USER:
+            return Q(provider_id=viewer.provider_id) if viewer.provider_id else Q(pk__in=[])
+        return super().scope_filter(viewer, role)
+
+
 class Project(models.Model):
     """A transformation project (数字化改造项目) filed (备案) for one enterprise by its provider."""
 
@@ -93,7 +103,7 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
-    objects = EnterpriseScopedQuerySet.as_manager()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("transformation project")

@@ -1,0 +1,72 @@
+"""Who may move a project or touch the ledger. Each predicate returns ``(allowed, reason)``; scope
+(which records a user sees at all) is the querysets' business (``visible_to``)."""
+
+from django.utils.translation import gettext as _
+
+from core.roles import DISTRICT_ROLES, Role, role_of
+
+OK = (True, "")
+OPEN_STATES = ("filed", "approved", "failed")
+
+
+def can_decide(user):
+    """Approve, cancel, correct an acceptance: the district."""
+    if role_of(user) in DISTRICT_ROLES:
+        return OK
+    return False, _("Only a district official may do this.")
+
+
+def _serves(user, provider_id):
+    return role_of(user) == Role.PROVIDER_USER and user.provider_id is not None and user.provider_id == provider_id
+
+
+def can_file(user, enterprise, provider):
+    """The district files for any provider; a provider user for its own provider and an enterprise it serves."""
+    if role_of(user) in DISTRICT_ROLES:
+        return OK
+    if _serves(user, provider.pk):
+        from enterprises.models import Enterprise
+
+        if Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists():
+            return OK
+        return False, _("Your provider does not serve this enterprise.")
+    return False, _("Only the enterprise's service provider or the district files a project.")
+
+
+def can_edit(user, project):
+    if role_of(user) in DISTRICT_ROLES:
+        return OK
+    if _serves(user, project.provider_id):
+        if project.status in OPEN_STATES:
+            return OK
+        return False, _("A project under acceptance or closed can no longer be changed.")
+    return False, _("Only the project's service provider or the district changes a project.")
+
+
+def can_report(user, project):
+    """Report progress and ask for acceptance: the project's provider, or the district."""
+    if role_of(user) in DISTRICT_ROLES or _serves(user, project.provider_id):
+        return OK
+    return False, _("Only the project's service provider or the district does this.")
+
+
+def can_inspect(user, project):
+    """Record the on-site acceptance: an evaluator of a body assigned to the enterprise (or an admin)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return OK
+    if role == Role.EVALUATOR and user.evaluation_body_id:
+        from providers.models import EvaluatorAssignment
+
+        if EvaluatorAssignment.objects.filter(
+            enterprise_id=project.enterprise_id, evaluation_body_id=user.evaluation_body_id
+        ).exists():
+            return OK
+        return False, _("Your evaluation body is not assigned to this enterprise.")
+    return False, _("Only the third-party evaluation body assigned to the enterprise records acceptance.")
+
+
+def can_manage_ledger(user):
+    if role_of(user) in (Role.ADMIN, Role.FINANCE_OFFICER):
+        return OK
+    return False, _("Only a finance officer may do this.")

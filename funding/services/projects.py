@@ -1,0 +1,370 @@
+"""The transformation project workflow: file → approve → (progress) → request acceptance →
+on-site acceptance: passed, or failed (and then request acceptance again); cancel; correct.
+
+Every step is recorded as a :class:`~funding.models.ProjectTransition` with the actor, the day
+it happened (optional, default today, never in the future; past days are normal since the portal
+also takes the programme's history since October 2024) and a reason, in the same transaction.
+A mistyped acceptance is corrected by a district official through an
+:class:`~funding.models.AcceptanceCorrection`, never edited.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import Conflict, DomainError, PermissionDenied
+
+from .. import permissions
+from ..choices import ProjectAction, ProjectStatus
+from ..models import Acceptance, AcceptanceCorrection, Project, ProjectTransition
+
+CHAIN_SOFTWARE_SHARE = Decimal("0.60")
+SPEND_FIELDS = ("software_amount", "cloud_amount", "equipment_amount", "other_amount")
+MONEY_FIELDS = ("total_investment", *SPEND_FIELDS)
+EDITABLE_FIELDS = (
+    "title",
+    "contract_no",
+    "contract_signed_on",
+    "planned_start_on",
+    "planned_end_on",
+    *MONEY_FIELDS,
+    "scenes",
+    "target_level",
+    "is_chain_project",
+)
+DATE_FIELDS = ("contract_signed_on", "planned_start_on", "planned_end_on")
+
+
+def _allow(result):
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _day(value, field="date"):
+    today = timezone.localdate()
+    if value is None:
+        return today
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field=field) from exc
+    if value > today:
+        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
+    return value
+
+
+def _money(value, field):
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError("invalid_amount", _("Enter an amount in yuan."), field=field) from exc
+    if not amount.is_finite() or amount < 0:
+        raise DomainError("invalid_amount", _("Amounts are 0 or more."), field=field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError("invalid_amount", _("Amounts are in yuan with at most two decimals."), field=field)
+    return amount
+
+
+def _check_amounts(project):
+    spend = project.eligible_spend
+    if spend > project.total_investment:
+        raise DomainError(
+            "spend_above_investment",
+            _("The eligible spend ({spend}) cannot exceed the total investment ({total}).").format(
+                spend=f"{spend:,.2f}", total=f"{project.total_investment:,.2f}"
+            ),
+            field="total_investment",
+        )
+    if project.is_chain_project and (project.software_share or 0) < CHAIN_SOFTWARE_SHARE:
+        raise DomainError(
+            "chain_software_share",
+            _("A chain-transformation project needs software-type costs of at least 60% of its eligible spend."),
+            field="software_amount",
+        )
+
+
+def _save(project, actor, reason=""):
+    try:
+        project.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
+    project._history_user = actor
+    if reason:
+        project._change_reason = reason[:100]
+    project.save()
+    return project
+
+
+def _record(project, *, actor, action, from_status, date, reason="", data=None):
+    return ProjectTransition.objects.create(
+        project=project,
+        action=action,
+        from_status=from_status,
+        to_status=project.status,
+        date=date,
+        reason=reason,
+        data=data or {},
+        actor=actor,
+    )
+
+
+def _apply(project, facts):
+    unknown = set(facts) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
+    for field, value in facts.items():
+        if field in MONEY_FIELDS:
+            value = _money(value, field)
+        elif field in DATE_FIELDS and value is not None:
+            value = _day(value, field)
+        setattr(project, field, value)
+
+
+def current_accepted_diagnosis(enterprise):
+    from diagnostics.choices import DiagnosisStatus
+    from diagnostics.models import Diagnosis
+
+    return Diagnosis.objects.filter(enterprise=enterprise, status=DiagnosisStatus.ACCEPTED, is_current=True).first()
+
+
+@transaction.atomic
+def project_file(*, actor, enterprise, provider, contract_no, total_investment, software_amount, date=None, **facts):
+    """File (备案) a project: by the provider's users for an enterprise they serve, or the district.
+    The enterprise needs an accepted diagnosis. Without a split of the rest, the eligible spend is
+    the total investment (software plus "other")."""
+    _allow(permissions.can_file(actor, enterprise, provider))
+    filed_on = _day(date)
+    diagnosis = current_accepted_diagnosis(enterprise)
+    if diagnosis is None:
+        raise Conflict(
+            "no_accepted_diagnosis", _("A project is filed for an enterprise whose diagnosis report was accepted.")
+        )
+    if not str(contract_no or "").strip():
+        raise DomainError("contract_required", _("Enter the contract number."), field="contract_no")
+    project = Project(
+        enterprise=enterprise,
+        provider=provider,
+        diagnosis=diagnosis,
+        contract_no=str(contract_no).strip(),
+        filed_on=filed_on,
+        created_by=actor,
+    )
+    _apply(project, {"total_investment": total_investment, "software_amount": software_amount, **facts})
+    if "other_amount" not in facts:
+        rest = project.total_investment - project.software_amount - project.cloud_amount - project.equipment_amount
+        project.other_amount = max(rest, Decimal("0"))
+    if project.target_level is None:
+        project.target_level = diagnosis.target_level
+    if not project.scenes:
+        project.scenes = list(diagnosis.target_scenes or [])
+    _check_amounts(project)
+    _save(project, actor)
+    _record(project, actor=actor, action=ProjectAction.FILE, from_status="", date=filed_on)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor, project, **facts):
+    """Correct a project's facts while it is filed or in progress (the provider or the district)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _allow(permissions.can_edit(actor, project))
+    _apply(project, facts)
+    _check_amounts(project)
+    return _save(project, actor)
+
+
+def _locked(project, *allowed_states, action_label):
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status not in allowed_states:
+        raise Conflict(
+            "invalid_transition",
+            _("A project that is {status} cannot be {action}.").format(
+                status=project.get_status_display(), action=action_label
+            ),
+        )
+    return project
+
+
+@transaction.atomic
+def project_approve(*, actor, project, date=None, reason=""):
+    _allow(permissions.can_decide(actor))
+    on = _day(date)
+    project = _locked(project, ProjectStatus.FILED, action_label=_("approved"))
+    before = project.status
+    project.status = ProjectStatus.APPROVED
+    project.approved_on = on
+    _save(project, actor, reason)
+    _record(project, actor=actor, action=ProjectAction.APPROVE, from_status=before, date=on, reason=reason)
+    return project
+
+
+@transaction.atomic
+def project_progress(*, actor, project, progress, note="", date=None):
+    """Report progress (0–100%) on an approved project."""
+    _allow(permissions.can_report(actor, project))
+    on = _day(date)
+    project = _locked(project, ProjectStatus.APPROVED, ProjectStatus.FAILED, action_label=_("updated"))
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("invalid_progress", _("Progress is a whole percentage 0–100."), field="progress") from exc
+    if not 0 <= progress <= 100:
+        raise DomainError("invalid_progress", _("Progress is a whole percentage 0–100."), field="progress")
+    project.progress = progress
+    _save(project, actor, note)
+    _record(
+        project,
+        actor=actor,
+        action=ProjectAction.PROGRESS,
+        from_status=project.status,
+        date=on,
+        reason=note,
+        data={"progress": progress},
+    )
+    return project
+
+
+@transaction.atomic
+def project_request_acceptance(*, actor, project, date=None, reason=""):
+    """Ask for on-site acceptance (again, after a failure). Missing evidence marks the project
+    incomplete on its page; it never refuses the request."""
+    _allow(permissions.can_report(actor, project))
+    on = _day(date)
+    project = _locked(project, ProjectStatus.APPROVED, ProjectStatus.FAILED, action_label=_("sent for acceptance"))
+    before = project.status
+    project.status = ProjectStatus.ACCEPTANCE_REQUESTED
+    project.acceptance_requested_on = on
+    _save(project, actor, reason)
+    _record(project, actor=actor, action=ProjectAction.REQUEST_ACCEPTANCE, from_status=before, date=on, reason=reason)
+    return project
+
+
+@transaction.atomic
+def project_accept(
+    *, actor, project, passed, accepted_on=None, findings="", checklist=None, post_assessment=None, evaluation_body=None
+):
+    """Record the on-site acceptance inspection: passed, or failed with findings."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _allow(permissions.can_inspect(actor, project))
+    if project.status == ProjectStatus.PASSED:
+        raise Conflict("already_passed", _("This project has already passed acceptance."))
+    project = _locked(project, ProjectStatus.ACCEPTANCE_REQUESTED, action_label=_("inspected"))
+    if not isinstance(passed, bool):
+        raise DomainError("invalid_passed", _("Say whether the project passed (true or false)."), field="passed")
+    on = _day(accepted_on, "accepted_on")
+    if not passed and not (findings or "").strip():
+        raise DomainError("findings_required", _("Say why the project failed acceptance."), field="findings")
+    if post_assessment is not None and post_assessment.enterprise_id != project.enterprise_id:
+        raise DomainError(
+            "wrong_assessment", _("The evaluation must be of the project's enterprise."), field="post_assessment"
+        )
+    project.acceptance_attempts += 1
+    acceptance = Acceptance(
+        project=project,
+        attempt=project.acceptance_attempts,
+        evaluation_body=evaluation_body or getattr(actor, "evaluation_body", None),
+        accepted_on=on,
+        passed=passed,
+        findings=(findings or "").strip(),
+        checklist=checklist or {},
+        post_assessment=post_assessment,
+        recorded_by=actor,
+    )
+    acceptance._history_user = actor
+    acceptance.save()
+    before = project.status
+    project.status = ProjectStatus.PASSED if passed else ProjectStatus.FAILED
+    project.accepted_on = on if passed else None
+    _save(project, actor)
+    _record(
+        project,
+        actor=actor,
+        action=ProjectAction.PASS if passed else ProjectAction.FAIL,
+        from_status=before,
+        date=on,
+        reason=acceptance.findings,
+        data={"attempt": acceptance.attempt},
+    )
+    return acceptance
+
+
+@transaction.atomic
+def acceptance_correct(*, actor, acceptance, reason, passed=None, accepted_on=None, findings=None, date=None):
+    """Correct a mistyped acceptance (its result, date or findings): recorded, never an edit.
+    Only the project's latest inspection can be corrected; the project's state follows it."""
+    _allow(permissions.can_decide(actor))
+    if not (reason or "").strip():
+        raise DomainError("reason_required", _("Say why the acceptance is corrected."), field="reason")
+    on = _day(date)
+    acceptance = Acceptance.objects.select_for_update().get(pk=acceptance.pk)
+    project = Project.objects.select_for_update().get(pk=acceptance.project_id)
+    if acceptance.attempt != project.acceptance_attempts:
+        raise Conflict("not_latest", _("Only the latest acceptance inspection of a project can be corrected."))
+    before = {
+        "passed": acceptance.passed,
+        "accepted_on": acceptance.accepted_on.isoformat(),
+        "findings": acceptance.findings,
+    }
+    if passed is not None:
+        if not isinstance(passed, bool):
+            raise DomainError("invalid_passed", _("Say whether the project passed (true or false)."), field="passed")
+        acceptance.passed = passed
+    if accepted_on is not None:
+        acceptance.accepted_on = _day(accepted_on, "accepted_on")
+    if findings is not None:
+        acceptance.findings = findings.strip()
+    after = {
+        "passed": acceptance.passed,
+        "accepted_on": acceptance.accepted_on.isoformat(),
+        "findings": acceptance.findings,
+    }
+    if after == before:
+        raise DomainError("nothing_to_correct", _("The correction changes nothing."))
+    acceptance._history_user = actor
+    acceptance._change_reason = reason.strip()[:100]
+    acceptance.save()
+    AcceptanceCorrection.objects.create(
+        acceptance=acceptance, before=before, after=after, reason=reason.strip(), date=on, actor=actor
+    )
+    state_before = project.status
+    project.status = ProjectStatus.PASSED if acceptance.passed else ProjectStatus.FAILED
+    project.accepted_on = acceptance.accepted_on if acceptance.passed else None
+    _save(project, actor, reason)
+    _record(
+        project,
+        actor=actor,
+        action=ProjectAction.CORRECT,
+        from_status=state_before,
+        date=on,
+        reason=reason.strip(),
+        data={"attempt": acceptance.attempt, "before": before, "after": after},
+    )
+    return acceptance
+
+
+@transaction.atomic
+def project_cancel(*, actor, project, reason, date=None):
+    _allow(permissions.can_decide(actor))
+    if not (reason or "").strip():
+        raise DomainError("reason_required", _("Say why the project is cancelled."), field="reason")
+    on = _day(date)
+    project = _locked(
+        project,
+        ProjectStatus.FILED,
+        ProjectStatus.APPROVED,
+        ProjectStatus.ACCEPTANCE_REQUESTED,
+        ProjectStatus.FAILED,
+        action_label=_("cancelled"),
+    )
+    before = project.status
+    project.status = ProjectStatus.CANCELLED
+    _save(project, actor, reason)
+    _record(project, actor=actor, action=ProjectAction.CANCEL, from_status=before, date=on, reason=reason.strip())
+    return project
