@@ -8,14 +8,11 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import TokenView, UserViewSet
 from core.api.views import UnitListView
-from providers.api.views import EvaluationBodyViewSet, ProviderViewSet
 
 from .home import home
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
-router.register("providers", ProviderViewSet, basename="provider")
-router.register("evaluators", EvaluationBodyViewSet, basename="evaluator")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -24,6 +21,7 @@ api_v1 = [
     path("", include("providers.api.urls")),
     path("", include("diagnostics.api.assessment_urls")),
     path("", include("diagnostics.api.diagnosis_urls")),
+    path("", include("funding.api.urls")),
     path("", include(router.urls)),
 ]
 

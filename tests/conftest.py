@@ -87,7 +87,10 @@ def users(make_user, units):
 
 @pytest.fixture
 def api():
-    """An API client; ``api.as_user(user)`` signs in with a token, as outside systems do."""
+    """An API client; ``api.as_user(user)`` signs in with a token, as outside systems do.
+
+    It returns a client of that user's own (so several users can take turns in one test) and also
+    signs ``api`` itself in as that user."""
     from rest_framework.authtoken.models import Token
 
     client = APIClient()
@@ -95,7 +98,9 @@ def api():
     def as_user(user):
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
+        own = APIClient()
+        own.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return own
 
     client.as_user = as_user
     return client
