@@ -112,12 +112,12 @@ class ProjectUpdateSerializer(_ProjectFacts):
     software_amount = serializers.DecimalField(required=False, min_value=0, **MONEY)
 
 
-class TransitionSerializer(serializers.Serializer):
+class ProjectStepSerializer(serializers.Serializer):
     date = serializers.DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ReasonSerializer(TransitionSerializer):
+class ProjectReasonSerializer(ProjectStepSerializer):
     reason = serializers.CharField(max_length=2000)
 
 

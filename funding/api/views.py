@@ -62,10 +62,10 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         values = self._validated(s.ProjectUpdateSerializer)
         return self._answer(projects.project_update(actor=request.user, project=project, **values))
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectStepSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        values = self._validated(s.TransitionSerializer)
+        values = self._validated(s.ProjectStepSerializer)
         return self._answer(projects.project_approve(actor=request.user, project=self.get_object(), **values))
 
     @extend_schema(request=s.ProgressSerializer, responses=s.ProjectSerializer)
@@ -74,10 +74,10 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         values = self._validated(s.ProgressSerializer)
         return self._answer(projects.project_progress(actor=request.user, project=self.get_object(), **values))
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectStepSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="request-acceptance")
     def request_acceptance(self, request, pk=None):
-        values = self._validated(s.TransitionSerializer)
+        values = self._validated(s.ProjectStepSerializer)
         return self._answer(
             projects.project_request_acceptance(actor=request.user, project=self.get_object(), **values)
         )
@@ -93,10 +93,10 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         projects.project_accept(actor=request.user, project=project, **values)
         return self._answer(project)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectReasonSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        values = self._validated(s.ReasonSerializer)
+        values = self._validated(s.ProjectReasonSerializer)
         return self._answer(projects.project_cancel(actor=request.user, project=self.get_object(), **values))
 
     @extend_schema(responses=s.ProjectTransitionSerializer(many=True))
@@ -182,10 +182,10 @@ class CommitmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
         commitment = ledger.commitment_create(actor=request.user, lines=lines, **values)
         return Response(s.CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.CommitmentSerializer)
+    @extend_schema(request=s.ProjectReasonSerializer, responses=s.CommitmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        values = self._validated(s.ReasonSerializer)
+        values = self._validated(s.ProjectReasonSerializer)
         commitment = ledger.commitment_cancel(actor=request.user, commitment=self.get_object(), reason=values["reason"])
         return Response(s.CommitmentSerializer(commitment).data)
 
@@ -213,10 +213,10 @@ class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
             ledger.disbursement_request(actor=request.user, commitment_line=line, **values), status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.TransitionSerializer, responses=s.DisbursementSerializer)
+    @extend_schema(request=s.ProjectStepSerializer, responses=s.DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        values = self._validated(s.TransitionSerializer)
+        values = self._validated(s.ProjectStepSerializer)
         return self._answer(
             ledger.disbursement_approve(actor=request.user, disbursement=self.get_object(), date=values.get("date"))
         )
@@ -227,15 +227,15 @@ class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
         values = self._validated(s.PaySerializer)
         return self._answer(ledger.disbursement_pay(actor=request.user, disbursement=self.get_object(), **values))
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.DisbursementSerializer)
+    @extend_schema(request=s.ProjectReasonSerializer, responses=s.DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        values = self._validated(s.ReasonSerializer)
+        values = self._validated(s.ProjectReasonSerializer)
         return self._answer(ledger.disbursement_reject(actor=request.user, disbursement=self.get_object(), **values))
 
-    @extend_schema(request=s.ReasonSerializer, responses={201: s.DisbursementSerializer})
+    @extend_schema(request=s.ProjectReasonSerializer, responses={201: s.DisbursementSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
-        values = self._validated(s.ReasonSerializer)
+        values = self._validated(s.ProjectReasonSerializer)
         reversal = ledger.disbursement_reverse(actor=request.user, disbursement=self.get_object(), **values)
         return self._answer(reversal, status.HTTP_201_CREATED)
