@@ -19,25 +19,60 @@ class NavItem:
     url_name: str
     icon: str
     roles: frozenset
+    group: str = ""
 
 
 DISTRICT = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL})
 READ_ALL = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR})
 
+ENTERPRISES = _("Enterprises")
+PROVIDERS = _("Providers")
+DIAGNOSTICS = _("Diagnosis and evaluation")
+FUNDING = _("Projects and funds")
+SYSTEM = _("System")
+
+# In menu order; consecutive entries of a group are shown under its heading.
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
-    NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL),
-    NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT),
-    NavItem(_("Streets and towns"), "enterprises:unit_overview", "geo-alt", READ_ALL | {Role.UNIT_STAFF}),
-    NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT | {Role.UNIT_STAFF}),
+    NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL, ENTERPRISES),
+    NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT, ENTERPRISES),
+    NavItem(_("Streets and towns"), "enterprises:unit_overview", "geo-alt", READ_ALL | {Role.UNIT_STAFF}, ENTERPRISES),
+    NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT | {Role.UNIT_STAFF}, ENTERPRISES),
+    NavItem(_("Service providers"), "providers:list", "briefcase", ALL, PROVIDERS),
+    NavItem(_("Products and solutions"), "providers:product_list", "box-seam", ALL, PROVIDERS),
+    NavItem(
+        _("Evaluation bodies"),
+        "providers:body_list",
+        "clipboard-check",
+        READ_ALL | {Role.UNIT_STAFF, Role.EVALUATOR},
+        PROVIDERS,
+    ),
+    NavItem(_("Scorecards"), "providers:scorecards", "bar-chart-line", READ_ALL | {Role.PROVIDER_USER}, PROVIDERS),
+    NavItem(_("Diagnosis reports"), "diagnoses:list", "clipboard2-pulse", ALL, DIAGNOSTICS),
+    NavItem(
+        _("Diagnosis work queue"), "diagnoses:work_queue", "list-check", frozenset({Role.PROVIDER_USER}), DIAGNOSTICS
+    ),
+    NavItem(_("Review queue"), "diagnoses:review_queue", "inbox", DISTRICT, DIAGNOSTICS),
+    NavItem(_("Deadlines"), "diagnoses:deadlines", "calendar-x", READ_ALL | {Role.UNIT_STAFF}, DIAGNOSTICS),
+    NavItem(_("My evaluations"), "assessments:mine", "clipboard-check", frozenset({Role.EVALUATOR}), DIAGNOSTICS),
+    NavItem(_("Assessments"), "assessments:list", "graph-up", ALL - {Role.EVALUATOR}, DIAGNOSTICS),
+    NavItem(_("Digital-level index"), "assessments:index_list", "list-ol", ALL, DIAGNOSTICS),
+    NavItem(_("Projects"), "funding:project_list", "kanban", ALL, FUNDING),
+    NavItem(
+        _("Acceptance queue"), "funding:acceptance_queue", "clipboard2-check", frozenset({Role.EVALUATOR}), FUNDING
+    ),
+    NavItem(_("Fund ledger"), "funding:ledger", "cash-coin", READ_ALL, FUNDING),
+    NavItem(_("Payment queue"), "funding:payment_queue", "cash-stack", frozenset({Role.FINANCE_OFFICER}), FUNDING),
+    NavItem(_("History back-fill"), "backfill:upload", "cloud-upload", DISTRICT | {Role.FINANCE_OFFICER}, FUNDING),
     NavItem(
         _("Audit history"),
         "core:audit_history",
         "clock-history",
         frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_OFFICIAL}),
+        SYSTEM,
     ),
-    NavItem(_("Users"), "accounts:user_list", "people", frozenset({Role.ADMIN})),
-    NavItem(_("API"), "api-docs", "braces", ALL),
+    NavItem(_("Users"), "accounts:user_list", "people", frozenset({Role.ADMIN}), SYSTEM),
+    NavItem(_("API"), "api-docs", "braces", ALL, SYSTEM),
 ]
 
 
@@ -54,7 +89,16 @@ def nav_for(user, current_path=""):
         except NoReverseMatch:
             continue
         matches = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": False, "_match": matches})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "group": str(item.group),
+                "active": False,
+                "_match": matches,
+            }
+        )
     # The most specific entry is the active one (/enterprises/import/ over /enterprises/).
     best = max((i for i in items if i["_match"]), key=lambda i: len(i["url"]), default=None)
     for i in items:

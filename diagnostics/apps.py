@@ -16,3 +16,32 @@ class DiagnosticsConfig(AppConfig):
 
         register_enterprise_link(Role.PROVIDER_USER, "diagnostics.Diagnosis", organisation_field="provider")
         register_enterprise_link(Role.EVALUATOR, "diagnostics.Assessment", organisation_field="evaluation_body")
+
+        from . import scorecard_metrics
+
+        scorecard_metrics.register()
+
+        # Diagnosis reports on the enterprise file, overdue deadlines on the unit's page.
+        from enterprises.sections import register_enterprise_section, register_unit_section
+
+        from . import diagnosis_views
+
+        register_enterprise_section(
+            "diagnoses",
+            template="diagnostics/diagnosis_enterprise_section.html",
+            context=diagnosis_views.enterprise_section,
+            order=20,
+        )
+        register_unit_section(
+            "deadlines", template="diagnostics/deadline_unit_section.html", context=diagnosis_views.unit_section
+        )
+
+        # Assessments side by side (before vs after) on the enterprise file.
+        from . import assessment_views
+
+        register_enterprise_section(
+            "assessments",
+            template="diagnostics/assessment_section.html",
+            context=assessment_views.enterprise_section,
+            order=30,
+        )

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet
 
 from .choices import AssessmentStatus, DeadlineKind, DiagnosisAction, DiagnosisStatus, ItemKind, Method, Stage
@@ -295,6 +296,16 @@ class Assessment(ScoredAnswers):
         return self.method == Method.ONSITE and self.status == AssessmentStatus.SUBMITTED
 
 
+class DiagnosisQuerySet(EnterpriseScopedQuerySet):
+    provider_path = "provider_id"
+
+    def scope_filter(self, viewer, role):
+        # A provider sees its own reports, never another provider's report on the same enterprise.
+        if role == Role.PROVIDER_USER:
+            return Q(**{self.provider_path: viewer.provider_id}) if viewer.provider_id else Q(pk__in=[])
+        return super().scope_filter(viewer, role)
+
+
 class Diagnosis(ScoredAnswers):
     """A diagnosis report (一企一报告) a provider writes for an enterprise after diagnosing it on site.
 
@@ -342,7 +353,7 @@ class Diagnosis(ScoredAnswers):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[recommended_products])
 
-    objects = EnterpriseScopedQuerySet.as_manager()
+    objects = DiagnosisQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("diagnosis report")
@@ -366,8 +377,9 @@ class Diagnosis(ScoredAnswers):
         return _("Diagnosis report of %(enterprise)s") % {"enterprise": self.enterprise}
 
 
-class DiagnosisTransitionQuerySet(EnterpriseScopedQuerySet):
+class DiagnosisTransitionQuerySet(DiagnosisQuerySet):
     enterprise_path = "diagnosis__enterprise"
+    provider_path = "diagnosis__provider_id"
 
 
 class DiagnosisTransition(models.Model):

@@ -128,9 +128,10 @@ def header_key(text):
 
 
 @functools.cache
-def _header_table():
+def _header_table(columns=COLUMNS):
+    """``{normalised header or alias: column key}`` for a set of columns (the roster's by default)."""
     table = {}
-    for column in COLUMNS:
+    for column in columns:
         for name in (column.header, column.key, *column.aliases):
             table[header_key(name)] = column.key
     return table
@@ -300,14 +301,15 @@ def _header_text(value):
     return str(value).strip()
 
 
-def find_layout(rows):
-    """Find the header row among the first rows: the first that names the credit code column or at
-    least three roster columns. ``rows`` yields ``(row number, cells)``; returns the :class:`Layout`.
+def find_layout(rows, *, columns=COLUMNS, anchor="credit_code"):
+    """Find the header row among the first rows: the first that names the ``anchor`` column (the
+    credit code) or at least three of ``columns`` (the roster's by default; other spreadsheets the
+    portal reads pass theirs). ``rows`` yields ``(row number, cells)``; returns the :class:`Layout`.
 
     Raises ``DomainError`` when no header row is found, required columns are missing, or a column
     appears twice.
     """
-    table = _header_table()
+    table = _header_table(tuple(columns))
     first_nonblank = None
     seen = 0
     for number, cells in rows:
@@ -322,24 +324,25 @@ def find_layout(rows):
         keys = [table.get(header_key(h)) for h in headers]
         if first_nonblank is None:
             first_nonblank = (number, headers, keys)
-        if "credit_code" in keys or sum(1 for k in keys if k) >= 3:
-            return _layout_from(number, headers, keys)
+        if anchor in keys or sum(1 for k in keys if k) >= 3:
+            return _layout_from(number, headers, keys, columns)
         if seen >= HEADER_SEARCH_ROWS:
             break
     if first_nonblank is None:
         raise _file_error("empty_roster", _("The file holds no rows: fill in the roster under the header row."))
     number, headers, keys = first_nonblank
     if any(keys):
-        return _layout_from(number, headers, keys)  # a header row lacking columns: say which
+        return _layout_from(number, headers, keys, columns)  # a header row lacking columns: say which
     raise _file_error(
         "no_header_row",
         _("No header row was found. The first row must hold the column names: {headers}.").format(
-            headers="、".join(c.header for c in COLUMNS if c.required)
+            headers="、".join(c.header for c in columns if c.required)
         ),
     )
 
 
-def _layout_from(number, headers, keys):
+def _layout_from(number, headers, keys, columns=COLUMNS):
+    by_key = {c.key: c for c in columns}
     index = {}
     for position, key in enumerate(keys):
         if key is None:
@@ -348,11 +351,11 @@ def _layout_from(number, headers, keys):
             raise _file_error(
                 "duplicate_column",
                 _("The columns “{first}” and “{second}” both hold {column}: keep only one of them.").format(
-                    first=headers[index[key]], second=headers[position], column=COLUMNS_BY_KEY[key].header
+                    first=headers[index[key]], second=headers[position], column=by_key[key].header
                 ),
             )
         index[key] = position
-    missing = [COLUMNS_BY_KEY[k].header for k in REQUIRED_KEYS if k not in index]
+    missing = [c.header for c in columns if c.required and c.key not in index]
     if missing:
         raise _file_error(
             "missing_columns",
@@ -368,6 +371,9 @@ class RosterFile:
     the header, each call from the start of the file; nothing is held but the current row."""
 
     format = ""
+    #: The columns looked for, and the one whose header alone marks the header row.
+    columns = COLUMNS
+    anchor = "credit_code"
 
     def __init__(self, fileobj, *, name="", row_limit=None):
         self.fileobj = fileobj
@@ -378,7 +384,7 @@ class RosterFile:
     def _find_layout(self):
         rows = self._raw_rows()
         try:
-            return find_layout(rows)
+            return find_layout(rows, columns=self.columns, anchor=self.anchor)
         finally:
             rows.close()
 
@@ -969,11 +975,25 @@ def _workbook_bytes(workbook):
 def write_error_file(headers, rows, *, credit_code_position=None):
     """The error sheet: row 1 = the upload's headers plus 错误说明; then each error row as uploaded,
     with what to fix in the last column. ``rows`` yields ``(cells, explanation)``. Returns xlsx bytes."""
+    positions = () if credit_code_position is None else (credit_code_position,)
+    return write_error_workbook([("错误行", headers, rows, positions)])
+
+
+def write_error_workbook(sheets):
+    """Error sheets in one workbook: ``sheets`` yields ``(title, headers, rows, text_positions)``,
+    ``rows`` as for :func:`write_error_file`; the cells at ``text_positions`` (credit codes) are kept
+    as text. Returns xlsx bytes."""
+    workbook = _write_only_workbook()
+    for title, headers, rows, text_positions in sheets:
+        _append_error_sheet(workbook, title, headers, rows, frozenset(text_positions))
+    return _workbook_bytes(workbook)
+
+
+def _append_error_sheet(workbook, title, headers, rows, text_positions):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    workbook = _write_only_workbook()
-    sheet = workbook.create_sheet(title="错误行")
+    sheet = workbook.create_sheet(title=title)
     bold = Font(bold=True)
     header_cells = []
     for text in (*headers, ERROR_HEADER):
@@ -989,7 +1009,7 @@ def write_error_file(headers, rows, *, credit_code_position=None):
         out = []
         for position, value in enumerate(cells):
             cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            if position == credit_code_position:
+            if position in text_positions:
                 # The code is text: keep it so when the clerk types it again (no lost digits).
                 cell.number_format = "@"
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -1000,7 +1020,6 @@ def write_error_file(headers, rows, *, credit_code_position=None):
         note.alignment = wrap
         out.append(note)
         sheet.append(out)
-    return _workbook_bytes(workbook)
 
 
 def example_row(credit_code):

@@ -37,3 +37,23 @@ def sections_for(request, enterprise):
         if context is not None:
             shown.append({"key": section.key, "template": section.template, "context": context})
     return shown
+
+
+# --- Sections of a unit's page (same pattern) ---------------------------------------------------------
+
+_UNIT_SECTIONS: dict[str, EnterpriseSection] = {}
+
+
+def register_unit_section(key, *, template, context, order=100):
+    """Add (or replace, by ``key``) a section of a unit's page; ``context(request, unit) -> dict | None``."""
+    _UNIT_SECTIONS[key] = EnterpriseSection(key, template, context, order)
+
+
+def unit_sections_for(request, unit):
+    """``[{"key", "template", "context"}]`` for the unit-page sections this viewer sees, in order."""
+    shown = []
+    for section in sorted(_UNIT_SECTIONS.values(), key=lambda s: (s.order, s.key)):
+        context = section.context(request, unit)
+        if context is not None:
+            shown.append({"key": section.key, "template": section.template, "context": context})
+    return shown

@@ -394,6 +394,25 @@ def enterprise_move(*, actor, enterprise, unit, note):
     return enterprise
 
 
+@transaction.atomic
+def enterprise_levels_set(*, actor, enterprise, baseline_level, current_level):
+    """Record the enterprise's baseline and current digital levels (0–4, or ``None`` when not evaluated).
+
+    The levels are derived, not typed: diagnostics calls this after an authoritative on-site
+    evaluation is submitted or removed, with the levels it recomputed from all of them (so the
+    caller, not this function, decides who may trigger it). Saves (and writes history) only on change.
+    """
+    for field, value in (("baseline_level", baseline_level), ("current_level", current_level)):
+        if value is not None and not (isinstance(value, int) and 0 <= value <= 4):
+            raise DomainError("invalid_level", _("Digital levels run from 0 to 4."), field=field)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if (enterprise.baseline_level, enterprise.current_level) == (baseline_level, current_level):
+        return enterprise
+    enterprise.baseline_level = baseline_level
+    enterprise.current_level = current_level
+    return _save(enterprise, actor, reason="levels from on-site evaluations")
+
+
 def parse_date(value, field="date"):
     """An ISO date from a form or API body, or ``DomainError``."""
     if value in (None, ""):

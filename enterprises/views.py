@@ -18,7 +18,7 @@ from .choices import Status
 from .exports import export_response
 from .forms import CodeForm, EnterpriseForm, MoveForm, QuotaForm, ReasonForm, WithdrawForm
 from .models import Enterprise, UnitQuota
-from .sections import sections_for
+from .sections import sections_for, unit_sections_for
 from .selectors import (
     enterprise_filtered,
     enterprise_get,
@@ -144,8 +144,9 @@ def enterprise_detail(request, pk):
         "reason_form": ReasonForm(),
         "move_form": MoveForm(),
         "code_form": CodeForm(initial={"credit_code": enterprise.credit_code}),
-        "provider_assignments": enterprise.provider_assignments.select_related("provider"),
-        "evaluator_assignments": enterprise.evaluator_assignments.select_related("evaluation_body"),
+        # Through the assignments' own scope: a provider never learns which other provider serves the enterprise.
+        "provider_assignments": enterprise.provider_assignments.visible_to(user).select_related("provider"),
+        "evaluator_assignments": enterprise.evaluator_assignments.visible_to(user).select_related("evaluation_body"),
         "sections": sections_for(request, enterprise),
     }
     return render(request, "enterprises/detail.html", context)
@@ -307,5 +308,6 @@ def unit_detail(request, code):
             "without_replacement": [e for e in withdrawn if e.replacement_id is None],
             "proposed": mine.filter(status=Status.PROPOSED).order_by("created_at"),
             "can_decide": permissions.can_decide(request.user)[0],
+            "sections": unit_sections_for(request, unit),
         },
     )

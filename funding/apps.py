@@ -12,6 +12,10 @@ class FundingConfig(AppConfig):
     def ready(self):
         from core.roles import Role
         from core.scoping import register_enterprise_link
+        from enterprises.sections import register_enterprise_section
+
+        from . import scorecard_metrics
+        from .sections import projects_section
 
         register_enterprise_link(Role.PROVIDER_USER, "funding.Project", organisation_field="provider")
         register_enterprise_link(
@@ -20,3 +24,7 @@ class FundingConfig(AppConfig):
             enterprise_field="project__enterprise",
             organisation_field="evaluation_body",
         )
+        register_enterprise_section(
+            "projects", template="funding/enterprise_section.html", context=projects_section, order=60
+        )
+        scorecard_metrics.register()

@@ -595,3 +595,7 @@ class Disbursement(models.Model):
 
     def __str__(self):
         return f"{self.commitment_line} · {self.amount}"
+
+
+# The history back-fill's upload record lives in its own module (funding/backfill.py uses it).
+from .backfill_models import BackfillBatch  # noqa: E402, F401

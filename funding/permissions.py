@@ -70,3 +70,57 @@ def can_manage_ledger(user):
     if role_of(user) in (Role.ADMIN, Role.FINANCE_OFFICER):
         return OK
     return False, _("Only a finance officer may do this.")
+
+
+# --- Pages of the projects-and-funding issue ----------------------------------------------------
+
+#: Roles that see the ledger and money per enterprise (commitments, payments).
+LEDGER_READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR})
+
+
+def can_see_ledger(user):
+    """The ledger, commitments and payments: the district, finance, auditors (read) and admins."""
+    if role_of(user) in LEDGER_READ_ROLES:
+        return OK
+    return False, _("Only the district, finance officers and auditors see the fund ledger.")
+
+
+def can_see_subsidy_totals(user):
+    """An enterprise's subsidy totals (committed, paid): ledger readers, and unit staff for their enterprises."""
+    if role_of(user) in LEDGER_READ_ROLES or role_of(user) == Role.UNIT_STAFF:
+        return OK
+    return False, _("Only the district, finance, auditors and the enterprise's street/town see its subsidies.")
+
+
+def can_commit(user):
+    """Commit money (a project subsidy, an interest subsidy, another spend): district officials."""
+    if role_of(user) in DISTRICT_ROLES:
+        return OK
+    return False, _("Only a district official commits funds.")
+
+
+def can_request_payment(user):
+    if role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER):
+        return OK
+    return False, _("Only the district or finance requests payments.")
+
+
+def can_edit_policy(user):
+    if role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER):
+        return OK
+    return False, _("Only a finance officer or a district official changes the subsidy policy.")
+
+
+def can_file_any(user):
+    """May open the filing form at all (the service checks the enterprise and provider)."""
+    role = role_of(user)
+    if role in DISTRICT_ROLES or (role == Role.PROVIDER_USER and user.provider_id):
+        return OK
+    return False, _("Only a service provider or the district files a project.")
+
+
+def can_see_acceptance_queue(user):
+    role = role_of(user)
+    if role == Role.ADMIN or (role == Role.EVALUATOR and user.evaluation_body_id):
+        return OK
+    return False, _("The acceptance queue is the third-party evaluation body's.")

@@ -49,3 +49,183 @@ def fund_sources(*, viewer):
     if role_of(viewer) not in GLOBAL_READ_ROLES:
         return FundSource.objects.none()
     return FundSource.objects.all()
+
+
+# --- Pages of the projects-and-funding issue ----------------------------------------------------
+
+
+def project_filtered(*, viewer, params):
+    """The project list in the viewer's scope with the list's filters: ``(filterset, queryset)``."""
+    from .filters import ProjectFilter
+
+    filterset = ProjectFilter(params, queryset=project_list(viewer=viewer), viewer=viewer)
+    queryset = filterset.qs if filterset.is_valid() else project_list(viewer=viewer).none()
+    return filterset, queryset
+
+
+def project_status_counts(*, queryset):
+    """``{status: n}`` for every project status (zeros included), over ``queryset``."""
+    from django.db.models import Count
+
+    from .choices import ProjectStatus
+
+    counts = dict.fromkeys(ProjectStatus.values, 0)
+    for row in queryset.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def project_get(*, viewer, pk):
+    """One project the viewer may see (``Project.DoesNotExist`` otherwise)."""
+    return project_list(viewer=viewer).get(pk=pk)
+
+
+def acceptance_queue(*, viewer):
+    """Projects waiting for on-site acceptance at enterprises assigned to the evaluator's body
+    (an admin sees every one), oldest request first."""
+    from core.roles import Role, role_of
+    from providers.models import EvaluatorAssignment
+
+    from .choices import ProjectStatus
+
+    queryset = project_list(viewer=viewer).filter(status=ProjectStatus.ACCEPTANCE_REQUESTED)
+    role = role_of(viewer)
+    if role == Role.EVALUATOR:
+        assigned = EvaluatorAssignment.objects.filter(evaluation_body_id=viewer.evaluation_body_id).values(
+            "enterprise_id"
+        )
+        queryset = queryset.filter(enterprise_id__in=assigned)
+    elif role != Role.ADMIN:
+        return queryset.none()
+    return queryset.order_by("acceptance_requested_on", "pk")
+
+
+def post_assessments(*, viewer, enterprise):
+    """The enterprise's on-site post-transformation evaluations the viewer may see, latest first."""
+    from diagnostics.choices import Stage
+    from diagnostics.models import Assessment
+
+    return (
+        Assessment.objects.visible_to(viewer)
+        .authoritative()
+        .filter(enterprise=enterprise, stage=Stage.POST)
+        .order_by("-evaluated_on", "-pk")
+    )
+
+
+def project_commitments(*, viewer, project):
+    """A project's commitments with their lines and payments (ledger readers only; else none)."""
+    from .permissions import can_see_ledger
+
+    if not can_see_ledger(viewer)[0]:
+        return Commitment.objects.none()
+    return (
+        Commitment.objects.visible_to(viewer)
+        .filter(project=project)
+        .select_related("policy", "created_by")
+        .prefetch_related("lines__budget_line__source", "lines__disbursements")
+    )
+
+
+def subsidy_totals(*, queryset_commitments):
+    """``{"committed", "paid"}`` over active commitments of the given queryset (元)."""
+    from .balances import ZERO, _sum
+    from .choices import CommitmentStatus, DisbursementStatus
+    from .models import CommitmentLine
+
+    active = queryset_commitments.filter(status=CommitmentStatus.ACTIVE)
+    return {
+        "committed": _sum(CommitmentLine.objects.filter(commitment__in=active)) or ZERO,
+        "paid": _sum(
+            Disbursement.objects.filter(
+                commitment_line__commitment__in=queryset_commitments, status=DisbursementStatus.PAID
+            )
+        )
+        or ZERO,
+    }
+
+
+def payment_queue(*, viewer):
+    """``{"requested", "approved", "paid"}``: payments waiting for finance, and the latest paid ones."""
+    from .choices import DisbursementStatus
+
+    base = disbursement_list(viewer=viewer).select_related("commitment_line__commitment__project", "requested_by")
+    from .permissions import can_see_ledger
+
+    if not can_see_ledger(viewer)[0]:
+        base = base.none()
+    return {
+        "requested": base.filter(status=DisbursementStatus.REQUESTED).order_by("requested_on", "pk"),
+        "approved": base.filter(status=DisbursementStatus.APPROVED).order_by("approved_on", "pk"),
+        "paid": base.filter(status=DisbursementStatus.PAID).order_by("-paid_on", "-pk")[:30],
+    }
+
+
+def ledger_summary(*, viewer):
+    """Per fund source: its lines with figures, totals, and for the central grant the 80% floor and
+    20% cap status in budget, commitments and payments. ``[]`` for roles that may not see the ledger."""
+    from decimal import Decimal
+
+    from .balances import ZERO
+    from .choices import CENTRAL_CAPPED_PURPOSES, CENTRAL_FLOOR_PURPOSES, FundSourceKind
+
+    lines = list(budget_lines(viewer=viewer).order_by("source__kind", "purpose"))
+    summary = []
+    for source in fund_sources(viewer=viewer):
+        own = [ln for ln in lines if ln.source_id == source.pk]
+        for ln in own:
+            ln.available = ln.amount - ln.committed
+        totals = {
+            key: sum((getattr(ln, key) for ln in own), ZERO)
+            for key in ("amount", "committed", "claimed", "paid", "available")
+        }
+        totals["unbudgeted"] = source.amount - totals["amount"]
+        entry = {"source": source, "lines": own, "totals": totals, "rules": None}
+        if source.kind == FundSourceKind.CENTRAL and source.amount:
+            rules = []
+            for key in ("amount", "committed", "paid"):
+                floor = sum((getattr(ln, key) for ln in own if ln.purpose in CENTRAL_FLOOR_PURPOSES), ZERO)
+                capped = sum((getattr(ln, key) for ln in own if ln.purpose in CENTRAL_CAPPED_PURPOSES), ZERO)
+                all_of = totals[key]
+                rules.append(
+                    {
+                        "key": key,
+                        "floor": floor,
+                        "capped": capped,
+                        # The floor is judged on what is allocated so far (budget: on the grant).
+                        "floor_share": (floor / (source.amount if key == "amount" else all_of)) if all_of else None,
+                        "capped_share": capped / source.amount,
+                        "floor_ok": (floor / (source.amount if key == "amount" else all_of)) >= Decimal("0.8")
+                        if all_of
+                        else None,
+                        "cap_ok": capped <= source.amount * Decimal("0.2"),
+                    }
+                )
+            entry["rules"] = rules
+        summary.append(entry)
+    return summary
+
+
+def financial_product_list(*, viewer):
+    """The 金融清单's products: every signed-in user may read them (they are offers to enterprises)."""
+    from core.roles import role_of
+
+    from .models import FinancialProduct
+
+    if role_of(viewer) is None:
+        return FinancialProduct.objects.none()
+    return FinancialProduct.objects.all()
+
+
+def interest_subsidy_list(*, viewer):
+    """Interest subsidies granted: ledger readers see all; unit staff their enterprises'; others none."""
+    from .models import InterestSubsidy
+    from .permissions import can_see_subsidy_totals
+
+    if not can_see_subsidy_totals(viewer)[0]:
+        return InterestSubsidy.objects.none()
+    return (
+        InterestSubsidy.objects.visible_to(viewer)
+        .select_related("enterprise__unit", "financial_product")
+        .prefetch_related("commitments__lines")
+    )

@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import EvaluationBody, EvaluatorAssignment, Provider, ProviderAssignment
+from .models import (
+    EvaluationBody,
+    EvaluatorAssignment,
+    Product,
+    Provider,
+    ProviderAssignment,
+    ProviderEvent,
+    ProviderRating,
+    ProviderScorecard,
+    ScorecardWeights,
+)
 
 
 @admin.register(Provider)
@@ -26,3 +36,33 @@ class ProviderAssignmentAdmin(SimpleHistoryAdmin):
 class EvaluatorAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["enterprise", "evaluation_body", "assigned_on"]
     raw_id_fields = ["enterprise"]
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "provider", "price_model", "deployments", "recognised_on"]
+    list_filter = ["price_model"]
+    search_fields = ["name", "provider__name"]
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(admin.ModelAdmin):
+    list_display = ["provider", "kind", "from_value", "to_value", "happened_on", "actor"]
+    list_filter = ["kind"]
+
+
+@admin.register(ProviderRating)
+class ProviderRatingAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "provider", "score", "rated_on", "rated_by"]
+    raw_id_fields = ["enterprise"]
+
+
+@admin.register(ScorecardWeights)
+class ScorecardWeightsAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "updated_at", "updated_by"]
+
+
+@admin.register(ProviderScorecard)
+class ProviderScorecardAdmin(SimpleHistoryAdmin):
+    list_display = ["provider", "period", "total", "computed_at"]
+    list_filter = ["period"]

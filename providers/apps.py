@@ -18,3 +18,13 @@ class ProvidersConfig(AppConfig):
 
         register_enterprise_link(Role.PROVIDER_USER, "providers.ProviderAssignment", organisation_field="provider")
         register_enterprise_link(Role.EVALUATOR, "providers.EvaluatorAssignment", organisation_field="evaluation_body")
+
+        from enterprises.sections import register_enterprise_section
+
+        from . import scorecard_metrics, tasks  # noqa: F401  (tasks: registers the Celery task in every process)
+        from .sections import assignments_section
+
+        scorecard_metrics.register()
+        register_enterprise_section(
+            "assignments", template="providers/enterprise_section.html", context=assignments_section, order=20
+        )

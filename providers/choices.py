@@ -21,3 +21,35 @@ class PriceModel(models.TextChoices):
     ONE_OFF = "one_off", _("One-off licence")
     PROJECT = "project", _("Priced per project")
     FREE = "free", _("Free of charge")
+
+
+#: The 16 scenes of 数字化经营 (API_CONTRACT.md "Scene codes", DOMAIN.md §5 order) with their Chinese
+#: names. Providers sits left of diagnostics, so the codes a provider or product covers are checked
+#: against this constant list rather than the index data (diagnostics.models.Scene carries the same codes).
+SCENE_CODES = (
+    ("product_design", "产品设计"),
+    ("process_design", "工艺设计"),
+    ("marketing", "营销管理"),
+    ("after_sales", "售后服务"),
+    ("planning_scheduling", "计划排程"),
+    ("production_control", "生产管控"),
+    ("quality_management", "质量管理"),
+    ("equipment_management", "设备管理"),
+    ("safety", "安全生产"),
+    ("energy_management", "能耗管理"),
+    ("procurement", "采购管理"),
+    ("warehousing_logistics", "仓储物流"),
+    ("finance", "财务管理"),
+    ("human_resources", "人力资源"),
+    ("collaboration", "协同办公"),
+    ("decision_support", "决策支持"),
+)
+SCENE_LABELS = dict(SCENE_CODES)
+
+
+class ProviderEventKind(models.TextChoices):
+    """Dated events in a provider's standing that the district records (besides field history)."""
+
+    POOL_STATUS = "pool_status", _("Resource pool status changed")
+    KEY_DESIGNATED = "key_designated", _("Designated a key provider")
+    KEY_REVOKED = "key_revoked", _("Key-provider designation revoked")

@@ -11,7 +11,9 @@ from django.shortcuts import render
 from accounts import throttle
 from core.models import BackgroundJob, DownloadLog
 from core.roles import Role, role_of
+from diagnostics.diagnosis_selectors import todo_lists
 from enterprises.selectors import enterprise_status_counts, unit_enterprise_counts
+from funding.todos import funding_todos
 from providers.selectors import evaluation_body_list, evaluator_assignments, provider_assignments, provider_list
 
 
@@ -19,6 +21,8 @@ def home_context(user):
     """What the signed-in user's home page shows, by role, all from the user's own scope."""
     role = role_of(user)
     context = {"role": role, "status_counts": enterprise_status_counts(viewer=user)}
+    context["todo_lists"] = todo_lists(user)
+    context["funding_todos"] = funding_todos(user)
     if role in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR, Role.UNIT_STAFF):
         context["unit_rows"] = unit_enterprise_counts(viewer=user)
     if role in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR):

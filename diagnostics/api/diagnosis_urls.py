@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from .diagnosis_views import DeadlineViewSet, DiagnosisViewSet
+
+router = SimpleRouter()
+router.register("diagnoses", DiagnosisViewSet, basename="diagnosis")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+
+urlpatterns = router.urls

@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from .financing import FinancialProductViewSet, InterestSubsidyViewSet
 from .views import (
     AcceptanceViewSet,
     BudgetLineViewSet,
@@ -16,5 +17,7 @@ router.register("recognitions", RecognitionViewSet, basename="recognition")
 router.register("budget-lines", BudgetLineViewSet, basename="budget-line")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("disbursements", DisbursementViewSet, basename="disbursement")
+router.register("financial-products", FinancialProductViewSet, basename="financial-product")
+router.register("interest-subsidies", InterestSubsidyViewSet, basename="interest-subsidy")
 
 urlpatterns = router.urls

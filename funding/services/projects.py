@@ -37,6 +37,8 @@ EDITABLE_FIELDS = (
     "is_chain_project",
 )
 DATE_FIELDS = ("contract_signed_on", "planned_start_on", "planned_end_on")
+#: Plans may lie ahead; only the contract's signing is an event that cannot be in the future.
+PLANNED_DATE_FIELDS = ("planned_start_on", "planned_end_on")
 
 
 def _allow(result):
@@ -122,6 +124,12 @@ def _apply(project, facts):
     for field, value in facts.items():
         if field in MONEY_FIELDS:
             value = _money(value, field)
+        elif field in PLANNED_DATE_FIELDS:
+            if isinstance(value, str):
+                try:
+                    value = datetime.date.fromisoformat(value)
+                except ValueError as exc:
+                    raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field=field) from exc
         elif field in DATE_FIELDS and value is not None:
             value = _day(value, field)
         setattr(project, field, value)
@@ -248,11 +256,30 @@ def project_request_acceptance(*, actor, project, date=None, reason=""):
 
 @transaction.atomic
 def project_accept(
-    *, actor, project, passed, accepted_on=None, findings="", checklist=None, post_assessment=None, evaluation_body=None
+    *,
+    actor,
+    project,
+    passed,
+    accepted_on=None,
+    findings="",
+    checklist=None,
+    post_assessment=None,
+    evaluation_body=None,
+    backfill=False,
 ):
-    """Record the on-site acceptance inspection: passed, or failed with findings."""
+    """Record the on-site acceptance inspection: passed, or failed with findings.
+
+    With ``backfill`` (the history back-fill, funding/backfill.py) a district official enters an
+    inspection made before the portal from the evaluation body's report: the body must be named."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _allow(permissions.can_inspect(actor, project))
+    if backfill:
+        _allow(permissions.can_decide(actor))
+        if evaluation_body is None:
+            raise DomainError(
+                "evaluation_body_required", _("Name the evaluation body that inspected."), field="evaluation_body"
+            )
+    else:
+        _allow(permissions.can_inspect(actor, project))
     if project.status == ProjectStatus.PASSED:
         raise Conflict("already_passed", _("This project has already passed acceptance."))
     project = _locked(project, ProjectStatus.ACCEPTANCE_REQUESTED, action_label=_("inspected"))

@@ -1,54 +1,388 @@
+"""The providers API: the resource pool, evaluation bodies, products, assignments, ratings, scorecards.
+
+Reads go through the models' ``visible_to`` (a record outside scope answers 404, as a missing one);
+writes call the services, whose role checks answer 403 and whose rule errors answer 4xx JSON
+(``{"code", "message", "field"}``) through the portal's exception handler.
+"""
+
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from core.api.mixins import ScopedViewSetMixin
-from providers import services
-from providers.models import EvaluationBody, Provider
+from core.errors import DomainError, PermissionDenied
+from core.roles import role_of
+from enterprises.selectors import enterprise_list
+from providers import permissions, selectors, services
+from providers.filters import (
+    EvaluationBodyFilter,
+    EvaluatorAssignmentFilter,
+    ProductFilter,
+    ProviderAssignmentFilter,
+    ProviderFilter,
+    ProviderRatingFilter,
+    ProviderScorecardFilter,
+)
+from providers.models import (
+    EvaluationBody,
+    EvaluatorAssignment,
+    ProviderAssignment,
+    ProviderRating,
+    ProviderScorecard,
+)
+from providers.scorecard import normalise_period, scorecard_metrics
 
 from .serializers import (
+    ComputeAnswerSerializer,
+    DateSerializer,
+    EndAssignmentSerializer,
     EvaluationBodyCreateSerializer,
     EvaluationBodySerializer,
+    EvaluationBodyUpdateSerializer,
+    EvaluatorAssignmentCreateSerializer,
+    EvaluatorAssignmentSerializer,
+    PeriodSerializer,
+    ProductCreateSerializer,
+    ProductSerializer,
+    ProductUpdateSerializer,
+    ProviderAssignmentCreateSerializer,
+    ProviderAssignmentSerializer,
     ProviderCreateSerializer,
+    ProviderEventSerializer,
+    ProviderRatingCreateSerializer,
+    ProviderRatingSerializer,
     ProviderSerializer,
     ProviderUpdateSerializer,
+    ReasonSerializer,
+    ReplySerializer,
+    ScorecardSerializer,
+    WeightsSerializer,
 )
 
 
-class ProviderViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The provider registry. Reads are scoped; writes are the district's (services check the role)."""
+def reads_need(predicate):
+    """A permission class: every call needs ``predicate(user)`` (the right to read these records; else
+    403 with its reason). Writes are further checked by the services."""
 
-    model = Provider
+    class _ReadPermission(BasePermission):
+        def has_permission(self, request, view):
+            if role_of(request.user) is None:
+                return False
+            allowed, reason = predicate(request.user)
+            if not allowed:
+                self.message = reason
+            return allowed
+
+    _ReadPermission.__name__ = f"Read_{predicate.__name__}"
+    return _ReadPermission
+
+
+class _Base(viewsets.GenericViewSet):
+    def _validated(self, serializer_class, partial=False):
+        data = serializer_class(data=self.request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def _answer(self, obj, code=status.HTTP_200_OK, serializer_class=None):
+        serializer_class = serializer_class or self.get_serializer_class()
+        return Response(serializer_class(obj, context={"request": self.request}).data, status=code)
+
+
+def _visible(queryset, pk, field, message):
+    obj = queryset.filter(pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise DomainError("unknown_" + field, message, field=field)
+    return obj
+
+
+def _enterprise(user, pk):
+    return _visible(enterprise_list(viewer=user), pk, "enterprise", _("No enterprise you can see has this id."))
+
+
+def _provider(user, pk):
+    return _visible(
+        selectors.provider_list(viewer=user), pk, "provider", _("No service provider you can see has this id.")
+    )
+
+
+class ProviderViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The provider registry (resource pool). Every signed-in role reads it (a provider user its own
+    record); writes are the district's. ``PATCH {"key_provider_since": date}`` designates a 重点服务商."""
+
     serializer_class = ProviderSerializer
-    filterset_fields = ["type"]
+    filterset_class = ProviderFilter
+
+    def get_queryset(self):
+        return selectors.provider_list_with_counts(viewer=self.request.user).order_by("name", "pk")
+
+    def _fresh(self, provider):
+        return self.get_queryset().get(pk=provider.pk)
 
     @extend_schema(request=ProviderCreateSerializer, responses={201: ProviderSerializer})
     def create(self, request):
-        data = ProviderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        provider = services.provider_create(actor=request.user, **data.validated_data)
-        return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
+        provider = services.provider_create(actor=request.user, **self._validated(ProviderCreateSerializer))
+        return self._answer(self._fresh(provider), status.HTTP_201_CREATED)
 
     @extend_schema(request=ProviderUpdateSerializer, responses=ProviderSerializer)
     def partial_update(self, request, pk=None):
         provider = self.get_object()
-        data = ProviderUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        provider = services.provider_update(actor=request.user, provider=provider, **data.validated_data)
-        return Response(ProviderSerializer(provider).data)
+        values = self._validated(ProviderUpdateSerializer, partial=True)
+        provider = services.provider_update(actor=request.user, provider=provider, **values)
+        return self._answer(self._fresh(provider))
+
+    @extend_schema(responses=ProviderEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        """The dated pool-status changes and key-provider designations of this provider."""
+        provider = self.get_object()
+        rows = selectors.provider_events(viewer=request.user, provider=provider)
+        return Response(ProviderEventSerializer(rows, many=True).data)
 
 
-class EvaluationBodyViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
-    """Third-party evaluation bodies."""
+class EvaluationBodyViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Third-party evaluation bodies (第三方机构). Provider users have no access (403)."""
 
-    model = EvaluationBody
     serializer_class = EvaluationBodySerializer
+    filterset_class = EvaluationBodyFilter
+    permission_classes = [reads_need(permissions.can_view_evaluation_bodies)]
+
+    def get_queryset(self):
+        return selectors.evaluation_body_list(viewer=self.request.user).order_by("name", "pk")
 
     @extend_schema(request=EvaluationBodyCreateSerializer, responses={201: EvaluationBodySerializer})
     def create(self, request):
-        data = EvaluationBodyCreateSerializer(data=request.data)
+        body = services.evaluation_body_create(actor=request.user, **self._validated(EvaluationBodyCreateSerializer))
+        return self._answer(body, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EvaluationBodyUpdateSerializer, responses=EvaluationBodySerializer)
+    def partial_update(self, request, pk=None):
+        body = self.get_object()
+        values = self._validated(EvaluationBodyUpdateSerializer, partial=True)
+        return self._answer(services.evaluation_body_update(actor=request.user, evaluation_body=body, **values))
+
+
+class ProductViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The 小快轻准 catalogue. Provider users add and edit their own products until recognised, and see
+    other providers' recognised ones only; recognising (``recognised_on``) is the district's."""
+
+    serializer_class = ProductSerializer
+    filterset_class = ProductFilter
+
+    def get_queryset(self):
+        return selectors.product_list(viewer=self.request.user).order_by("provider__name", "name", "pk")
+
+    @extend_schema(request=ProductCreateSerializer, responses={201: ProductSerializer})
+    def create(self, request):
+        values = self._validated(ProductCreateSerializer)
+        provider = _provider(request.user, values.pop("provider"))
+        product = services.product_create(actor=request.user, provider=provider, **values)
+        return self._answer(product, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProductUpdateSerializer, responses=ProductSerializer)
+    def partial_update(self, request, pk=None):
+        product = self.get_object()
+        values = self._validated(ProductUpdateSerializer, partial=True)
+        return self._answer(services.product_update(actor=request.user, product=product, **values))
+
+    @extend_schema(request=DateSerializer, responses=ProductSerializer)
+    @action(detail=True, methods=["post"])
+    def recognise(self, request, pk=None):
+        """The district selects the product into the 优秀产品清单 (``date`` default today)."""
+        product = self.get_object()
+        values = self._validated(DateSerializer)
+        return self._answer(services.product_recognise(actor=request.user, product=product, date=values.get("date")))
+
+    @extend_schema(request=ReasonSerializer, responses=ProductSerializer)
+    @action(detail=True, methods=["post"], url_path="withdraw-recognition")
+    def withdraw_recognition(self, request, pk=None):
+        product = self.get_object()
+        values = self._validated(ReasonSerializer)
+        return self._answer(
+            services.product_withdraw_recognition(actor=request.user, product=product, reason=values["reason"])
+        )
+
+
+class ProviderAssignmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The district's assignments of enterprises to providers (a provider user sees its own only)."""
+
+    serializer_class = ProviderAssignmentSerializer
+    filterset_class = ProviderAssignmentFilter
+
+    def get_queryset(self):
+        return (
+            ProviderAssignment.objects.visible_to(self.request.user)
+            .select_related("enterprise", "provider")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=ProviderAssignmentCreateSerializer, responses={201: ProviderAssignmentSerializer})
+    def create(self, request):
+        allowed, reason = permissions.can_manage_providers(request.user)
+        if not allowed:
+            raise PermissionDenied(reason)
+        values = self._validated(ProviderAssignmentCreateSerializer)
+        assignment = services.provider_assign(
+            actor=request.user,
+            enterprise=_enterprise(request.user, values["enterprise"]),
+            provider=_provider(request.user, values["provider"]),
+            assigned_on=values.get("assigned_on"),
+        )
+        return self._answer(assignment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndAssignmentSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the assignment (the provider no longer sees the enterprise through it)."""
+        assignment = self.get_object()
+        values = self._validated(EndAssignmentSerializer)
+        services.provider_unassign(
+            actor=request.user, assignment=assignment, date=values.get("date"), reason=values["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EvaluatorAssignmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The district's assignments of enterprises to evaluation bodies (an evaluator sees its body's only)."""
+
+    serializer_class = EvaluatorAssignmentSerializer
+    filterset_class = EvaluatorAssignmentFilter
+
+    def get_queryset(self):
+        return (
+            EvaluatorAssignment.objects.visible_to(self.request.user)
+            .select_related("enterprise", "evaluation_body")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=EvaluatorAssignmentCreateSerializer, responses={201: EvaluatorAssignmentSerializer})
+    def create(self, request):
+        allowed, reason = permissions.can_manage_providers(request.user)
+        if not allowed:
+            raise PermissionDenied(reason)
+        values = self._validated(EvaluatorAssignmentCreateSerializer)
+        body = _visible(
+            EvaluationBody.objects.all(),
+            values["evaluation_body"],
+            "evaluation_body",
+            _("No evaluation body has this id."),
+        )
+        assignment = services.evaluator_assign(
+            actor=request.user,
+            enterprise=_enterprise(request.user, values["enterprise"]),
+            evaluation_body=body,
+            assigned_on=values.get("assigned_on"),
+        )
+        return self._answer(assignment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndAssignmentSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        assignment = self.get_object()
+        values = self._validated(EndAssignmentSerializer)
+        services.evaluator_unassign(
+            actor=request.user, assignment=assignment, date=values.get("date"), reason=values["reason"]
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ProviderRatingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Enterprises' satisfaction with their providers, recorded by their street/town (or the district).
+    A provider user reads the ratings of its own work; evaluators have no access."""
+
+    serializer_class = ProviderRatingSerializer
+    filterset_class = ProviderRatingFilter
+    permission_classes = [reads_need(permissions.can_view_ratings)]
+
+    def get_queryset(self):
+        return (
+            ProviderRating.objects.visible_to(self.request.user).select_related("rated_by").order_by("-rated_on", "-pk")
+        )
+
+    @extend_schema(request=ProviderRatingCreateSerializer, responses={201: ProviderRatingSerializer})
+    def create(self, request):
+        values = self._validated(ProviderRatingCreateSerializer)
+        rating = services.rating_create(
+            actor=request.user,
+            enterprise=_enterprise(request.user, values["enterprise"]),
+            provider=_provider(request.user, values["provider"]),
+            score=values["score"],
+            rated_on=values.get("rated_on"),
+            comment=values.get("comment", ""),
+        )
+        return self._answer(rating, status.HTTP_201_CREATED)
+
+
+class ScorecardViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Provider scorecards per period: the district, finance and auditors read all, a provider user its
+    own; street/town staff and evaluators have no access."""
+
+    serializer_class = ScorecardSerializer
+    filterset_class = ProviderScorecardFilter
+    permission_classes = [reads_need(permissions.can_view_scorecards)]
+
+    def get_queryset(self):
+        return (
+            ProviderScorecard.objects.visible_to(self.request.user)
+            .select_related("provider", "replied_by")
+            .order_by("-ends_on", "provider__name", "pk")
+        )
+
+    @extend_schema(request=PeriodSerializer, responses={202: ComputeAnswerSerializer})
+    @action(detail=False, methods=["post"])
+    def compute(self, request):
+        """Recompute every provider's card for ``period`` in the background (in-process without a broker)."""
+        values = self._validated(PeriodSerializer)
+        job = services.scorecard_recompute_request(actor=request.user, period=values["period"])
+        job.refresh_from_db()
+        return Response(
+            {"job": str(job.pk), "status": job.status, "period": normalise_period(values["period"])},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    @extend_schema(request=ReplySerializer, responses=ScorecardSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """The provider's written reply to its card."""
+        card = self.get_object()
+        values = self._validated(ReplySerializer)
+        return self._answer(services.scorecard_reply(actor=request.user, scorecard=card, reply=values["reply"]))
+
+
+class ScorecardWeightsView(APIView):
+    """The scorecard's weights per metric (read: the roles that compare cards; write: the district)."""
+
+    permission_classes = [reads_need(permissions.can_compare_scorecards)]
+
+    def _body(self):
+        record = selectors.weights_record()
+        return {
+            "weights": selectors.current_weights(),
+            "metrics": [
+                {
+                    "code": m.code,
+                    "label": str(m.label),
+                    "higher_is_better": m.higher_is_better,
+                    "description": str(m.description),
+                }
+                for m in scorecard_metrics()
+            ],
+            "updated_at": record.updated_at if record else None,
+        }
+
+    @extend_schema(responses=WeightsSerializer)
+    def get(self, request):
+        return Response(self._body())
+
+    @extend_schema(request=WeightsSerializer, responses=WeightsSerializer)
+    def put(self, request):
+        data = WeightsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        body = services.evaluation_body_create(actor=request.user, **data.validated_data)
-        return Response(EvaluationBodySerializer(body).data, status=status.HTTP_201_CREATED)
+        services.scorecard_weights_set(
+            actor=request.user, weights=data.validated_data["weights"], note=data.validated_data.get("note", "")
+        )
+        return Response(self._body())
+
+    patch = put

@@ -211,6 +211,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "WithdrawalReasonEnum": "enterprises.choices.WithdrawalReason",
+        "UnitKindEnum": "core.models.OrgUnit.Kind",
+        "ProjectActionEnum": "funding.choices.ProjectAction",
+        "DiagnosisActionEnum": "diagnostics.choices.DiagnosisAction",
+        "RecognitionKindEnum": "funding.choices.RecognitionKind",
+        "DeadlineKindEnum": "diagnostics.choices.DeadlineKind",
+        "ProviderEventKindEnum": "providers.choices.ProviderEventKind",
+        "ImportRowActionEnum": [
+            ("create", "create"),
+            ("update", "update"),
+            ("unchanged", "unchanged"),
+            ("error", "error"),
+        ],
     },
 }
 

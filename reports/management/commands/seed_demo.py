@@ -16,9 +16,13 @@ from accounts.factories import DEFAULT_PASSWORD
 from accounts.models import User
 from core.roles import Role
 from core.selectors import unit_list
+from diagnostics.demo_assessments import seed_assessments
+from diagnostics.demo_diagnoses import seed_diagnoses
 from enterprises.choices import Scale, Sector, Size, Status, Tier, WithdrawalReason
 from enterprises.factories import EnterpriseFactory
 from enterprises.models import Enterprise, EnterpriseStatusChange, UnitQuota
+from funding.demo import seed_funding
+from providers.demo import compute_demo_scorecards, seed_providers
 from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluationBody, EvaluatorAssignment, Provider, ProviderAssignment
 
@@ -56,9 +60,19 @@ class Command(BaseCommand):
         with transaction.atomic():
             providers, bodies = self._organisations()
             users = self._users(providers, bodies)
+            staff = {u.unit_id: u for name, u in users.items() if name.startswith("unit_")}
             if not Enterprise.objects.exists():
-                staff = {u.unit_id: u for name, u in users.items() if name.startswith("unit_")}
                 self._enterprises(providers, bodies, users["district"], staff)
+            seed_providers(district=users["district"], unit_staff=staff)
+            # On-site evaluations (baseline and post) that set the enterprises' levels.
+            seed_assessments(district=users["district"])
+            # Diagnosis reports (一企一报告) and deadlines; after the providers' products exist.
+            seed_diagnoses(district=users["district"])
+            # Projects, acceptances, recognitions, the fund ledger and the financing list; after the
+            # diagnoses and evaluations they build on.
+            seed_funding(district=users["district"], finance=users["finance"])
+        # Keep this the last seeding step: the scorecards read every diagnosis and evaluation seeded above.
+        compute_demo_scorecards(district=users["district"], period="2025")
         self._print_logins(users)
 
     def _organisations(self):

@@ -1,0 +1,579 @@
+"""Pages of the fund ledger: fund sources and budget lines with their figures and chart, budget
+editing (finance), commitments (district), the finance officer's payment queue, payments with their
+invoices and reversals, the subsidy policy, and the financing list (金融清单).
+
+Who: finance officers set budgets, approve, pay, reject and reverse; district officials commit and
+request payments; auditors read everything; admins may do everything. The services enforce the money
+rules; these views only translate HTTP.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.roles import Role, role_of
+from enterprises.selectors import enterprise_list
+
+from . import permissions, selectors
+from .balances import commitment_line_claimed, commitment_line_paid
+from .choices import BudgetPurpose, DisbursementStatus, FundSourceKind, ProjectStatus
+from .exports import export_financing, export_ledger
+from .forms import (
+    BudgetLineForm,
+    CommitmentForm,
+    DateOnlyForm,
+    DisbursementRequestForm,
+    FileForm,
+    FinancialProductForm,
+    InterestSubsidyForm,
+    PayForm,
+    PolicyForm,
+    ProjectCommitmentForm,
+    ReasonForm,
+)
+from .models import BudgetLine, Commitment, FinancialProduct, SubsidyPolicy
+from .services import evidence, financing, ledger
+from .views import _allow, _project, _valid
+
+WAN = Decimal(10000)
+
+
+def _ledger_reader(request):
+    _allow(permissions.can_see_ledger(request.user))
+
+
+def _chart(lines):
+    """Bar-chart data per budget line, in 万元 (floats are fine for drawing; the table shows exact figures)."""
+    return {
+        "names": [ln.name for ln in lines],
+        "budget": [float(ln.amount / WAN) for ln in lines],
+        "committed": [float(ln.committed / WAN) for ln in lines],
+        "paid": [float(ln.paid / WAN) for ln in lines],
+        "available": [float((ln.amount - ln.committed) / WAN) for ln in lines],
+    }
+
+
+@login_required
+def ledger_overview(request):
+    """Both fund sources: totals, the central grant's 80% floor and 20% cap, a chart per source."""
+    _ledger_reader(request)
+    summary = selectors.ledger_summary(viewer=request.user)
+    for entry in summary:
+        entry["chart"] = _chart(entry["lines"])
+        entry["chart_id"] = f"chart-{entry['source'].code}"
+        entry["chart_data_id"] = f"chart-{entry['source'].code}-data"
+    return render(
+        request,
+        "funding/ledger.html",
+        {
+            "summary": summary,
+            "can_budget": permissions.can_manage_ledger(request.user)[0],
+            "single": None,
+        },
+    )
+
+
+@login_required
+def ledger_source(request, code):
+    """One fund source's page: its lines, figures and chart."""
+    _ledger_reader(request)
+    summary = [e for e in selectors.ledger_summary(viewer=request.user) if e["source"].code == code]
+    if not summary:
+        raise Http404
+    entry = summary[0]
+    entry["chart"] = _chart(entry["lines"])
+    entry["chart_id"] = f"chart-{code}"
+    entry["chart_data_id"] = f"chart-{code}-data"
+    return render(
+        request,
+        "funding/ledger.html",
+        {"summary": summary, "can_budget": permissions.can_manage_ledger(request.user)[0], "single": entry["source"]},
+    )
+
+
+def _line(request, pk):
+    line = selectors.budget_lines(viewer=request.user).filter(pk=pk).first()
+    if line is None:
+        raise Http404
+    line.available = line.amount - line.committed
+    return line
+
+
+@login_required
+def budget_line_detail(request, pk):
+    """One budget line: its figures, the commitments charged to it and their payments."""
+    _ledger_reader(request)
+    line = _line(request, pk)
+    commitment_lines = list(
+        line.commitment_lines.select_related("commitment__enterprise", "commitment__project").order_by(
+            "-commitment__committed_on", "-pk"
+        )
+    )
+    for cl in commitment_lines:
+        cl.claimed = commitment_line_claimed(cl)
+        cl.paid = commitment_line_paid(cl)
+    disbursements = selectors.disbursement_list(viewer=request.user).filter(commitment_line__budget_line=line)
+    return render(
+        request,
+        "funding/budget_line_detail.html",
+        {
+            "line": line,
+            "commitment_lines": commitment_lines,
+            "disbursements": disbursements.order_by("-requested_on", "-pk")[:200],
+            "can_budget": permissions.can_manage_ledger(request.user)[0],
+            "chart": _chart([line]),
+        },
+    )
+
+
+@login_required
+def budget_line_form(request, pk=None):
+    """Set a line's budget (finance officers): a new line for a source and purpose, or a change."""
+    _allow(permissions.can_manage_ledger(request.user))
+    line = _line(request, pk) if pk else None
+    if line:
+        initial = {"source": line.source_id, "purpose": line.purpose, "amount": line.amount, "name": line.name}
+    else:
+        initial = {k: request.GET[k] for k in ("source", "purpose") if request.GET.get(k)}
+    form = BudgetLineForm(request.POST or None, initial=initial)
+    if line:
+        form.fields["source"].disabled = True
+        form.fields["purpose"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = ledger.budget_line_set(
+                actor=request.user,
+                source=form.cleaned_data["source"],
+                purpose=form.cleaned_data["purpose"],
+                amount=form.cleaned_data["amount"],
+                name=form.cleaned_data.get("name") or "",
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The budget has been saved."))
+            return redirect("funding:budget_line", pk=saved.pk)
+    return render(request, "funding/budget_line_form.html", {"form": form, "line": line})
+
+
+# --- commitments ------------------------------------------------------------------------------
+
+
+@login_required
+def commitment_list_page(request):
+    _ledger_reader(request)
+    commitments = (
+        selectors.commitment_list(viewer=request.user)
+        .select_related("project", "interest_subsidy", "created_by")
+        .prefetch_related("lines__budget_line__source")
+        .order_by("-committed_on", "-pk")[:500]
+    )
+    return render(
+        request,
+        "funding/commitment_list.html",
+        {"commitments": commitments, "can_commit": permissions.can_commit(request.user)[0]},
+    )
+
+
+@login_required
+def commitment_create(request):
+    """Commit money outside a project subsidy (a platform contract, an evaluation contract…)."""
+    _allow(permissions.can_commit(request.user))
+    form = CommitmentForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commitment = ledger.commitment_create(
+                actor=request.user,
+                title=data["title"],
+                lines=[(data["budget_line"], data["amount"])],
+                committed_on=data.get("committed_on"),
+                enterprise=data.get("enterprise"),
+                note=data.get("note") or "",
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The commitment has been recorded."))
+            return redirect("funding:commitment_detail", pk=commitment.pk)
+    return render(request, "funding/commitment_form.html", {"form": form})
+
+
+@login_required
+def project_commit(request, pk):
+    """Commit a project's subsidy as the policy computes it, split between the two sources."""
+    project = _project(request, pk)
+    _allow(permissions.can_commit(request.user))
+    if project.status not in ledger.COMMITTABLE_PROJECT_STATES:
+        messages.error(request, _("A subsidy is committed for a project the district has approved."))
+        return redirect("funding:project_detail", pk=project.pk)
+    policies = SubsidyPolicy.objects.filter(is_active=True)
+    policy = policies.filter(pk=request.POST.get("policy") or request.GET.get("policy") or 0).first()
+    policy = policy or policies.first()
+    if policy is None:
+        messages.error(request, _("No subsidy policy is in force: set one first."))
+        return redirect("funding:policy_list")
+    allowed = ledger.subsidy_for(project, policy)
+    central_line = BudgetLine.objects.filter(
+        source__kind=FundSourceKind.CENTRAL, purpose=BudgetPurpose.SME_TRANSFORMATION
+    ).first()
+    form = ProjectCommitmentForm(
+        request.POST or None,
+        initial={
+            "title": _("Transformation subsidy: {project}").format(project=project),
+            "policy": policy.pk,
+            "central_line": central_line.pk if central_line else None,
+            "central_amount": allowed,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            commitment = ledger.commitment_create(
+                actor=request.user,
+                title=data["title"],
+                lines=data["lines"],
+                committed_on=data.get("committed_on"),
+                project=project,
+                policy=data["policy"],
+                note=data.get("note") or "",
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The subsidy has been committed."))
+            return redirect("funding:commitment_detail", pk=commitment.pk)
+    return render(
+        request,
+        "funding/project_commit.html",
+        {
+            "project": project,
+            "form": form,
+            "policy": policy,
+            "allowed": allowed,
+            "computed": project.eligible_spend * policy.ratio,
+            "already": selectors.subsidy_totals(
+                queryset_commitments=Commitment.objects.filter(project__enterprise=project.enterprise).exclude(
+                    project=project
+                )
+            ),
+            "post_level": ledger.latest_post_level(project.enterprise),
+            "passed": project.status == ProjectStatus.PASSED,
+        },
+    )
+
+
+def _commitment(request, pk):
+    _ledger_reader(request)
+    commitment = (
+        selectors.commitment_list(viewer=request.user)
+        .select_related("project__enterprise", "interest_subsidy", "policy", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if commitment is None:
+        raise Http404
+    return commitment
+
+
+@login_required
+def commitment_detail(request, pk):
+    """A commitment: its lines with claimed and paid, its payments, the request form and release."""
+    commitment = _commitment(request, pk)
+    lines = list(commitment.lines.select_related("budget_line__source"))
+    for cl in lines:
+        cl.claimed = commitment_line_claimed(cl)
+        cl.paid = commitment_line_paid(cl)
+        cl.left = cl.amount - cl.claimed
+    disbursements = (
+        selectors.disbursement_list(viewer=request.user)
+        .filter(commitment_line__commitment=commitment)
+        .select_related("requested_by", "approved_by", "paid_by")
+        .order_by("requested_on", "pk")
+    )
+    can_request = permissions.can_request_payment(request.user)[0] and commitment.status == "active"
+    return render(
+        request,
+        "funding/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "lines": lines,
+            "disbursements": disbursements,
+            "can_request": can_request,
+            "request_form": DisbursementRequestForm(
+                commitment=commitment,
+                prefix="pay",
+                initial={"amount": next((cl.left for cl in lines if cl.left > 0), None)},
+            ),
+            "can_cancel": permissions.can_commit(request.user)[0] and commitment.status == "active",
+            "cancel_form": ReasonForm(prefix="cancel"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def commitment_action(request, pk, action):
+    commitment = _commitment(request, pk)
+    try:
+        if action == "request":
+            _allow(permissions.can_request_payment(request.user))
+            form = DisbursementRequestForm(request.POST, commitment=commitment, prefix="pay")
+            _valid(form)
+            data = form.cleaned_data
+            disbursement = ledger.disbursement_request(
+                actor=request.user,
+                commitment_line=data["commitment_line"],
+                amount=data["amount"],
+                tranche=data["tranche"],
+                requested_on=data.get("date"),
+                payee_account=data.get("payee_account") or "",
+                reason=data.get("reason") or "",
+            )
+            messages.success(request, _("The payment has been requested; finance will approve it."))
+            return redirect("funding:disbursement_detail", pk=disbursement.pk)
+        if action == "cancel":
+            _allow(permissions.can_commit(request.user))
+            form = ReasonForm(request.POST, prefix="cancel")
+            _valid(form)
+            ledger.commitment_cancel(actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The commitment has been released."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("funding:commitment_detail", pk=commitment.pk)
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+
+@login_required
+def payment_queue(request):
+    """The finance officer's queue: requested payments to approve or reject, approved ones to pay."""
+    _ledger_reader(request)
+    queue = selectors.payment_queue(viewer=request.user)
+    return render(
+        request,
+        "funding/payment_queue.html",
+        {
+            **queue,
+            "can_pay": permissions.can_manage_ledger(request.user)[0],
+            "pay_form": PayForm(prefix="pay"),
+            "date_form": DateOnlyForm(prefix="approve"),
+            "reject_form": ReasonForm(prefix="reject"),
+        },
+    )
+
+
+def _disbursement(request, pk):
+    _ledger_reader(request)
+    disbursement = (
+        selectors.disbursement_list(viewer=request.user)
+        .select_related("commitment_line__commitment__project", "reverses", "requested_by", "approved_by", "paid_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if disbursement is None:
+        raise Http404
+    return disbursement
+
+
+@login_required
+def disbursement_detail(request, pk):
+    disbursement = _disbursement(request, pk)
+    can_pay = permissions.can_manage_ledger(request.user)[0]
+    reversed_by = getattr(disbursement, "reversed_by", None)
+    return render(
+        request,
+        "funding/disbursement_detail.html",
+        {
+            "d": disbursement,
+            "reversed_by": reversed_by,
+            "invoices": evidence.attachments_of(disbursement),
+            "can_pay": can_pay,
+            "can_reverse": can_pay
+            and disbursement.status == DisbursementStatus.PAID
+            and disbursement.reverses_id is None
+            and reversed_by is None,
+            "can_attach": permissions.can_request_payment(request.user)[0],
+            "pay_form": PayForm(prefix="pay"),
+            "date_form": DateOnlyForm(prefix="approve"),
+            "reject_form": ReasonForm(prefix="reject"),
+            "reverse_form": ReasonForm(prefix="reverse"),
+            "file_form": FileForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def disbursement_action(request, pk, action):
+    """Approve, reject, pay or reverse a payment (finance), or attach an invoice (district, finance)."""
+    if action not in {"approve", "reject", "pay", "reverse", "invoice"}:
+        raise Http404
+    disbursement = _disbursement(request, pk)
+    actor = request.user
+    target = disbursement.pk
+    if action == "invoice":
+        _allow(permissions.can_request_payment(actor))
+    else:
+        _allow(permissions.can_manage_ledger(actor))
+    try:
+        if action == "approve":
+            form = DateOnlyForm(request.POST, prefix="approve")
+            _valid(form)
+            ledger.disbursement_approve(actor=actor, disbursement=disbursement, date=form.cleaned_data.get("date"))
+            messages.success(request, _("The payment has been approved."))
+        elif action == "reject":
+            form = ReasonForm(request.POST, prefix="reject")
+            _valid(form)
+            ledger.disbursement_reject(actor=actor, disbursement=disbursement, **form.cleaned_data)
+            messages.success(request, _("The payment has been rejected."))
+        elif action == "pay":
+            form = PayForm(request.POST, prefix="pay")
+            _valid(form)
+            ledger.disbursement_pay(actor=actor, disbursement=disbursement, **form.cleaned_data)
+            messages.success(request, _("The payment has been recorded as paid."))
+        elif action == "reverse":
+            form = ReasonForm(request.POST, prefix="reverse")
+            _valid(form)
+            reversal = ledger.disbursement_reverse(actor=actor, disbursement=disbursement, **form.cleaned_data)
+            messages.success(request, _("The payment has been reversed."))
+            target = reversal.pk
+        elif action == "invoice":
+            form = FileForm(request.POST, request.FILES)
+            _valid(form)
+            evidence.disbursement_invoice_attach(
+                actor=actor, disbursement=disbursement, upload=form.cleaned_data["file"]
+            )
+            messages.success(request, _("The invoice has been attached."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if request.POST.get("next") == "queue":
+        return redirect("funding:payment_queue")
+    return redirect("funding:disbursement_detail", pk=target)
+
+
+# --- subsidy policy ---------------------------------------------------------------------------
+
+
+@login_required
+def policy_list(request):
+    _ledger_reader(request)
+    return render(
+        request,
+        "funding/policy_list.html",
+        {
+            "policies": SubsidyPolicy.objects.all(),
+            "can_edit": permissions.can_edit_policy(request.user)[0],
+        },
+    )
+
+
+@login_required
+def policy_edit(request, pk):
+    _allow(permissions.can_edit_policy(request.user))
+    policy = SubsidyPolicy.objects.filter(pk=pk).first()
+    if policy is None:
+        raise Http404
+    initial = {
+        "name": policy.name,
+        "ratio": policy.ratio,
+        "cap_per_enterprise": policy.cap_per_enterprise,
+        "tranches": PolicyForm.tranches_text(policy.tranches),
+        "figures_are_defaults": policy.figures_are_defaults,
+        "is_active": policy.is_active,
+        "note": policy.note,
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            financing.subsidy_policy_update(actor=request.user, policy=policy, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The subsidy policy has been saved."))
+            return redirect("funding:policy_list")
+    return render(request, "funding/policy_form.html", {"form": form, "policy": policy})
+
+
+# --- financing (金融清单) ----------------------------------------------------------------------
+
+
+@login_required
+def financing_page(request):
+    """The 金融清单: banks' products (everyone) and interest subsidies granted (those who see money)."""
+    role = role_of(request.user)
+    if role is None:
+        raise PermissionDenied
+    subsidies = selectors.interest_subsidy_list(viewer=request.user).order_by("-granted_on", "-pk")
+    return render(
+        request,
+        "funding/financing.html",
+        {
+            "products": selectors.financial_product_list(viewer=request.user),
+            "subsidies": subsidies,
+            "sees_subsidies": permissions.can_see_subsidy_totals(request.user)[0],
+            "can_edit": permissions.can_commit(request.user)[0],
+            "can_export": role in permissions.LEDGER_READ_ROLES or role == Role.UNIT_STAFF,
+        },
+    )
+
+
+@login_required
+def financial_product_form(request, pk=None):
+    _allow(permissions.can_commit(request.user))
+    product = FinancialProduct.objects.filter(pk=pk).first() if pk else None
+    if pk and product is None:
+        raise Http404
+    initial = {f: getattr(product, f) for f in FinancialProductForm.base_fields} if product else {"is_active": True}
+    form = FinancialProductForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if product:
+                financing.financial_product_update(actor=request.user, product=product, **form.cleaned_data)
+            else:
+                financing.financial_product_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The financial product has been saved."))
+            return redirect("funding:financing")
+    return render(request, "funding/financial_product_form.html", {"form": form, "product": product})
+
+
+@login_required
+def interest_subsidy_create(request):
+    _allow(permissions.can_commit(request.user))
+    form = InterestSubsidyForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            financing.interest_subsidy_grant(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The interest subsidy has been granted and committed."))
+            return redirect("funding:financing")
+    return render(request, "funding/interest_subsidy_form.html", {"form": form})
+
+
+@login_required
+def financing_export(request):
+    role = role_of(request.user)
+    if role not in permissions.LEDGER_READ_ROLES and role != Role.UNIT_STAFF:
+        raise PermissionDenied
+    return export_financing(request)
+
+
+@login_required
+def ledger_export(request):
+    _ledger_reader(request)
+    return export_ledger(request)

@@ -1,0 +1,27 @@
+from django import template
+
+from funding import permissions
+
+register = template.Library()
+
+
+@register.simple_tag
+def ledger_reader(user):
+    """True when ``user`` may see the fund ledger (the sub-navigation shows its tabs)."""
+    return permissions.can_see_ledger(user)[0]
+
+
+@register.filter
+def yuan(value):
+    """An exact amount in 元 with thousands separators and two decimals."""
+    if value in (None, ""):
+        return ""
+    return f"{value:,.2f}"
+
+
+@register.filter
+def percent(value):
+    """A fraction as a percentage with one decimal (None → —)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}%"

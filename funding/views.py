@@ -1,0 +1,487 @@
+"""Pages of transformation projects (list, dossier, filing, actions, the evaluator's acceptance queue)
+and recognitions. Views only translate HTTP: a form in, a selector or a service call, a page or a
+redirect out. A record outside the viewer's scope is a 404, as a missing one; an action the viewer may
+not take is a 403 (and its form is not shown)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.roles import Role, role_of
+from enterprises.selectors import enterprise_list
+
+from . import permissions, selectors
+from .choices import ProjectStatus
+from .exports import export_projects, export_recognitions
+from .filters import RecognitionFilter
+from .forms import (
+    ACCEPTANCE_CHECKLIST,
+    AcceptanceForm,
+    CorrectionForm,
+    EvidenceForm,
+    FileForm,
+    ProgressForm,
+    ProjectFactsForm,
+    ProjectFileForm,
+    ReasonForm,
+    RecognitionForm,
+    TransitionForm,
+)
+from .models import Acceptance, Project
+from .services import evidence, projects, recognitions
+from .services.ledger import latest_post_level
+
+PAGE_SIZE = 50
+
+
+def _allow(result):
+    allowed, reason = result
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _project(request, pk):
+    try:
+        return selectors.project_get(viewer=request.user, pk=pk)
+    except Project.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _fmt(request):
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return fmt
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+@login_required
+def project_list_page(request):
+    """Projects in the viewer's scope with filters and counts by status."""
+    filterset, queryset = selectors.project_filtered(viewer=request.user, params=request.GET)
+    page = Paginator(queryset.order_by("-filed_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "funding/project_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "counts": selectors.project_status_counts(queryset=queryset),
+            "statuses": ProjectStatus,
+            "can_file": permissions.can_file_any(request.user)[0],
+        },
+    )
+
+
+@login_required
+def project_export(request):
+    fmt = _fmt(request)
+    _filterset, queryset = selectors.project_filtered(viewer=request.user, params=request.GET)
+    return export_projects(request, queryset, fmt)
+
+
+def _fileable_enterprises(user):
+    from diagnostics.choices import DiagnosisStatus
+
+    return (
+        enterprise_list(viewer=user)
+        .filter(diagnoses__status=DiagnosisStatus.ACCEPTED, diagnoses__is_current=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _fileable_providers(user):
+    from providers.models import Provider
+
+    if role_of(user) == Role.PROVIDER_USER:
+        return Provider.objects.filter(pk=user.provider_id)
+    return Provider.objects.order_by("name")
+
+
+@login_required
+def project_create(request):
+    """File (备案) a project: provider users for the enterprises they serve, or the district."""
+    _allow(permissions.can_file_any(request.user))
+    enterprises = _fileable_enterprises(request.user)
+    providers = _fileable_providers(request.user)
+    initial = {}
+    if request.GET.get("enterprise", "").isdigit():
+        initial["enterprise"] = request.GET["enterprise"]
+    if role_of(request.user) == Role.PROVIDER_USER:
+        initial["provider"] = request.user.provider_id
+    form = ProjectFileForm(request.POST or None, initial=initial, enterprises=enterprises, providers=providers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = projects.project_file(
+                actor=request.user,
+                enterprise=form.cleaned_data["enterprise"],
+                provider=form.cleaned_data["provider"],
+                date=form.cleaned_data.get("date"),
+                **form.facts(filing=True),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The project has been filed; the district will review it."))
+            return redirect("funding:project_detail", pk=project.pk)
+    return render(
+        request,
+        "funding/project_form.html",
+        {"form": form, "creating": True, "no_enterprise": not enterprises.exists()},
+    )
+
+
+@login_required
+def project_edit(request, pk):
+    project = _project(request, pk)
+    _allow(permissions.can_edit(request.user, project))
+    names = list(ProjectFactsForm.base_fields)
+    initial = {name: getattr(project, name) for name in names}
+    form = ProjectFactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            projects.project_update(actor=request.user, project=project, **form.facts(filing=False))
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The project has been saved."))
+            return redirect("funding:project_detail", pk=project.pk)
+    return render(request, "funding/project_form.html", {"form": form, "project": project, "creating": False})
+
+
+def _scene_labels(codes):
+    from providers.choices import SCENE_LABELS
+
+    return [SCENE_LABELS.get(code, code) for code in codes or []]
+
+
+@login_required
+def project_detail(request, pk):
+    """The project dossier: facts, spend split, scenes, timeline, progress, evidence, acceptances with
+    corrections, and (for those who see the ledger) commitments and payments."""
+    project = _project(request, pk)
+    user = request.user
+    attachments = list(evidence.attachments_of(project))
+    checklist = evidence.project_evidence_checklist(project, attachments)
+    transitions = list(project.transitions.select_related("actor").order_by("recorded_at", "pk"))
+    labels = dict(ProjectStatus.choices)
+    for t in transitions:
+        t.from_label, t.to_label = labels.get(t.from_status, t.from_status), labels.get(t.to_status, t.to_status)
+    acceptances = list(
+        Acceptance.objects.filter(project=project)
+        .select_related("evaluation_body", "post_assessment", "recorded_by")
+        .prefetch_related("corrections__actor")
+        .order_by("attempt")
+    )
+    status = project.status
+    can_decide = permissions.can_decide(user)[0]
+    can_report = permissions.can_report(user, project)[0]
+    can_see_ledger = permissions.can_see_ledger(user)[0]
+    commitments = list(selectors.project_commitments(viewer=user, project=project))
+    context = {
+        "project": project,
+        "scenes": _scene_labels(project.scenes),
+        "transitions": transitions,
+        "progress_reports": [t for t in transitions if t.action == "progress"],
+        "attachments": attachments,
+        "checklist": checklist,
+        "missing": [item for item in checklist if not item["present"]],
+        "acceptances": acceptances,
+        "checklist_labels": ACCEPTANCE_CHECKLIST,
+        "can_edit": permissions.can_edit(user, project)[0],
+        "can_approve": can_decide and status == ProjectStatus.FILED,
+        "can_progress": can_report and status in (ProjectStatus.APPROVED, ProjectStatus.FAILED),
+        "can_request": can_report and status in (ProjectStatus.APPROVED, ProjectStatus.FAILED),
+        "can_cancel": can_decide and status not in (ProjectStatus.PASSED, ProjectStatus.CANCELLED),
+        "can_inspect": permissions.can_inspect(user, project)[0] and status == ProjectStatus.ACCEPTANCE_REQUESTED,
+        "can_correct": can_decide and bool(acceptances),
+        "can_attach": can_report and status != ProjectStatus.CANCELLED,
+        "can_commit": permissions.can_commit(user)[0]
+        and status in (ProjectStatus.APPROVED, ProjectStatus.ACCEPTANCE_REQUESTED, ProjectStatus.PASSED),
+        "can_see_ledger": can_see_ledger,
+        "commitments": commitments,
+        "totals": selectors.subsidy_totals(queryset_commitments=project.commitments.all())
+        if permissions.can_see_subsidy_totals(user)[0]
+        else None,
+        "post_level": latest_post_level(project.enterprise) if can_see_ledger else None,
+        "approve_form": TransitionForm(prefix="approve"),
+        "progress_form": ProgressForm(prefix="progress", initial={"progress": project.progress}),
+        "request_form": TransitionForm(prefix="request"),
+        "cancel_form": ReasonForm(prefix="cancel"),
+        "evidence_form": EvidenceForm(prefix="evidence"),
+        "correction_form": CorrectionForm(prefix="correct"),
+        "can_see_history": role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+    }
+    return render(request, "funding/project_detail.html", context)
+
+
+PROJECT_ACTIONS = {"approve", "progress", "request_acceptance", "cancel", "evidence"}
+
+
+@login_required
+@require_POST
+def project_action(request, pk, action):
+    """One workflow step from the dossier's forms; a refused step comes back as a message."""
+    if action not in PROJECT_ACTIONS:
+        raise Http404
+    project = _project(request, pk)
+    actor = request.user
+    checks = {
+        "approve": lambda: permissions.can_decide(actor),
+        "cancel": lambda: permissions.can_decide(actor),
+        "progress": lambda: permissions.can_report(actor, project),
+        "request_acceptance": lambda: permissions.can_report(actor, project),
+        "evidence": lambda: permissions.can_report(actor, project),
+    }
+    _allow(checks[action]())
+    try:
+        if action == "approve":
+            form = TransitionForm(request.POST, prefix="approve")
+            _valid(form)
+            projects.project_approve(actor=actor, project=project, **form.cleaned_data)
+            messages.success(request, _("The project has been approved."))
+        elif action == "progress":
+            form = ProgressForm(request.POST, prefix="progress")
+            _valid(form)
+            projects.project_progress(actor=actor, project=project, **form.cleaned_data)
+            messages.success(request, _("The progress has been recorded."))
+        elif action == "request_acceptance":
+            form = TransitionForm(request.POST, prefix="request")
+            _valid(form)
+            projects.project_request_acceptance(actor=actor, project=project, **form.cleaned_data)
+            messages.success(request, _("Acceptance has been requested from the evaluation body."))
+        elif action == "cancel":
+            form = ReasonForm(request.POST, prefix="cancel")
+            _valid(form)
+            projects.project_cancel(actor=actor, project=project, **form.cleaned_data)
+            messages.success(request, _("The project has been cancelled."))
+        elif action == "evidence":
+            form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+            _valid(form)
+            evidence.project_evidence_attach(
+                actor=actor, project=project, upload=form.cleaned_data["file"], purpose=form.cleaned_data["purpose"]
+            )
+            messages.success(request, _("The file has been attached."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("funding:project_detail", pk=project.pk)
+
+
+def _valid(form):
+    if not form.is_valid():
+        problems = []
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            problems.extend(f"{label}: {e}" if label else str(e) for e in errors)
+        raise DomainError("invalid", " ".join(problems))
+
+
+@login_required
+def acceptance_create(request, pk):
+    """The on-site acceptance form of one project (the evaluator of a body assigned to the enterprise)."""
+    project = _project(request, pk)
+    _allow(permissions.can_inspect(request.user, project))
+    if project.status != ProjectStatus.ACCEPTANCE_REQUESTED:
+        messages.error(request, _("This project is not waiting for acceptance."))
+        return redirect("funding:project_detail", pk=project.pk)
+    assessments = selectors.post_assessments(viewer=request.user, enterprise=project.enterprise)
+    latest = assessments.first()
+    form = AcceptanceForm(
+        request.POST or None,
+        assessments=assessments,
+        initial={"post_assessment": latest.pk if latest else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            projects.project_accept(
+                actor=request.user,
+                project=project,
+                passed=form.cleaned_data["passed"],
+                accepted_on=form.cleaned_data["accepted_on"],
+                findings=form.cleaned_data.get("findings") or "",
+                checklist=form.checklist(),
+                post_assessment=form.cleaned_data.get("post_assessment"),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The acceptance has been recorded."))
+            return redirect("funding:project_detail", pk=project.pk)
+    return render(
+        request,
+        "funding/acceptance_form.html",
+        {
+            "project": project,
+            "form": form,
+            "checklist": evidence.project_evidence_checklist(project),
+            "assessment_count": assessments.count(),
+            "check_fields": [form[f"check_{code}"] for code in ACCEPTANCE_CHECKLIST],
+        },
+    )
+
+
+@login_required
+@require_POST
+def acceptance_correct(request, pk):
+    """A district official's recorded correction of a mistyped acceptance."""
+    _allow(permissions.can_decide(request.user))
+    acceptance = Acceptance.objects.visible_to(request.user).filter(pk=pk).select_related("project").first()
+    if acceptance is None:
+        raise Http404
+    form = CorrectionForm(request.POST, prefix="correct")
+    try:
+        _valid(form)
+        projects.acceptance_correct(actor=request.user, acceptance=acceptance, **form.changes())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The acceptance has been corrected; the correction is recorded."))
+    return redirect("funding:project_detail", pk=acceptance.project_id)
+
+
+@login_required
+def acceptance_queue(request):
+    """The evaluator's queue: projects waiting for on-site acceptance at enterprises assigned to its body."""
+    _allow(permissions.can_see_acceptance_queue(request.user))
+    queue = list(selectors.acceptance_queue(viewer=request.user).select_related("enterprise__unit", "provider"))
+    for project in queue:
+        project.missing = [i for i in evidence.project_evidence_checklist(project) if not i["present"]]
+    return render(request, "funding/acceptance_queue.html", {"queue": queue})
+
+
+# --- recognitions -----------------------------------------------------------------------------
+
+
+def _recognition(request, pk):
+    recognition = selectors.recognition_list(viewer=request.user).prefetch_related("members").filter(pk=pk).first()
+    if recognition is None:
+        raise Http404
+    return recognition
+
+
+def _recognitions_filtered(request):
+    filterset = RecognitionFilter(request.GET, queryset=selectors.recognition_list(viewer=request.user))
+    queryset = filterset.qs if filterset.is_valid() else selectors.recognition_list(viewer=request.user).none()
+    return filterset, queryset
+
+
+@login_required
+def recognition_list_page(request):
+    filterset, queryset = _recognitions_filtered(request)
+    from django.db.models import Count
+
+    counts = {row["kind"]: row["n"] for row in queryset.order_by().values("kind").annotate(n=Count("pk"))}
+    page = Paginator(
+        queryset.prefetch_related(Prefetch("members")).order_by("-recognised_on", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    from .choices import RecognitionKind
+
+    return render(
+        request,
+        "funding/recognition_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "counts": [(label, counts.get(value, 0)) for value, label in RecognitionKind.choices],
+            "can_create": permissions.can_decide(request.user)[0],
+        },
+    )
+
+
+@login_required
+def recognition_export(request):
+    fmt = _fmt(request)
+    _filterset, queryset = _recognitions_filtered(request)
+    return export_recognitions(request, queryset, fmt)
+
+
+def _recognition_enterprises(user):
+    return enterprise_list(viewer=user).order_by("name")
+
+
+@login_required
+def recognition_create(request):
+    _allow(permissions.can_decide(request.user))
+    form = RecognitionForm(request.POST or None, enterprises=_recognition_enterprises(request.user))
+    if request.method == "POST" and form.is_valid():
+        facts, members = form.facts()
+        try:
+            recognition = recognitions.recognition_create(actor=request.user, members=members, **facts)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The recognition has been recorded."))
+            return redirect("funding:recognition_detail", pk=recognition.pk)
+    return render(request, "funding/recognition_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def recognition_edit(request, pk):
+    recognition = _recognition(request, pk)
+    _allow(permissions.can_decide(request.user))
+    initial = {
+        name: getattr(recognition, name)
+        for name in ("kind", "level", "recognised_on", "title", "issuer", "platform_name", "gongfu_lianzhu", "note")
+    }
+    initial["enterprise"] = recognition.enterprise_id
+    initial["members"] = [m.pk for m in recognition.members.all()]
+    form = RecognitionForm(request.POST or None, initial=initial, enterprises=_recognition_enterprises(request.user))
+    if request.method == "POST" and form.is_valid():
+        facts, members = form.facts()
+        try:
+            recognitions.recognition_update(actor=request.user, recognition=recognition, members=members, **facts)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("The recognition has been saved."))
+            return redirect("funding:recognition_detail", pk=recognition.pk)
+    return render(
+        request, "funding/recognition_form.html", {"form": form, "recognition": recognition, "creating": False}
+    )
+
+
+@login_required
+def recognition_detail(request, pk):
+    recognition = _recognition(request, pk)
+    can_decide = permissions.can_decide(request.user)[0]
+    if request.method == "POST":
+        _allow(permissions.can_decide(request.user))
+        form = FileForm(request.POST, request.FILES)
+        try:
+            _valid(form)
+            evidence.recognition_evidence_attach(
+                actor=request.user, recognition=recognition, upload=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file has been attached."))
+        return redirect("funding:recognition_detail", pk=recognition.pk)
+    return render(
+        request,
+        "funding/recognition_detail.html",
+        {
+            "recognition": recognition,
+            "members": recognition.members.all().order_by("name"),
+            "attachments": evidence.attachments_of(recognition),
+            "can_edit": can_decide,
+            "file_form": FileForm(),
+            "can_see_history": role_of(request.user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+        },
+    )

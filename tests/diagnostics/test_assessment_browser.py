@@ -1,0 +1,71 @@
+"""Chromium: an evaluator fills in the evaluation form and watches the score and level update live."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.factories import DEFAULT_PASSWORD
+from diagnostics.models import Assessment
+
+from .assessment_helpers import make_world
+
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+world = pytest.fixture(name="world")(make_world)
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_load_state("networkidle")
+
+
+def total(page):
+    return page.locator("#live-total").inner_text().strip()
+
+
+@pytest.mark.browser
+def test_the_live_score_follows_the_answers_and_the_evaluation_is_submitted(page, live_server, world):
+    log_in(page, live_server.url, world["evaluator"].username)
+    page.goto(f"{live_server.url}/assessments/mine/")
+    page.click(f'tr[data-enterprise="{world["ours"].pk}"] a.btn-danger')
+    page.wait_for_selector("#questionnaire")
+    assert total(page) == "0"
+
+    page.check("#id_item_network_1")  # +2
+    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '2'")
+    page.check("#id_item_information_systems_4")  # +10
+    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '12'")
+
+    # Raw numbers: 70 of 200 machines digitised → 35% → 3 points, shown as the derived answer.
+    page.fill("#id_raw_equipment_total", "200")
+    page.fill("#id_raw_equipment_digitised", "70")
+    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '15'")
+    assert "35%" in page.locator("#derived-equipment_digitised_rate").inner_text()
+
+    # An impossible number is flagged without losing the rest.
+    page.fill("#id_raw_equipment_networked", "250")
+    page.locator("#id_raw_equipment_networked").dispatch_event("change")
+    page.wait_for_selector("#live-errors")
+    page.fill("#id_raw_equipment_networked", "25")
+    page.locator("#id_raw_equipment_networked").dispatch_event("change")
+    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '16.5'")
+
+    # Scenes move the counts and the level: a full score with six scenes at level 1, three constraint.
+    for scene in ("product_design", "marketing", "safety", "after_sales", "collaboration", "decision_support"):
+        page.select_option(f"#id_scene_{scene}", "1")
+    page.check("#id_item_planning_5")
+    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '24'")
+    assert page.locator("#live-level").inner_text().strip() == "1"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "assessment-live-score.png"), full_page=True)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#submit-assessment")
+    page.wait_for_selector("#assessment-score")
+    assert page.locator("#assessment-score").inner_text().strip() == "24"
+    stored = Assessment.objects.get()
+    assert stored.status == "submitted" and stored.level == 1 and stored.raw["equipment_networked"] == "25"
+    world["ours"].refresh_from_db()
+    assert world["ours"].baseline_level == 1
