@@ -141,8 +141,8 @@ def budget_line_set(*, actor, source, purpose, amount, name=""):
                 "central_cap_exceeded",
                 _(
                     "Platforms, providers' capability, chain transformation and purchased services may take at "
-                    "most 20% of the central grant ({cap} yuan)."
-                ).format(cap=_yuan(central_cap(source))),
+                    "most {share} of the central grant ({cap} yuan)."
+                ).format(share="20%", cap=_yuan(central_cap(source))),
             )
     if line is not None and amount < balances.line_committed(line):
         raise Conflict(
@@ -245,8 +245,8 @@ def commitment_create(
                     "central_cap_exceeded",
                     _(
                         "Commitments for platforms, providers, chain transformation and purchased services would pass "
-                        "20% of the central grant ({cap} yuan)."
-                    ).format(cap=_yuan(central_cap(source))),
+                        "{share} of the central grant ({cap} yuan)."
+                    ).format(share="20%", cap=_yuan(central_cap(source))),
                 )
     if project is not None and policy is not None:
         allowed = subsidy_for(project, policy)

@@ -86,7 +86,9 @@ def _check_amounts(project):
     if project.is_chain_project and (project.software_share or 0) < CHAIN_SOFTWARE_SHARE:
         raise DomainError(
             "chain_software_share",
-            _("A chain-transformation project needs software-type costs of at least 60% of its eligible spend."),
+            _(
+                "A chain-transformation project needs software-type costs of at least {share} of its eligible spend."
+            ).format(share="60%"),
             field="software_amount",
         )
 
