@@ -1,6 +1,7 @@
 """Assessment and index pages: permission matrix, the evaluation form, detail, enterprise section, work list."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.roles import Role
@@ -262,6 +263,7 @@ def test_editing_points_on_the_index_page_keeps_the_stored_result(client, users,
     assert 'id="assessment-score">43.675<' in html
     a.refresh_from_db()
     assert a.result["items"]["network"] == "4"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the message is checked in English
     bad = client.post(f"/assessments/index/options/{option.pk}/", {"label": "x", "points": "9"})
     assert bad.status_code == 200 and "maximum" in bad.content.decode()
 

@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from diagnostics.raw import compare, derive, normalise_raw, percentage
 
@@ -14,7 +15,8 @@ def answers(raw):
 
 
 def errors(raw):
-    return derive(raw)[2]
+    with translation.override("en"):
+        return derive(raw)[2]
 
 
 @pytest.mark.parametrize(

@@ -153,7 +153,7 @@ def test_the_review_queue_lists_submitted_reports_oldest_first_with_their_checkl
     rows = response.context["rows"]
     assert [r.pk for r in rows] == [reports["theirs"].pk, reports["ours"].pk]
     assert rows[0].missing and not rows[1].missing
-    assert "evidence complete" in response.content.decode() or "证据齐全" in response.content.decode()
+    assert "evidence complete" in response.content.decode() or "佐证材料齐全" in response.content.decode()
 
 
 def test_queues_take_a_bounded_number_of_queries(client, users, world, units, django_assert_max_num_queries):

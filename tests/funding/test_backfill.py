@@ -225,7 +225,7 @@ def test_a_file_with_headers_only_is_refused(admin):
 def test_files_above_the_row_limit_are_refused_with_a_clear_message(world, admin, monkeypatch):
     monkeypatch.setattr(backfill, "MAX_ROWS", 2)
     content = workbook_bytes({"项目": [project_row(world, 0), project_row(world, 1)], "验收": [acceptance_row(world)]})
-    with pytest.raises(DomainError) as excinfo:
+    with pytest.raises(DomainError) as excinfo, translation.override("en"):
         backfill.backfill_import(actor=admin, upload=upload(content))
     assert excinfo.value.code == "too_many_rows" and "Split" in str(excinfo.value.message)
 
@@ -507,7 +507,8 @@ def test_a_failure_mid_commit_leaves_nothing_written(world, admin, monkeypatch):
             "拨付": [payment_row(world, 0), payment_row(world, 1)],
         }
     )
-    batch = backfill.backfill_import(actor=admin, upload=upload(content), commit=True)
+    with translation.override("en"):
+        batch = backfill.backfill_import(actor=admin, upload=upload(content), commit=True)
     assert batch.status == BackfillBatch.Status.FAILED and batch.committed is False
     assert "RuntimeError" in batch.error and "nothing was written" in batch.error
     assert len(calls) == 2

@@ -212,7 +212,7 @@ def test_the_menu_shows_each_role_its_funding_entries(client, users, world):
     for role, (present, absent) in expectations.items():
         client.force_login(users[role])
         nav = client.get("/").content.decode()
-        nav = nav[nav.index('id="mainnav"') : nav.index("</ul>", nav.index('id="mainnav"'))]
+        nav = nav[nav.index('id="mainnav"') : nav.index("</aside>", nav.index('id="mainnav"'))]
         for name in present:
             assert f'href="{reverse(name)}"' in nav, (role, name)
         for name in absent:
