@@ -34,6 +34,7 @@ SYSTEM = _("System")
 # In menu order; consecutive entries of a group are shown under its heading.
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
+    NavItem(_("Targets and actuals"), "reports:indicators", "speedometer2", READ_ALL | {Role.UNIT_STAFF}),
     NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL, ENTERPRISES),
     NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT, ENTERPRISES),
     NavItem(_("Streets and towns"), "enterprises:unit_overview", "geo-alt", READ_ALL | {Role.UNIT_STAFF}, ENTERPRISES),

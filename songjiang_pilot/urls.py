@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("diagnostics.api.assessment_urls")),
     path("", include("diagnostics.api.diagnosis_urls")),
     path("", include("funding.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("funding.api.backfill_urls")),
     path("", include(router.urls)),
 ]
@@ -34,6 +35,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("assessments/", include("diagnostics.assessment_urls")),
     path("diagnoses/", include("diagnostics.diagnosis_urls")),
+    path("reports/", include("reports.urls")),
     path("funding/backfill/", include("funding.backfill_urls")),
     path("funding/", include("funding.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -13,6 +13,8 @@ from diagnostics.models import IndexEdition
 from diagnostics.reference import app_models, load_index
 from funding.models import FundSource, SubsidyPolicy
 from funding.reference import load_funds
+from reports.models import Indicator, IndicatorTarget, ReportingPeriod
+from reports.reference import load_indicators
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,6 +47,8 @@ def reference_data(request):
             load_index(app_models())
         if not FundSource.objects.exists():
             load_funds(FundSource, SubsidyPolicy)
+        if not Indicator.objects.exists():
+            load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
     yield
 
 

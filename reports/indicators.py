@@ -1,0 +1,377 @@
+"""Actuals of the indicator table (DOMAIN.md §6, 松江区中小企业数字化转型试点总体目标表).
+
+Every indicator is one documented function below, quoting the rule it implements. A rule function
+returns the *condition* (a ``Q``) a record must meet to count, over the base queryset of its
+model (:func:`enterprise_base`, :func:`recognition_base`, products, providers). :func:`compute`
+turns all conditions into conditional aggregates, so a report costs a fixed number of queries
+(four district-wide, two for a unit) whatever the size of the data; :func:`records` lists the
+rows behind one number with the same conditions, so the drill-down always agrees with the count.
+
+Common rules (settled details of §6):
+
+* an event counts only if dated from the period's first day (never before 2024-10-01, when the
+  pilot began) to the earlier of its last day and the as-of date;
+* every count of enterprises (1–5, 8, R1–R3) includes only enterprises still in the pilot list at
+  the as-of date: active, or withdrawn *after* it (withdrawn on the as-of date itself is already
+  out; proposed and declined enterprises are not in the list). Withdrawn enterprises that otherwise
+  meet a rule are listed in the drill-down as "not counted: withdrawn";
+* large enterprises are not pilot enterprises: never counted in 1–5, 8 or R1–R3;
+* scale, tier, sector and unit are read as they stand when the report is computed;
+* a unit's report counts the enterprises of that unit and recognitions tied to one of its
+  enterprises; 6 and 9 have no value in a unit's report;
+* a ratio with no enterprises in its denominator has no value.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+
+from diagnostics.choices import DiagnosisStatus, Stage
+from diagnostics.models import Assessment, Diagnosis
+from enterprises.choices import Scale, Sector, Size, Status, Tier
+from enterprises.models import Enterprise
+from funding.choices import RecognitionKind, RecognitionLevel
+from funding.models import Acceptance, Recognition
+from providers.models import Product, Provider
+
+#: The pilot began in October 2024: no event dated earlier counts in indicators 1–13.
+PILOT_START = date(2024, 10, 1)
+
+#: Every number of a report, in the order of the table.
+NUMBERS = ("1", "2", "1+2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "R1", "R2", "R3")
+RATIOS = ("R1", "R2", "R3")
+#: Numbers that are not broken down by unit (no value in a unit's report).
+NOT_BY_UNIT = ("6", "9")
+
+#: The three pilot sectors (R1 looks at these only, not at "other").
+PILOT_SECTORS = (Sector.HIGH_END_EQUIPMENT, Sector.AUTO_PARTS, Sector.ELECTRONICS)
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A report's period, as-of date and unit, with the dates the rules need."""
+
+    start: date
+    end: date
+    as_of: date
+    unit: object = None
+
+    @property
+    def first_day(self):
+        """The first day an event may be dated: the period's first day, never before the pilot began."""
+        return max(self.start, PILOT_START)
+
+    @property
+    def last_day(self):
+        """The last day an event may be dated: the earlier of the period's last day and the as-of date."""
+        return min(self.end, self.as_of)
+
+    @property
+    def cut(self):
+        """R1–R3 look at evaluations and verifications dated up to this day, whenever before it."""
+        return min(self.end, self.as_of)
+
+    def dated_inside(self, field):
+        """``field`` falls inside the counting window (nothing does when the as-of date is before the
+        period's first day)."""
+        return Q(**{f"{field}__gte": self.first_day, f"{field}__lte": self.last_day})
+
+
+def _window(start, end, as_of, unit):
+    return Window(start=start, end=end, as_of=as_of, unit=unit)
+
+
+# --- Who counts: enterprises ------------------------------------------------------------------
+
+
+def in_pilot_list(w):
+    """Still in the pilot list at the as-of date: active, or withdrawn after the as-of date
+    ("an enterprise withdrawn on the as-of date itself is already out of the list")."""
+    return Q(status=Status.ACTIVE) | Q(status=Status.WITHDRAWN, withdrawn_on__gt=w.as_of)
+
+
+def withdrawn_by_as_of(w):
+    """Withdrawn on or before the as-of date: listed as "not counted: withdrawn"."""
+    return Q(status=Status.WITHDRAWN) & ~Q(withdrawn_on__gt=w.as_of)
+
+
+def pilot_enterprise():
+    """Large enterprises (a chain leader, say) are not pilot enterprises: never counted in 1–5, 8 or R1–R3."""
+    return ~Q(size=Size.LARGE)
+
+
+def _latest_evaluation(w, *, post_only):
+    """The level of the enterprise's latest authoritative (on-site, submitted) evaluation dated up
+    to the cut: "the one with the latest date; on the same date a post-transformation evaluation
+    comes after a baseline, then the one entered last". Self-assessments never count."""
+    qs = Assessment.objects.authoritative().filter(enterprise=OuterRef("pk"), evaluated_on__lte=w.cut)
+    if post_only:
+        qs = qs.filter(stage=Stage.POST)
+    qs = qs.annotate(
+        stage_rank=Case(When(stage=Stage.POST, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-evaluated_on", "-stage_rank", "-created_at", "-pk")
+    return Subquery(qs.values("level")[:1], output_field=IntegerField())
+
+
+def enterprise_base(w):
+    """Enterprises of the report (the unit's, or all), pilot enterprises only, annotated with the
+    facts the rules read:
+
+    * ``first_pass``: the date of the first passed acceptance dated on or after 2024-10-01;
+    * ``has_accepted_diagnosis``: a current accepted diagnosis report (its current state);
+    * ``first_level4_post``: the first on-site post-transformation evaluation at level 4, over all dates;
+    * ``latest_level`` / ``latest_post_level``: the latest on-site evaluation (any stage / post) up to the cut.
+    """
+    qs = Enterprise.objects.filter(pilot_enterprise())
+    if w.unit is not None:
+        qs = qs.filter(unit=w.unit)
+    first_pass = (
+        Acceptance.objects.filter(project__enterprise=OuterRef("pk"), passed=True, accepted_on__gte=PILOT_START)
+        .order_by("accepted_on")
+        .values("accepted_on")[:1]
+    )
+    first_level4_post = (
+        Assessment.objects.authoritative()
+        .filter(enterprise=OuterRef("pk"), stage=Stage.POST, level=4)
+        .order_by("evaluated_on")
+        .values("evaluated_on")[:1]
+    )
+    return qs.annotate(
+        first_pass=Subquery(first_pass),
+        has_accepted_diagnosis=Exists(
+            Diagnosis.objects.filter(enterprise=OuterRef("pk"), status=DiagnosisStatus.ACCEPTED, is_current=True)
+        ),
+        first_level4_post=Subquery(first_level4_post),
+        latest_level=_latest_evaluation(w, post_only=False),
+        latest_post_level=_latest_evaluation(w, post_only=True),
+    )
+
+
+def transformed(w):
+    """1–4 (and 1+2): "enterprises whose transformation project passed acceptance (验收通过) inside the
+    period, that have an accepted diagnosis"; "an enterprise counts in 1–4 once, in the period of its
+    first passed acceptance dated on or after 2024-10-01; a later project of the same enterprise does
+    not count it again; whether it has an accepted diagnosis is judged on the diagnosis's current state"."""
+    return w.dated_inside("first_pass") & Q(has_accepted_diagnosis=True)
+
+
+def indicator_1(w):
+    """1 拟改造规上工业中小企业数量: transformed enterprises (see :func:`transformed`) that are 规上."""
+    return transformed(w) & Q(scale=Scale.ABOVE)
+
+
+def indicator_2(w):
+    """2 拟改造规下工业中小企业数量: transformed enterprises (see :func:`transformed`) that are 规下."""
+    return transformed(w) & Q(scale=Scale.BELOW)
+
+
+def indicator_1_2(w):
+    """1+2 拟改造企业合计: every transformed enterprise (see :func:`transformed`)."""
+    return transformed(w)
+
+
+def indicator_3(w):
+    """3 拟改造企业中专精特新"小巨人"企业数量: "split … by tier (3 = 小巨人)"."""
+    return transformed(w) & Q(tier=Tier.LITTLE_GIANT)
+
+
+def indicator_4(w):
+    """4 拟改造企业中专精特新中小企业数量: "4 = 专精特新 but not 小巨人"."""
+    return transformed(w) & Q(tier=Tier.SRDI)
+
+
+def indicator_5(w):
+    """5 拟上云用云中小企业数量: "pilot enterprises whose cloud adoption was verified inside the period"
+    ("cloud adoption is the latest verification date entered")."""
+    return w.dated_inside("cloud_verified_on")
+
+
+def indicator_8(w):
+    """8 拟打造数字化水平四级试点企业数量: "pilot enterprises (still in the pilot list) whose first on-site
+    post-transformation evaluation at level 4 falls inside the period (a second level-4 evaluation later
+    does not count again; self-assessments never count)"; "8 looks at the first level-4 on-site
+    post-transformation evaluation over all dates (if that is before 2024-10-01 the enterprise counts in
+    no period); a level-4 baseline does not count"."""
+    return w.dated_inside("first_level4_post")
+
+
+def ratio_r1(w):
+    """R1: "(as of the period's end, or the as-of date if earlier): among pilot enterprises still in the
+    list that are 规上 and in one of the three sectors, the share whose latest on-site evaluation
+    (baseline or post) is at level ≥ 2"; "R1 asks where enterprises stand, whatever brought them there:
+    a level ≥ 2 baseline counts". Returns (denominator, numerator) conditions."""
+    denominator = Q(scale=Scale.ABOVE, sector__in=PILOT_SECTORS)
+    return denominator, denominator & Q(latest_level__gte=2)
+
+
+def ratio_r2(w):
+    """R2: "among the enterprises counted in 1+2 for the period, the share whose latest on-site
+    post-transformation evaluation is at level ≥ 2 (no value when none are counted)"; evaluations
+    dated up to the period's end (or the as-of date if earlier). Returns (denominator, numerator)."""
+    denominator = indicator_1_2(w)
+    return denominator, denominator & Q(latest_post_level__gte=2)
+
+
+def ratio_r3(w):
+    """R3: "(as of the period's end, or the as-of date if earlier): among pilot enterprises still in
+    the list, the share whose cloud adoption has been verified" (verifications dated up to that day,
+    whenever before it). Returns (denominator, numerator)."""
+    denominator = Q()
+    return denominator, Q(cloud_verified_on__isnull=False, cloud_verified_on__lte=w.cut)
+
+
+ENTERPRISE_COUNTS = {
+    "1": indicator_1,
+    "2": indicator_2,
+    "1+2": indicator_1_2,
+    "3": indicator_3,
+    "4": indicator_4,
+    "5": indicator_5,
+    "8": indicator_8,
+}
+ENTERPRISE_RATIOS = {"R1": ratio_r1, "R2": ratio_r2, "R3": ratio_r3}
+
+
+# --- What counts: recognitions, products, providers -------------------------------------------
+
+
+def recognition_base(w):
+    """Recognitions of the report: all, or in a unit's report those tied to one of its enterprises
+    (the recognised enterprise, or for a chain model also a member enterprise). "A recognition still
+    counts after its enterprise has withdrawn": the enterprise's status is not looked at."""
+    qs = Recognition.objects.all()
+    if w.unit is not None:
+        tied = Q(enterprise__unit=w.unit) | Q(kind=RecognitionKind.CHAIN_MODEL, members__unit=w.unit)
+        qs = qs.filter(pk__in=Recognition.objects.filter(tied).values("pk"))
+    return qs
+
+
+def indicator_7(w):
+    """7 拟建设数字化车间及智能工厂数量: "recognitions of a workshop / smart factory (any level) …
+    by recognition date"."""
+    kinds = (RecognitionKind.DIGITAL_WORKSHOP, RecognitionKind.SMART_FACTORY)
+    return Q(kind__in=kinds) & w.dated_inside("recognised_on")
+
+
+def indicator_10(w):
+    """10 试点行业打造"链式"转型模式（含上海市"工赋链主"）数量: "chain models recognised" inside the period."""
+    return Q(kind=RecognitionKind.CHAIN_MODEL) & w.dated_inside("recognised_on")
+
+
+def indicator_11(w):
+    """11 拟建设市级及以上智能工厂或示范应用场景数量: "recognitions … of a municipal-or-higher smart factory or
+    demo scenario, by recognition date"."""
+    return (
+        Q(kind__in=(RecognitionKind.SMART_FACTORY, RecognitionKind.DEMO_SCENARIO))
+        & Q(level__in=(RecognitionLevel.MUNICIPAL, RecognitionLevel.NATIONAL))
+        & w.dated_inside("recognised_on")
+    )
+
+
+def indicator_12(w):
+    """12 拟形成可复制可推广的数字化转型典型优秀应用场景方案: "scenario cases recognised (入选) inside the period"."""
+    return Q(kind=RecognitionKind.TYPICAL_SCENARIO) & w.dated_inside("recognised_on")
+
+
+def indicator_13(w):
+    """13 拟建设中小企业数字化转型公共服务平台: "platforms put in service"; "13 counts `platform` recognitions
+    by their recognition date, at any level"."""
+    return Q(kind=RecognitionKind.PLATFORM) & w.dated_inside("recognised_on")
+
+
+RECOGNITION_COUNTS = {"7": indicator_7, "10": indicator_10, "11": indicator_11, "12": indicator_12, "13": indicator_13}
+
+
+def indicator_6(w):
+    """6 拟打造"小快轻准"产品及解决方案数量: "products/solutions … recognised (入选) inside the period".
+    Not broken down by unit."""
+    return w.dated_inside("recognised_on")
+
+
+def indicator_9(w):
+    """9 拟培育服务商数量: "providers designated 重点服务商 inside the period". Not broken down by unit."""
+    return w.dated_inside("key_provider_since")
+
+
+# --- The report -------------------------------------------------------------------------------
+
+
+def ratio(numerator, denominator):
+    """A fraction rounded to 4 places; no value when the denominator is empty."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def compute(*, start, end, as_of, unit=None):
+    """The actual of every number of the table for one period, as-of date and unit (None: the district).
+
+    Counts are ints, ratios Decimal fractions rounded to 4 places; None where a value does not apply
+    (6 and 9 in a unit's report, a ratio with an empty denominator). A fixed number of queries.
+    """
+    w = _window(start, end, as_of, unit)
+    listed = in_pilot_list(w)
+
+    aggregates = {}
+    for number, rule in ENTERPRISE_COUNTS.items():
+        aggregates[f"n{number}"] = Count("pk", filter=listed & rule(w))
+    for number, rule in ENTERPRISE_RATIOS.items():
+        denominator, numerator = rule(w)
+        aggregates[f"d{number}"] = Count("pk", filter=listed & denominator)
+        aggregates[f"n{number}"] = Count("pk", filter=listed & numerator)
+    ent = enterprise_base(w).aggregate(**aggregates)
+
+    rec = recognition_base(w).aggregate(
+        **{f"n{number}": Count("pk", filter=rule(w)) for number, rule in RECOGNITION_COUNTS.items()}
+    )
+
+    result = {number: ent[f"n{number}"] for number in ENTERPRISE_COUNTS}
+    result.update({number: rec[f"n{number}"] for number in RECOGNITION_COUNTS})
+    for number in ENTERPRISE_RATIOS:
+        result[number] = ratio(ent[f"n{number}"], ent[f"d{number}"])
+    if unit is None:
+        result["6"] = Product.objects.filter(indicator_6(w)).count()
+        result["9"] = Provider.objects.filter(indicator_9(w)).count()
+    else:
+        result["6"] = result["9"] = None
+    return {number: result[number] for number in NUMBERS}
+
+
+def records(number, *, start, end, as_of, unit=None):
+    """The records behind one number, for the drill-down, with the conditions :func:`compute` counts.
+
+    * enterprise counts (1–5, 1+2, 8): ``{"counted": <enterprises>, "not_counted_withdrawn": <enterprises>}``;
+    * ratios (R1–R3): the same dict; ``counted`` is the denominator, each enterprise annotated with
+      ``meets`` (True when it is in the numerator);
+    * 7, 10–13: recognitions; 6: recognised products; 9: key providers (none in a unit's report).
+    """
+    w = _window(start, end, as_of, unit)
+    number = str(number)
+    if number in ENTERPRISE_COUNTS or number in ENTERPRISE_RATIOS:
+        if number in ENTERPRISE_COUNTS:
+            condition = ENTERPRISE_COUNTS[number](w)
+            numerator = None
+        else:
+            condition, numerator = ENTERPRISE_RATIOS[number](w)
+        base = enterprise_base(w).filter(condition)
+        if numerator is not None:
+            base = base.annotate(meets=Case(When(numerator, then=Value(True)), default=Value(False)))
+        return {
+            "counted": base.filter(in_pilot_list(w)).order_by("unit__code", "name"),
+            "not_counted_withdrawn": base.filter(withdrawn_by_as_of(w)).order_by("unit__code", "name"),
+        }
+    if number in RECOGNITION_COUNTS:
+        return recognition_base(w).filter(RECOGNITION_COUNTS[number](w)).order_by("recognised_on", "pk")
+    if number == "6":
+        if unit is not None:
+            return Product.objects.none()
+        return Product.objects.filter(indicator_6(w)).select_related("provider").order_by("recognised_on", "pk")
+    if number == "9":
+        if unit is not None:
+            return Provider.objects.none()
+        return Provider.objects.filter(indicator_9(w)).order_by("key_provider_since", "pk")
+    raise KeyError(number)
