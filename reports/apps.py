@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Indicators and reports")
+
+    def ready(self):
+        from . import tasks  # noqa: F401 - registers compute_snapshot_task with the Celery app

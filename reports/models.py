@@ -5,6 +5,8 @@ How each actual is counted is code (``reports.indicators``); what is counted aga
 the district can correct a target or allocate targets to its units without a release.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -108,3 +110,63 @@ class IndicatorTarget(models.Model):
 
     def __str__(self):
         return f"{self.indicator.number} · {self.period.code} · {self.target}"
+
+
+def snapshot_pdf_upload_to(instance, filename):
+    """A random stored name under MEDIA_ROOT (outside the web root); served only through the API."""
+    return f"reports/snapshots/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.pdf"
+
+
+class ReportSnapshot(models.Model):
+    """An indicator report frozen at a point in time, with its PDF, computed by a Celery task.
+
+    The row is its own job status: ``pending`` → ``running`` (holding a lease) → ``done`` or ``failed``.
+    A running snapshot whose lease has expired lost its worker; a redelivered task takes it over.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("reporting period"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    #: The unit the report covers (None = district-wide), already narrowed by the requester's scope.
+    unit = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    #: The rows of ``indicator_report``, numbers as strings so Decimals stay exact.
+    indicators = models.JSONField(_("indicators"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_upload_to, max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.period.code} {self.unit.code if self.unit_id else '全区'} {self.as_of} ({self.status})"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)

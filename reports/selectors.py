@@ -66,10 +66,14 @@ def completion(actual, target):
 
 def indicator_report(*, viewer, period, unit=None, as_of=None):
     """``{"period", "unit", "as_of", "indicators": [...]}`` with all 17 rows (API_CONTRACT.md)."""
+    unit = report_scope(viewer, unit)
+    return indicator_report_for_scope(period=period, unit=unit, as_of=parse_as_of(as_of))
+
+
+def indicator_report_for_scope(*, period, unit, as_of):
+    """The report for a scope already checked (``unit`` None = district-wide) at a parsed date."""
     from . import indicators as counting
 
-    unit = report_scope(viewer, unit)
-    as_of = parse_as_of(as_of)
     end = period.end or as_of
     actuals = counting.compute(start=period.start, end=end, as_of=as_of, unit=unit)
     targets = {

@@ -1,7 +1,10 @@
 from django.urls import path
 
-from .views import IndicatorReportView
+from .views import IndicatorReportView, ReportSnapshotCreateView, ReportSnapshotDetailView, ReportSnapshotPdfView
 
 urlpatterns = [
     path("indicators/report/", IndicatorReportView.as_view(), name="indicator-report"),
+    path("reports/", ReportSnapshotCreateView.as_view(), name="report-snapshots"),
+    path("reports/<str:pk>/", ReportSnapshotDetailView.as_view(), name="report-snapshot"),
+    path("reports/<str:pk>/pdf/", ReportSnapshotPdfView.as_view(), name="report-snapshot-pdf"),
 ]

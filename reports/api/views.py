@@ -1,12 +1,30 @@
+import json
+import uuid
+
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import DomainError
 from core.models import OrgUnit
+from core.services import client_address, download_log
+from reports import snapshots
 from reports.selectors import indicator_report, period_by_code
+
+
+def _unit_by_code(code):
+    unit = None
+    if code:
+        unit = OrgUnit.objects.filter(code=str(code).strip(), parent__isnull=False).first()
+        if unit is None:
+            raise DomainError("unknown_unit", _("No unit has the code {code}.").format(code=code), field="unit")
+    return unit
 
 
 class IndicatorReportView(APIView):
@@ -22,13 +40,114 @@ class IndicatorReportView(APIView):
     )
     def get(self, request):
         period = period_by_code(request.query_params.get("period"))
-        unit = None
-        code = request.query_params.get("unit")
-        if code:
-            unit = OrgUnit.objects.filter(code=code.strip(), parent__isnull=False).first()
-            if unit is None:
-                raise DomainError("unknown_unit", _("No unit has the code {code}.").format(code=code), field="unit")
+        unit = _unit_by_code(request.query_params.get("unit"))
         report = indicator_report(
             viewer=request.user, period=period, unit=unit, as_of=request.query_params.get("as_of")
         )
         return Response(report)
+
+
+SNAPSHOT_REQUEST = inline_serializer(
+    "ReportSnapshotRequest",
+    {
+        "period": serializers.CharField(help_text="2025, 2026 or total"),
+        "unit": serializers.CharField(required=False, help_text="a unit's 9-digit code"),
+        "as_of": serializers.DateField(required=False, help_text="default today (Asia/Shanghai)"),
+    },
+)
+
+
+class ReportSnapshotCreateView(APIView):
+    """Request a snapshot of the indicator report; a Celery task computes it and its PDF."""
+
+    @extend_schema(request=SNAPSHOT_REQUEST, responses={202: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = request.data
+        if not hasattr(data, "get"):
+            raise DomainError("invalid", _("Send an object with period, and optionally unit and as_of."))
+        period = period_by_code(data.get("period"))
+        unit = _unit_by_code(data.get("unit"))
+        snapshot = snapshots.snapshot_request(actor=request.user, period=period, unit=unit, as_of=data.get("as_of"))
+        snapshot.refresh_from_db(fields=["status"])  # in-process (no broker): already done
+        return Response({"id": str(snapshot.pk), "status": snapshot.status}, status=status.HTTP_202_ACCEPTED)
+
+
+def _snapshot(request, pk):
+    try:
+        uuid.UUID(str(pk))
+    except ValueError:
+        raise DomainError("not_found", _("No report snapshot you can see has this id."), status=404) from None
+    return snapshots.snapshot_get(viewer=request.user, snapshot_id=pk)
+
+
+class ReportSnapshotDetailView(APIView):
+    """A report snapshot: its status and, once done, its 17 rows (numbers as JSON numbers)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, pk):
+        return Response(snapshots.snapshot_as_dict(_snapshot(request, pk)))
+
+
+class PdfRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, (bytes, bytearray)):
+            return bytes(data)
+        return json.dumps(data, default=str, ensure_ascii=False).encode()
+
+
+def _accepts_pdf(request):
+    """Whether the client's ``Accept`` names application/pdf (or a wildcard covering it)."""
+    header = request.META.get("HTTP_ACCEPT", "").strip()
+    if not header:
+        return True
+    for part in header.split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        if media.lower() in ("application/pdf", "application/*", "*/*"):
+            q = next((p[2:] for p in params if p.replace(" ", "").lower().startswith("q=")), "1")
+            try:
+                if float(q) > 0:
+                    return True
+            except ValueError:
+                return True
+    return False
+
+
+class ReportSnapshotPdfView(APIView):
+    """The snapshot's summary in Chinese as a PDF; 409 while the snapshot is not done."""
+
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The snapshot as a PDF")})
+    def get(self, request, pk):
+        if not _accepts_pdf(request):
+            raise NotAcceptable(_("This download is a PDF: send Accept: application/pdf."))
+        snapshot = _snapshot(request, pk)
+        pdf = snapshots.snapshot_pdf(snapshot)
+        download_log(
+            actor=request.user,
+            kind="report_snapshot",
+            description=f"report snapshot {snapshot.pk}",
+            path=request.path,
+            ip_address=client_address(request),
+        )
+        unit = snapshot.unit.code if snapshot.unit_id else "district"
+        response = FileResponse(
+            pdf.open("rb"),
+            as_attachment=True,
+            filename=f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = JSONRenderer()  # errors stay JSON whatever the Accept
+            response.accepted_media_type = "application/json"
+        return response
