@@ -2,7 +2,8 @@
 
 The money rules hold inside each transaction and under concurrent requests, because every write
 first locks the rows whose totals it checks (``SELECT … FOR UPDATE``, always in the same order:
-the fund source, then budget lines by id, then the commitment line), and only then reads the totals:
+the enterprise (for a project subsidy under a policy cap), the fund source, then budget lines by
+id, then the commitment line), and only then reads the totals:
 
 * a fund source's lines never add up to more than the source;
 * no budget line is overdrawn: its active commitments never exceed its budget;
@@ -208,6 +209,11 @@ def commitment_create(
     if interest_subsidy is not None:
         enterprise = interest_subsidy.enterprise
 
+    if project is not None and policy is not None:
+        # The cap per enterprise spans its projects: serialise commitments of one enterprise.
+        from enterprises.models import Enterprise
+
+        list(Enterprise.objects.select_for_update().filter(pk=project.enterprise_id))
     line_objs = BudgetLine.objects.filter(pk__in=amounts).select_related("source")
     sources = sorted({ln.source_id for ln in line_objs})
     locked_sources = {pk: _lock_source(pk) for pk in sources}
