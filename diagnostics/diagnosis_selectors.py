@@ -51,7 +51,7 @@ from .choices import DeadlineKind, DiagnosisAction, DiagnosisStatus, Stage
 from .models import Assessment, Deadline, Diagnosis, DiagnosisTransition, Item, Scene
 
 SIGNED_PDF_PURPOSE = "signed_report"
-TODO_LIMIT = 10
+TODO_LIST_ROWS = 10
 
 
 def _today():
@@ -432,10 +432,10 @@ class TodoList:
 
 
 def _todo(key, title, queryset, *, url="", empty="", decorate_rows=False):
-    rows = list(queryset[:TODO_LIMIT])
+    rows = list(queryset[:TODO_LIST_ROWS])
     if decorate_rows:
         rows = decorate(rows)
-    count = len(rows) if len(rows) < TODO_LIMIT else queryset.count()
+    count = len(rows) if len(rows) < TODO_LIST_ROWS else queryset.count()
     return TodoList(key, str(title), count, rows, url, str(empty))
 
 

@@ -76,11 +76,8 @@ def indicator_report_for_scope(*, period, unit, as_of):
 
     end = period.end or as_of
     actuals = counting.compute(start=period.start, end=end, as_of=as_of, unit=unit)
-    targets = {
-        t.indicator_id: t.target
-        for t in IndicatorTarget.objects.filter(period=period, unit=unit)
-        if t.unit_id == (unit.pk if unit else None)
-    }
+    # unit=None selects the district-wide targets (unit IS NULL).
+    targets = dict(IndicatorTarget.objects.filter(period=period, unit=unit).values_list("indicator_id", "target"))
     rows = []
     for indicator in Indicator.objects.order_by("order"):
         applies = indicator.by_unit or unit is None
