@@ -140,8 +140,18 @@ class ReportSnapshot(models.Model):
     )
     as_of = models.DateField(_("as of"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    #: The rows of ``indicator_report``, numbers as strings so Decimals stay exact.
+    class Trigger(models.TextChoices):
+        REQUEST = "request", _("Requested")
+        NIGHTLY = "nightly", _("Nightly")
+
+    #: The rows of ``indicator_report``, numbers as strings so Decimals stay exact; each row also
+    #: carries ``record_type`` (enterprise, recognition, product, provider) and ``ids``: the records
+    #: counted in its actual (for a ratio, the enterprises of its numerator).
     indicators = models.JSONField(_("indicators"), default=list, blank=True)
+    #: The per-unit annex of a district-wide snapshot: ``[{"unit": code, "name": …, "indicators":
+    #: [{"number", "target", "actual", "completion"}, …]}, …]`` for the 18 units (empty for a unit's).
+    units = models.JSONField(_("per-unit annex"), default=list, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.REQUEST)
     error = models.TextField(_("error"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_upload_to, max_length=255, blank=True)
     requested_by = models.ForeignKey(
@@ -163,6 +173,9 @@ class ReportSnapshot(models.Model):
         verbose_name = _("report snapshot")
         verbose_name_plural = _("report snapshots")
         ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["period", "unit", "status", "-finished_at"], name="rep_snapshot_latest"),
+        ]
 
     def __str__(self):
         return f"{self.period.code} {self.unit.code if self.unit_id else '全区'} {self.as_of} ({self.status})"

@@ -482,3 +482,18 @@ def test_a_fixed_number_of_queries(make, u1, u2, size, django_assert_max_num_que
     with django_assert_max_num_queries(2):
         compute(**Y2025, as_of=AS_OF, unit=u2)
     assert district["11"] == size
+
+
+def test_compute_by_unit_agrees_with_each_units_report(make, u1, u2, provider, django_assert_max_num_queries):
+    _world(make, u1, u2, 12)
+    leader = make.enterprise(unit=u2, size=Size.LARGE)
+    member = make.enterprise(unit=u1)
+    make.recognition(RecognitionKind.CHAIN_MODEL, D(2025, 5, 1), enterprise=leader, members=[member])
+    make.recognition(RecognitionKind.PLATFORM, D(2025, 5, 1))
+    for period in (Y2025, Y2026):
+        with django_assert_max_num_queries(3):
+            by_unit = indicators.compute_by_unit(**period, as_of=AS_OF)
+        assert len(by_unit) == 18
+        for unit in (u1, u2):
+            assert by_unit[unit.pk] == compute(**period, as_of=AS_OF, unit=unit), (period, unit)
+    assert by_unit[u1.pk]["6"] is None
