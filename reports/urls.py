@@ -1,9 +1,7 @@
-from django.urls import path
+"""The report pages, one module of routes per area (dashboards, snapshots, documents)."""
 
-from . import views
+from . import urls_dashboard, urls_documents, urls_snapshots
 
 app_name = "reports"
 
-urlpatterns = [
-    path("indicators/", views.indicator_dashboard, name="indicators"),
-]
+urlpatterns = [*urls_dashboard.urlpatterns, *urls_snapshots.urlpatterns, *urls_documents.urlpatterns]

@@ -1,0 +1,3 @@
+"""Routes of the report documents pages."""
+
+urlpatterns = []

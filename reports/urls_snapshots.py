@@ -1,0 +1,3 @@
+"""Routes of the report snapshots pages."""
+
+urlpatterns = []
