@@ -5,7 +5,9 @@ A service creates the job and enqueues its task on commit (``job_enqueue``); the
 
 * a finished job (done or failed) is never run again: a repeated delivery does nothing;
 * a running job whose lease is still valid belongs to another worker: skipped;
-* a running job whose lease has expired lost its worker: the new delivery takes it over.
+* a running job whose lease has expired lost its worker: the new delivery takes it over;
+* a job whose message could not be sent (broker down) stays pending: ``requeue_lost_work`` (beat)
+  sends it again, as it does for running jobs whose lease expired.
 """
 
 import logging
@@ -13,9 +15,11 @@ import socket
 from datetime import timedelta
 
 from celery import current_app
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import BackgroundJob
 
@@ -35,8 +39,28 @@ def job_enqueue(job):
 
 
 def job_send(job):
-    """Send the job's task now (in-process when no broker is configured)."""
-    current_app.tasks[job.task_name].apply_async(args=job.task_args)
+    """Send the job's task now (in-process when no broker is configured).
+
+    Returns whether the broker took the message. When it cannot be reached (Redis down) this does
+    not raise, so the request that created the job still answers: the job stays pending, and
+    ``requeue_expired_jobs_task`` sends it again once it is stale (``PORTAL_JOB_STALE_PENDING_SECONDS``).
+    """
+    return send_task(job.task_name, job.task_args)
+
+
+def send_task(task_name, args):
+    """Publish ``task_name(*args)``; ``False`` (logged) when the broker cannot be reached.
+
+    Celery's result store is not used: the job row (or the snapshot row) is the result, and the
+    sender must not wait on Redis for a result subscription. Publishing retries briefly
+    (``CELERY_TASK_PUBLISH_RETRY_POLICY``) and then gives up.
+    """
+    try:
+        current_app.tasks[task_name].apply_async(args=list(args), ignore_result=True)
+    except KombuOperationalError as exc:
+        logger.warning("Broker unreachable, %s%s left pending for the requeue task: %s", task_name, list(args), exc)
+        return False
+    return True
 
 
 def job_claim(job_id, *, lease_seconds=None):
@@ -107,11 +131,49 @@ def run_job(job_id, work):
     return BackgroundJob.Status.DONE
 
 
-def jobs_to_requeue(*, stale_pending_after=timedelta(minutes=10)):
-    """Jobs whose task message may have been lost: running with an expired lease, or pending for long."""
+def _lost(model, created_field, stale_pending_after):
+    """Rows of a leased model whose task message may have been lost: running with an expired lease, or
+    pending for longer than ``stale_pending_after`` (default ``PORTAL_JOB_STALE_PENDING_SECONDS``)."""
+    if stale_pending_after is None:
+        stale_pending_after = timedelta(seconds=settings.PORTAL_JOB_STALE_PENDING_SECONDS)
     now = timezone.now()
-    running = BackgroundJob.objects.filter(status=BackgroundJob.Status.RUNNING, lease_expires_at__lt=now)
-    pending = BackgroundJob.objects.filter(
-        status=BackgroundJob.Status.PENDING, created_at__lt=now - stale_pending_after
-    )
+    running = model.objects.filter(status="running", lease_expires_at__lt=now)
+    pending = model.objects.filter(status="pending", **{f"{created_field}__lt": now - stale_pending_after})
     return running.union(pending)
+
+
+def jobs_to_requeue(*, stale_pending_after=None):
+    """Jobs whose task message may have been lost: running with an expired lease, or pending for long."""
+    return _lost(BackgroundJob, "created_at", stale_pending_after)
+
+
+#: Models that are their own job row (``status`` pending/running/done/failed, ``lease_expires_at``)
+#: and whose task takes the row's id: ``{model label: (task name, creation time field)}``. An app
+#: registers its model in ``AppConfig.ready`` (``register_leased_model``), so the requeue task covers
+#: it without core importing that app.
+LEASED_MODELS = {}
+
+
+def register_leased_model(model_label, *, task_name, created_field):
+    """Let ``requeue_lost_work`` re-send ``task_name(str(pk))`` for lost rows of ``model_label``."""
+    LEASED_MODELS[model_label] = (task_name, created_field)
+
+
+def requeue_lost_work(*, stale_pending_after=None):
+    """Re-send the task of every job, and of every row of a registered leased model, that lost its worker
+    or its message. A repeated delivery is harmless: the claim skips finished work and work under a
+    valid lease. Returns ``{"sent": n, "unsent": n}`` (unsent: the broker is still unreachable)."""
+    counts = {"sent": 0, "unsent": 0}
+
+    def tally(sent):
+        counts["sent" if sent else "unsent"] += 1
+
+    for job in jobs_to_requeue(stale_pending_after=stale_pending_after):
+        tally(job_send(job))
+    for label, (task_name, created_field) in LEASED_MODELS.items():
+        model = apps.get_model(label)
+        for pk in _lost(model, created_field, stale_pending_after).values_list("pk", flat=True):
+            tally(send_task(task_name, [str(pk)]))
+    if counts["sent"] or counts["unsent"]:
+        logger.info("Requeued lost work: %s", counts)
+    return counts

@@ -154,3 +154,53 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+def generated_document_upload_to(instance, filename):
+    """Random stored name under ``documents/``: the readable name lives in ``filename`` only."""
+    ext = ""
+    if "." in filename:
+        ext = "." + filename.rsplit(".", 1)[1].lower()[:10]
+        if not ext[1:].isalnum():
+            ext = ""
+    return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+
+
+class GeneratedDocument(models.Model):
+    """A document someone asked the portal to render in the background (an enterprise file, a project
+    dossier, a ledger statement, an evidence pack): the job that renders it and, once done, its file.
+
+    ``kind`` and ``subject_id`` say what it is about (``params`` holds the rest: a date range, a
+    period …), so the download view can re-check that the requester may still see the subject. The
+    file is stored under a random name and served only by that view, never directly.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.OneToOneField(
+        BackgroundJob, verbose_name=_("background job"), on_delete=models.CASCADE, related_name="document"
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    subject_id = models.CharField(_("subject"), max_length=64, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="generated_documents",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    file = models.FileField(_("file"), upload_to=generated_document_upload_to, max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="core_gendoc_requester")]
+
+    def __str__(self):
+        return self.title

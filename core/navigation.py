@@ -29,12 +29,17 @@ ENTERPRISES = _("Enterprises")
 PROVIDERS = _("Providers")
 DIAGNOSTICS = _("Diagnosis and evaluation")
 FUNDING = _("Projects and funds")
+WORKLISTS = _("Work lists")
 SYSTEM = _("System")
 
 # In menu order; consecutive entries of a group are shown under its heading.
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
     NavItem(_("Targets and actuals"), "reports:indicators", "speedometer2", READ_ALL | {Role.UNIT_STAFF}),
+    NavItem(_("Unit targets"), "reports:targets", "grid-3x3", READ_ALL | {Role.UNIT_STAFF}),
+    NavItem(_("Report snapshots"), "reports:snapshot_list", "camera", READ_ALL | {Role.UNIT_STAFF}),
+    NavItem(_("My documents"), "reports:documents", "file-earmark-arrow-down", ALL),
+    NavItem(_("Evidence packs"), "reports:document_evidence_pack", "file-earmark-zip", READ_ALL | {Role.UNIT_STAFF}),
     NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL, ENTERPRISES),
     NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT, ENTERPRISES),
     NavItem(_("Streets and towns"), "enterprises:unit_overview", "geo-alt", READ_ALL | {Role.UNIT_STAFF}, ENTERPRISES),
@@ -65,6 +70,9 @@ NAV_ITEMS = [
     NavItem(_("Fund ledger"), "funding:ledger", "cash-coin", READ_ALL, FUNDING),
     NavItem(_("Payment queue"), "funding:payment_queue", "cash-stack", frozenset({Role.FINANCE_OFFICER}), FUNDING),
     NavItem(_("History back-fill"), "backfill:upload", "cloud-upload", DISTRICT | {Role.FINANCE_OFFICER}, FUNDING),
+    NavItem(_("Six work lists"), "worklists:hub", "card-checklist", ALL, WORKLISTS),
+    NavItem(_("Task list"), "worklists:task_list", "list-task", ALL, WORKLISTS),
+    NavItem(_("Policy list"), "worklists:policy_list", "file-earmark-text", ALL, WORKLISTS),
     NavItem(
         _("Audit history"),
         "core:audit_history",

@@ -21,11 +21,9 @@ def health_check_task(job_id):
     return jobs.run_job(job_id, work)
 
 
-@shared_task(name="core.tasks.requeue_expired_jobs_task")
+# ignore_result: beat must not wait on the result store when Redis is down (the count is only logged).
+@shared_task(name="core.tasks.requeue_expired_jobs_task", ignore_result=True)
 def requeue_expired_jobs_task():
-    """Re-send the task of every job that lost its worker or its message (beat, every 5 minutes)."""
-    count = 0
-    for job in jobs.jobs_to_requeue():
-        jobs.job_send(job)
-        count += 1
-    return count
+    """Re-send the task of every job, and of every registered leased row (report snapshots), that lost
+    its worker or its message (beat, every ``PORTAL_REQUEUE_EVERY_SECONDS``). Returns how many were sent."""
+    return jobs.requeue_lost_work()["sent"]

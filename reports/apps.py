@@ -10,4 +10,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Indicators and reports")
 
     def ready(self):
+        from core.jobs import register_leased_model
+
         from . import tasks  # noqa: F401 - registers compute_snapshot_task with the Celery app
+
+        # A snapshot is its own job row: the requeue task re-sends a lost one (broker down, worker killed).
+        register_leased_model(
+            "reports.ReportSnapshot", task_name="reports.tasks.compute_snapshot_task", created_field="requested_at"
+        )

@@ -5,7 +5,8 @@ returns the *condition* (a ``Q``) a record must meet to count, over the base que
 model (:func:`enterprise_base`, :func:`recognition_base`, products, providers). :func:`compute`
 turns all conditions into conditional aggregates, so a report costs a fixed number of queries
 (four district-wide, two for a unit) whatever the size of the data; :func:`records` lists the
-rows behind one number with the same conditions, so the drill-down always agrees with the count.
+rows behind one number with the same conditions, so the drill-down always agrees with the count;
+:func:`near_misses` lists the records that nearly counted, each with the reasons it was not.
 
 Common rules (settled details of §6):
 
@@ -27,8 +28,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from diagnostics.choices import DiagnosisStatus, Stage
+from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis
 from enterprises.choices import Scale, Sector, Size, Status, Tier
 from enterprises.models import Enterprise
@@ -129,6 +131,11 @@ def enterprise_base(w):
     qs = Enterprise.objects.filter(pilot_enterprise())
     if w.unit is not None:
         qs = qs.filter(unit=w.unit)
+    return qs.annotate(**_enterprise_facts(w))
+
+
+def _enterprise_facts(w):
+    """The annotations of :func:`enterprise_base` (shared with :func:`near_misses`)."""
     first_pass = (
         Acceptance.objects.filter(project__enterprise=OuterRef("pk"), passed=True, accepted_on__gte=PILOT_START)
         .order_by("accepted_on")
@@ -140,15 +147,15 @@ def enterprise_base(w):
         .order_by("evaluated_on")
         .values("evaluated_on")[:1]
     )
-    return qs.annotate(
-        first_pass=Subquery(first_pass),
-        has_accepted_diagnosis=Exists(
+    return {
+        "first_pass": Subquery(first_pass),
+        "has_accepted_diagnosis": Exists(
             Diagnosis.objects.filter(enterprise=OuterRef("pk"), status=DiagnosisStatus.ACCEPTED, is_current=True)
         ),
-        first_level4_post=Subquery(first_level4_post),
-        latest_level=_latest_evaluation(w, post_only=False),
-        latest_post_level=_latest_evaluation(w, post_only=True),
-    )
+        "first_level4_post": Subquery(first_level4_post),
+        "latest_level": _latest_evaluation(w, post_only=False),
+        "latest_post_level": _latest_evaluation(w, post_only=True),
+    }
 
 
 def transformed(w):
@@ -359,13 +366,18 @@ def compute_by_unit(*, start, end, as_of):
     grouped = {row["unit_id"]: row for row in enterprise_base(w).values("unit_id").annotate(**aggregates)}
 
     # A recognition counts in the unit of its enterprise and, for a chain model, of each member.
-    flags = {f"c{number}": Case(When(rule(w), then=Value(True)), default=Value(False)) for number, rule in RECOGNITION_COUNTS.items()}
+    flags = {
+        f"c{number}": Case(When(rule(w), then=Value(True)), default=Value(False))
+        for number, rule in RECOGNITION_COUNTS.items()
+    }
     any_rule = Q()
     for rule in RECOGNITION_COUNTS.values():
         any_rule |= rule(w)
     counted = {}  # (unit_id, number) -> set of recognition ids
-    rows = Recognition.objects.filter(any_rule).annotate(**flags).values_list(
-        "pk", "enterprise__unit_id", "members__unit_id", *flags
+    rows = (
+        Recognition.objects.filter(any_rule)
+        .annotate(**flags)
+        .values_list("pk", "enterprise__unit_id", "members__unit_id", *flags)
     )
     for pk, unit_id, member_unit_id, *hits in rows:
         for number, hit in zip(RECOGNITION_COUNTS, hits, strict=True):
@@ -418,4 +430,225 @@ def records(number, *, start, end, as_of, unit=None):
         if unit is not None:
             return Provider.objects.none()
         return Provider.objects.filter(indicator_9(w)).order_by("key_provider_since", "pk")
+    raise KeyError(number)
+
+
+# --- Near misses ------------------------------------------------------------------------------
+
+#: Why a record that nearly counted was not counted: stable codes, with a label for people.
+NEAR_MISS_REASONS = {
+    "withdrawn": _("Withdrawn from the pilot list on or before the as-of date"),
+    "not_in_pilot_list": _("Not in the pilot list (proposed or declined)"),
+    "large_enterprise": _("Large enterprise: not a pilot enterprise"),
+    "accepted_before_pilot": _("Passed acceptance only before the pilot began"),
+    "accepted_before_period": _("First passed acceptance before the period"),
+    "accepted_after_period": _("First passed acceptance after the period or the as-of date"),
+    "no_accepted_diagnosis": _("Passed acceptance but has no accepted current diagnosis"),
+    "cloud_verified_before_period": _("Cloud adoption verified before the period"),
+    "cloud_verified_after_period": _("Cloud adoption verified after the period or the as-of date"),
+    "cloud_not_verified": _("Cloud adoption not verified"),
+    "level4_self_assessment": _("Level 4 only in a self-assessment, not evaluated on site"),
+    "level4_baseline_only": _("Level 4 only in a baseline evaluation, not after transformation"),
+    "level4_in_other_period": _("First on-site level-4 evaluation falls in another period"),
+    "level_below_2": _("Latest on-site evaluation below level 2"),
+    "not_evaluated_on_site": _("No on-site evaluation up to the period's end"),
+    "recognised_before_period": _("Recognised before the period"),
+    "recognised_after_period": _("Recognised after the period or the as-of date"),
+    "recognition_level_below_municipal": _("Recognised below the municipal level"),
+    "designated_before_period": _("Designated a key provider before the period"),
+    "designated_after_period": _("Designated a key provider after the period or the as-of date"),
+}
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A record that nearly counted in a number: the record, why not (codes of
+    :data:`NEAR_MISS_REASONS`, in the order checked) and ``day``, the date the rule looked at (or None)."""
+
+    record: object
+    reasons: tuple
+    day: date | None = None
+
+    @property
+    def reason_labels(self):
+        return [NEAR_MISS_REASONS[code] for code in self.reasons]
+
+
+#: The split of the transformed enterprises each of 1–4 and 1+2 counts (see :func:`indicator_1` …).
+_TRANSFORMED_SPLIT = {
+    "1": Q(scale=Scale.ABOVE),
+    "2": Q(scale=Scale.BELOW),
+    "1+2": Q(),
+    "3": Q(tier=Tier.LITTLE_GIANT),
+    "4": Q(tier=Tier.SRDI),
+}
+
+#: The kinds (and levels) of recognition each of 7, 10–13 counts, whatever the date.
+_RECOGNITION_KINDS = {
+    "7": Q(kind__in=(RecognitionKind.DIGITAL_WORKSHOP, RecognitionKind.SMART_FACTORY)),
+    "10": Q(kind=RecognitionKind.CHAIN_MODEL),
+    "11": Q(kind__in=(RecognitionKind.SMART_FACTORY, RecognitionKind.DEMO_SCENARIO)),
+    "12": Q(kind=RecognitionKind.TYPICAL_SCENARIO),
+    "13": Q(kind=RecognitionKind.PLATFORM),
+}
+
+
+def _outside(day, w, before, after):
+    """The reason code when ``day`` falls outside the counting window, else None."""
+    if day is None:
+        return None
+    if day < w.first_day:
+        return before
+    if day > w.last_day:
+        return after
+    return None
+
+
+def _listing_reasons(enterprise, w):
+    """Why an enterprise is not counted as a pilot enterprise in the list at the as-of date."""
+    reasons = []
+    if enterprise.size == Size.LARGE:
+        reasons.append("large_enterprise")
+    if enterprise.status == Status.WITHDRAWN:
+        if not (enterprise.withdrawn_on and enterprise.withdrawn_on > w.as_of):
+            reasons.append("withdrawn")
+    elif enterprise.status != Status.ACTIVE:
+        reasons.append("not_in_pilot_list")
+    return reasons
+
+
+def _near_enterprises(w, candidates, counted):
+    """Enterprises of the report's unit (large ones included) meeting ``candidates``, annotated with
+    the facts of :func:`enterprise_base` and ``counted`` (the number's full condition), not counted."""
+    qs = Enterprise.objects.all()
+    if w.unit is not None:
+        qs = qs.filter(unit=w.unit)
+    any_pass = (
+        Acceptance.objects.filter(project__enterprise=OuterRef("pk"), passed=True)
+        .order_by("accepted_on")
+        .values("accepted_on")[:1]
+    )
+    qs = qs.annotate(**_enterprise_facts(w), any_pass=Subquery(any_pass))
+    qs = qs.annotate(
+        counted=Case(When(pilot_enterprise() & in_pilot_list(w) & counted, then=Value(True)), default=Value(False))
+    )
+    return qs.filter(candidates, counted=False).select_related("unit").order_by("unit__code", "name", "pk")
+
+
+def near_misses(number, *, start, end, as_of, unit=None):
+    """The records that nearly counted in ``number`` and why they were not, as a list of
+    :class:`NearMiss` (one query, whatever the data size). The conditions are those :func:`compute`
+    counts with, so a record is either counted (see :func:`records`) or listed here with its reasons:
+
+    * 1–4, 1+2 (enterprises of the number's split with a passed acceptance at any date): withdrawn or
+      not in the list, large enterprise, first passed acceptance before the pilot / before / after the
+      period, no accepted current diagnosis;
+    * 5 (enterprises with a cloud verification): withdrawn, large, verified before / after the period;
+    * 8 (enterprises with any level-4 evaluation): withdrawn, large, level 4 only in a self-assessment
+      (not on site) or only in a baseline, first on-site level-4 post evaluation in another period;
+    * R1–R3 (the denominator's conditions): withdrawn, large; level below 2 or not evaluated on site
+      (R1: any stage, R2: post-transformation), cloud adoption not verified or verified after the cut (R3);
+      enterprises never in the list (proposed, declined) are left out of the ratios;
+    * 7, 10–13 (recognitions of the number's kinds): recognised before / after the period; 11 also
+      recognised below the municipal level;
+    * 6 (recognised products) and 9 (key providers): dated before / after the period (none in a unit's report).
+    """
+    w = _window(start, end, as_of, unit)
+    number = str(number)
+    result = []
+    if number in _TRANSFORMED_SPLIT:
+        rows = _near_enterprises(
+            w, _TRANSFORMED_SPLIT[number] & Q(any_pass__isnull=False), ENTERPRISE_COUNTS[number](w)
+        )
+        for e in rows:
+            reasons = _listing_reasons(e, w)
+            if e.first_pass is None:
+                reasons.append("accepted_before_pilot")
+            else:
+                reasons += [_outside(e.first_pass, w, "accepted_before_period", "accepted_after_period")]
+            if not e.has_accepted_diagnosis:
+                reasons.append("no_accepted_diagnosis")
+            result.append(NearMiss(e, tuple(r for r in reasons if r), e.first_pass or e.any_pass))
+        return result
+    if number == "5":
+        for e in _near_enterprises(w, Q(cloud_verified_on__isnull=False), indicator_5(w)):
+            reasons = _listing_reasons(e, w)
+            reasons += [_outside(e.cloud_verified_on, w, "cloud_verified_before_period", "cloud_verified_after_period")]
+            result.append(NearMiss(e, tuple(r for r in reasons if r), e.cloud_verified_on))
+        return result
+    if number == "8":
+        level4 = Assessment.objects.filter(enterprise=OuterRef("pk"), status=AssessmentStatus.SUBMITTED, level=4)
+        rows = _near_enterprises(
+            w,
+            Q(first_level4_post__isnull=False)
+            | Exists(level4.filter(method=Method.SELF))
+            | Exists(level4.filter(method=Method.ONSITE, stage=Stage.BASELINE)),
+            indicator_8(w),
+        ).annotate(
+            level4_self=Exists(level4.filter(method=Method.SELF)),
+            level4_baseline=Exists(level4.filter(method=Method.ONSITE, stage=Stage.BASELINE)),
+        )
+        for e in rows:
+            reasons = _listing_reasons(e, w)
+            if e.first_level4_post is None:
+                if e.level4_self:
+                    reasons.append("level4_self_assessment")
+                if e.level4_baseline:
+                    reasons.append("level4_baseline_only")
+            elif _outside(e.first_level4_post, w, True, True):
+                reasons.append("level4_in_other_period")
+            result.append(NearMiss(e, tuple(reasons), e.first_level4_post))
+        return result
+    if number in ENTERPRISE_RATIOS:
+        denominator, numerator = ENTERPRISE_RATIOS[number](w)
+        rows = _near_enterprises(
+            w, denominator & Q(status__in=(Status.ACTIVE, Status.WITHDRAWN)), denominator & numerator
+        ).annotate(meets=Case(When(numerator, then=Value(True)), default=Value(False)))
+        for e in rows:
+            reasons = _listing_reasons(e, w)
+            day = None
+            if not e.meets:
+                if number == "R3":
+                    day = e.cloud_verified_on
+                    reasons.append("cloud_not_verified" if day is None else "cloud_verified_after_period")
+                else:
+                    level = e.latest_level if number == "R1" else e.latest_post_level
+                    reasons.append("not_evaluated_on_site" if level is None else "level_below_2")
+            result.append(NearMiss(e, tuple(reasons), day))
+        return result
+    if number in RECOGNITION_COUNTS:
+        rows = (
+            recognition_base(w)
+            .filter(_RECOGNITION_KINDS[number])
+            .exclude(RECOGNITION_COUNTS[number](w))
+            .select_related("enterprise__unit")
+            .order_by("recognised_on", "pk")
+        )
+        for r in rows:
+            reasons = [_outside(r.recognised_on, w, "recognised_before_period", "recognised_after_period")]
+            if number == "11" and r.level not in (RecognitionLevel.MUNICIPAL, RecognitionLevel.NATIONAL):
+                reasons.append("recognition_level_below_municipal")
+            result.append(NearMiss(r, tuple(x for x in reasons if x), r.recognised_on))
+        return result
+    if number == "6":
+        if unit is not None:
+            return result
+        rows = (
+            Product.objects.filter(recognised_on__isnull=False)
+            .exclude(indicator_6(w))
+            .select_related("provider")
+            .order_by("recognised_on", "pk")
+        )
+        for p in rows:
+            reason = _outside(p.recognised_on, w, "recognised_before_period", "recognised_after_period")
+            result.append(NearMiss(p, (reason,), p.recognised_on))
+        return result
+    if number == "9":
+        if unit is not None:
+            return result
+        rows = Provider.objects.filter(key_provider_since__isnull=False).exclude(indicator_9(w))
+        for p in rows.order_by("key_provider_since", "pk"):
+            reason = _outside(p.key_provider_since, w, "designated_before_period", "designated_after_period")
+            result.append(NearMiss(p, (reason,), p.key_provider_since))
+        return result
     raise KeyError(number)

@@ -140,6 +140,7 @@ class ReportSnapshot(models.Model):
     )
     as_of = models.DateField(_("as of"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+
     class Trigger(models.TextChoices):
         REQUEST = "request", _("Requested")
         NIGHTLY = "nightly", _("Nightly")

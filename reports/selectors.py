@@ -99,3 +99,258 @@ def indicator_report_for_scope(*, period, unit, as_of):
         "as_of": as_of.isoformat(),
         "indicators": rows,
     }
+
+
+# --- The dashboard --------------------------------------------------------------------------------
+
+#: The count rows drawn in charts (the ratio goals have their own scale).
+COUNT_NUMBERS = ("1", "2", "1+2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")
+#: Digital levels of the level distribution (None: not evaluated on site).
+LEVELS = (0, 1, 2, 3, 4)
+
+
+def shown(value, is_ratio):
+    """A number as the dashboard writes it: ratios as per cent, counts as they are, empty as a dash."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if is_ratio:
+        return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
+    return f"{value.normalize():f}"
+
+
+def completion_percent(value):
+    """A completion fraction as a whole per cent (None stays None)."""
+    if value is None:
+        return None
+    return int((Decimal(value) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _period_column(*, viewer, period, unit, as_of, explicit):
+    """One period of the dashboard: the latest snapshot's rows, or rows computed now when the viewer
+    asked for an as-of date or no snapshot exists."""
+    from .snapshots import snapshot_latest
+
+    latest = None if explicit else snapshot_latest(viewer=viewer, period=period, unit=unit)
+    if latest is not None:
+        snapshot = latest["snapshot"]
+        return {
+            "period": period,
+            "as_of": snapshot.as_of,
+            "snapshot": snapshot,
+            "source": latest["source"],
+            "rows": {row["number"]: row for row in latest["indicators"]},
+            "units": latest["units"],
+        }
+    report = indicator_report_for_scope(period=period, unit=unit, as_of=as_of)
+    return {
+        "period": period,
+        "as_of": as_of,
+        "snapshot": None,
+        "source": "live",
+        "rows": {row["number"]: row for row in report["indicators"]},
+        "units": None,
+    }
+
+
+def dashboard(*, viewer, unit=None, as_of=None, period=None):
+    """Everything the indicator dashboard shows for the viewer's scope (``unit`` None = district-wide;
+    unit staff are narrowed to their unit), a bounded number of queries whatever the data size:
+
+    * ``columns``: per reporting period (2025, 2026, total) the latest finished snapshot, or the report
+      computed now at ``as_of`` when one is given or no snapshot exists (freshness: ``snapshot`` / ``as_of``);
+    * ``table``: per indicator, target, actual and completion in each period;
+    * ``heat``: for the district, each unit's completion per indicator in ``period`` (default total);
+    * ``trend``: the actuals of ``period``'s snapshots over their as-of dates;
+    * ``levels``: pilot enterprises by latest on-site baseline level vs latest on-site post level;
+    * ``money``: per fund source, money committed vs paid.
+    """
+    unit = report_scope(viewer, unit)
+    explicit = as_of not in (None, "")
+    as_of = parse_as_of(as_of)
+    periods = list(ReportingPeriod.objects.order_by("order"))
+    chosen = period or next((p for p in periods if p.code == "total"), periods[-1])
+    columns = [_period_column(viewer=viewer, period=p, unit=unit, as_of=as_of, explicit=explicit) for p in periods]
+    indicators = list(Indicator.objects.order_by("order"))
+    table = []
+    for indicator in indicators:
+        cells = []
+        for column in columns:
+            row = column["rows"].get(indicator.number, {})
+            cells.append(
+                {
+                    "period": column["period"].code,
+                    "as_of": column["as_of"],
+                    "target": shown(row.get("target"), indicator.is_ratio),
+                    "actual": shown(row.get("actual"), indicator.is_ratio),
+                    "actual_value": row.get("actual"),
+                    "completion": completion_percent(row.get("completion")),
+                }
+            )
+        table.append({"indicator": indicator, "cells": cells})
+    chosen_column = next(c for c in columns if c["period"].pk == chosen.pk)
+    return {
+        "unit": unit,
+        "as_of": as_of,
+        "explicit": explicit,
+        "periods": periods,
+        "period": chosen,
+        "columns": columns,
+        "table": table,
+        "heat": heat_map(column=chosen_column, indicators=indicators) if unit is None else None,
+        "trend": trend(viewer=viewer, period=chosen, unit=unit),
+        "levels": level_distribution(unit=unit, as_of=as_of),
+        "money": money_committed_paid(viewer=viewer, unit=unit),
+    }
+
+
+def heat_map(*, column, indicators):
+    """Each unit's completion per indicator broken down by unit, for one dashboard column: from the
+    snapshot's per-unit annex, or computed now (:func:`reports.indicators.compute_by_unit`, three
+    queries) against the units' targets (one query). ``cells`` are ``[x, y, completion per cent or
+    None, actual shown, target shown]`` for ECharts."""
+    from core.selectors import unit_list
+
+    from . import indicators as counting
+
+    numbers = [i for i in indicators if i.by_unit]
+    units = list(unit_list())
+    values = {}  # (unit code, number) -> (target, actual, completion)
+    if column["units"]:
+        for entry in column["units"]:
+            for row in entry.get("indicators", []):
+                values[(entry["unit"], row["number"])] = (row.get("target"), row.get("actual"), row.get("completion"))
+    else:
+        period = column["period"]
+        actuals = counting.compute_by_unit(start=period.start, end=period.end or column["as_of"], as_of=column["as_of"])
+        targets = {
+            (unit_id, number): value
+            for unit_id, number, value in IndicatorTarget.objects.filter(period=period, unit__isnull=False).values_list(
+                "unit_id", "indicator__number", "target"
+            )
+        }
+        for each in units:
+            for indicator in numbers:
+                target = _number(targets.get((each.pk, indicator.number)))
+                actual = _number(actuals.get(each.pk, {}).get(indicator.number))
+                values[(each.code, indicator.number)] = (target, actual, completion(actual, target))
+    cells = []
+    for y, each in enumerate(units):
+        for x, indicator in enumerate(numbers):
+            target, actual, done = values.get((each.code, indicator.number), (None, None, None))
+            cells.append(
+                [x, y, completion_percent(done), shown(actual, indicator.is_ratio), shown(target, indicator.is_ratio)]
+            )
+    return {
+        "numbers": [i.number for i in numbers],
+        "units": [u.short_name or u.name for u in units],
+        "codes": [u.code for u in units],
+        "cells": cells,
+    }
+
+
+def trend(*, viewer, period, unit):
+    """The count actuals of ``period``'s finished snapshots over their as-of dates (empty without snapshots)."""
+    from .snapshots import snapshot_series
+
+    series = snapshot_series(viewer=viewer, period=period, unit=unit)
+    return {
+        "dates": [as_of.isoformat() for as_of, _finished, _values in series],
+        "series": [
+            {
+                "name": number,
+                "data": [None if values.get(number) is None else float(values[number]) for *_rest, values in series],
+            }
+            for number in COUNT_NUMBERS
+            if any(values.get(number) is not None for *_rest, values in series)
+        ],
+    }
+
+
+def level_distribution(*, unit, as_of):
+    """Pilot enterprises of the scope (in the pilot list at ``as_of``, large ones left out) by the level
+    of their latest on-site baseline evaluation and of their latest on-site post-transformation
+    evaluation up to ``as_of`` (same ordering as the indicators: date, then the one entered last).
+    ``{"levels": [0…4], "before": [n…], "after": [n…], "not_before": n, "not_after": n}``; one query."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+    from diagnostics.choices import Stage
+    from diagnostics.models import Assessment
+    from enterprises.models import Enterprise
+
+    from . import indicators as counting
+
+    w = counting.Window(start=counting.PILOT_START, end=as_of, as_of=as_of, unit=unit)
+
+    def latest(stage):
+        qs = (
+            Assessment.objects.authoritative()
+            .filter(enterprise=OuterRef("pk"), stage=stage, evaluated_on__lte=as_of)
+            .order_by("-evaluated_on", "-created_at", "-pk")
+        )
+        return Subquery(qs.values("level")[:1], output_field=IntegerField())
+
+    qs = Enterprise.objects.filter(counting.pilot_enterprise() & counting.in_pilot_list(w))
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    rows = qs.annotate(before=latest(Stage.BASELINE), after=latest(Stage.POST)).values("before", "after")
+    before, after = dict.fromkeys(LEVELS, 0), dict.fromkeys(LEVELS, 0)
+    missing = {"before": 0, "after": 0}
+    for row in rows.annotate(n=Count("pk")).order_by():
+        for key, counts in (("before", before), ("after", after)):
+            if row[key] is None:
+                missing[key] += row["n"]
+            else:
+                counts[row[key]] += row["n"]
+    return {
+        "levels": list(LEVELS),
+        "before": [before[level] for level in LEVELS],
+        "after": [after[level] for level in LEVELS],
+        "not_before": missing["before"],
+        "not_after": missing["after"],
+    }
+
+
+def money_committed_paid(*, viewer, unit):
+    """Per fund source, money committed (active commitments' lines) and paid (paid disbursements net of
+    reversals), as ``funding.balances`` counts them: district-wide from the ledger's lines, for a unit
+    from the commitments of its enterprises. ``[{"source", "amount", "committed", "paid"}]``; three
+    queries at most."""
+    from django.db.models import Sum
+
+    from funding import balances
+    from funding.choices import CommitmentStatus, DisbursementStatus
+    from funding.models import CommitmentLine, Disbursement, FundSource
+
+    sources = list(FundSource.objects.order_by("kind", "code"))
+    committed, paid = {}, {}
+    if unit is None:
+        from funding.selectors import budget_lines
+
+        for line in budget_lines(viewer=viewer):
+            committed[line.source_id] = committed.get(line.source_id, balances.ZERO) + line.committed
+            paid[line.source_id] = paid.get(line.source_id, balances.ZERO) + line.paid
+    else:
+        committed = dict(
+            CommitmentLine.objects.filter(commitment__status=CommitmentStatus.ACTIVE, commitment__enterprise__unit=unit)
+            .values("budget_line__source_id")
+            .annotate(total=Sum("amount"))
+            .values_list("budget_line__source_id", "total")
+        )
+        paid = dict(
+            Disbursement.objects.filter(
+                status=DisbursementStatus.PAID, commitment_line__commitment__enterprise__unit=unit
+            )
+            .values("commitment_line__budget_line__source_id")
+            .annotate(total=Sum("amount"))
+            .values_list("commitment_line__budget_line__source_id", "total")
+        )
+    return [
+        {
+            "source": source,
+            "amount": source.amount,
+            "committed": committed.get(source.pk, balances.ZERO),
+            "paid": paid.get(source.pk, balances.ZERO),
+        }
+        for source in sources
+    ]

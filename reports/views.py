@@ -1,59 +1,252 @@
-"""The indicator dashboard: target vs actual per indicator, per period, district-wide or per unit."""
+"""The report pages of the dashboards: target vs actual in three periods (with heat map, trends,
+levels and money), the drill-down behind every number, and the units' target allocation."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError, PermissionDenied
 from core.roles import Role, role_of
 from core.selectors import unit_list
 
-from .models import ReportingPeriod
-from .selectors import indicator_report, period_by_code
+from . import indicators as counting
+from . import targets as allocation
+from .models import Indicator, ReportingPeriod
+from .selectors import dashboard, parse_as_of, period_by_code, report_scope, shown
 
-COUNT_ROWS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")
+
+def _url_or_none(name):
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _unit_from(request, units):
+    """The unit asked for (``?unit=<code>``), unit staff's own by default; an unknown code is refused."""
+    code = (request.GET.get("unit") or "").strip()
+    if not code and role_of(request.user) == Role.UNIT_STAFF:
+        return request.user.unit
+    if not code:
+        return None
+    unit = next((u for u in units if u.code == code), None)
+    if unit is None:
+        raise DomainError("unknown_unit", _("Unknown unit: {code}.").format(code=code), field="unit")
+    return unit
+
+
+def _records_url(number, period, unit, as_of):
+    query = {"period": period, "as_of": as_of.isoformat() if hasattr(as_of, "isoformat") else as_of}
+    if unit is not None:
+        query["unit"] = unit.code
+    return reverse("reports:indicator_records", args=[number]) + "?" + urlencode(query)
 
 
 @login_required
 def indicator_dashboard(request):
-    periods = list(ReportingPeriod.objects.order_by("order"))
-    is_unit_staff = role_of(request.user) == Role.UNIT_STAFF
+    """District (or one unit's) dashboard; unit staff see their unit's version only."""
+    from .snapshots import REQUEST_ROLES
+
     units = list(unit_list())
     error = None
-    code = request.GET.get("unit") or (request.user.unit.code if is_unit_staff and request.user.unit_id else "")
-    unit = next((u for u in units if u.code == code), None)
     try:
-        period = period_by_code(request.GET.get("period") or "total")
-        report = indicator_report(viewer=request.user, period=period, unit=unit, as_of=request.GET.get("as_of"))
+        unit = _unit_from(request, units)
+        period = period_by_code(request.GET["period"]) if request.GET.get("period") else None
+        data = dashboard(viewer=request.user, unit=unit, as_of=request.GET.get("as_of"), period=period)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except DomainError as exc:
         error = exc.message
-        period = periods[-1]
-        report = indicator_report(viewer=request.user, period=period, unit=unit)
-    by_unit = []
-    if unit is None and not is_unit_staff:
-        # Each unit's actuals beside the district's (a fixed number of queries per unit).
-        for each in units:
-            rows = indicator_report(viewer=request.user, period=period, unit=each, as_of=report["as_of"])
-            by_unit.append({"unit": each, "rows": {r["number"]: r for r in rows["indicators"]}})
-    chart = {
-        "numbers": [r["number"] for r in report["indicators"] if r["number"] in COUNT_ROWS],
-        "targets": [r["target"] for r in report["indicators"] if r["number"] in COUNT_ROWS],
-        "actuals": [r["actual"] for r in report["indicators"] if r["number"] in COUNT_ROWS],
-    }
+        data = dashboard(viewer=request.user, unit=report_scope(request.user, None))
+    for row in data["table"]:
+        for cell in row["cells"]:
+            cell["url"] = _records_url(row["indicator"].number, cell["period"], data["unit"], cell["as_of"])
+    request_url = _url_or_none("reports:snapshot_request")
+    role = role_of(request.user)
     context = {
-        "report": report,
-        "periods": periods,
-        "period": period,
-        "units": [] if is_unit_staff else units,
-        "unit": unit,
-        "by_unit": by_unit,
-        "count_rows": COUNT_ROWS,
-        "chart": {
-            key: [float(v) if v is not None else None for v in values] if key != "numbers" else values
-            for key, values in chart.items()
-        },
+        **data,
+        "units": [] if role == Role.UNIT_STAFF else units,
+        "can_request": request_url is not None and role in REQUEST_ROLES,
+        "request_url": request_url,
         "error": error,
+        "chart": {
+            "heat": data["heat"],
+            "trend": data["trend"],
+            "levels": data["levels"],
+            "money": {
+                "sources": [m["source"].name for m in data["money"]],
+                # In 万元, as officials read money (the table beside the chart too).
+                "committed": [round(float(m["committed"]) / 10_000, 2) for m in data["money"]],
+                "paid": [round(float(m["paid"]) / 10_000, 2) for m in data["money"]],
+            },
+        },
     }
     return render(request, "reports/indicators.html", context)
+
+
+@login_required
+def indicator_records(request, number):
+    """The records behind one number (counted, and for ratios the denominator with "meets") and the
+    near misses with the reason each was not counted."""
+    indicator = Indicator.objects.filter(number=number).first()
+    if indicator is None:
+        raise Http404(_("No such indicator."))
+    units = list(unit_list())
+    try:
+        unit = report_scope(request.user, _unit_from(request, units))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        return render(request, "reports/records.html", {"indicator": indicator, "error": exc.message}, status=400)
+    try:
+        period = period_by_code(request.GET.get("period") or "total")
+        as_of = parse_as_of(request.GET.get("as_of"))
+    except DomainError as exc:
+        return render(request, "reports/records.html", {"indicator": indicator, "error": exc.message}, status=400)
+    window = {"start": period.start, "end": period.end or as_of, "as_of": as_of, "unit": unit}
+    applies = indicator.by_unit or unit is None
+    counted, misses = [], []
+    if applies:
+        found = counting.records(number, **window)
+        if isinstance(found, dict):
+            # Withdrawn enterprises meeting the rule are among the near misses (reason "withdrawn").
+            counted = list(found["counted"].select_related("unit"))
+        elif number in counting.RECOGNITION_COUNTS:
+            counted = list(found.select_related("enterprise__unit"))
+        else:
+            counted = list(found)
+        misses = counting.near_misses(number, **window)
+    kind = (
+        "enterprise"
+        if number in counting.ENTERPRISE_COUNTS or number in counting.ENTERPRISE_RATIOS
+        else "recognition"
+        if number in counting.RECOGNITION_COUNTS
+        else "product"
+        if number == "6"
+        else "provider"
+    )
+    # H2's evidence-pack request page (named ``document_evidence_pack``), prefilled from the query.
+    evidence_url = _url_or_none("reports:evidence_request") or _url_or_none("reports:document_evidence_pack")
+    query = {"period": period.code, "number": number, "as_of": as_of.isoformat()}
+    if unit is not None:
+        query["unit"] = unit.code
+    if kind == "enterprise":
+        # What the rule looked at for each enterprise: the date counted, or for a ratio the level / date.
+        attribute = {"5": "cloud_verified_on", "8": "first_level4_post", "R1": "latest_level"}.get(number, "first_pass")
+        attribute = {"R2": "latest_post_level", "R3": "cloud_verified_on"}.get(number, attribute)
+        for enterprise in counted:
+            enterprise.looked_at = getattr(enterprise, attribute, None)
+    meets = sum(1 for e in counted if getattr(e, "meets", False))
+    context = {
+        "indicator": indicator,
+        "period": period,
+        "periods": ReportingPeriod.objects.order_by("order"),
+        "unit": unit,
+        "units": [] if role_of(request.user) == Role.UNIT_STAFF else units,
+        "as_of": as_of,
+        "applies": applies,
+        "kind": kind,
+        "is_ratio": number in counting.ENTERPRISE_RATIOS,
+        "counted": counted,
+        "misses": misses,
+        "meets": meets,
+        "share": shown(counting.ratio(meets, len(counted)), True) if number in counting.ENTERPRISE_RATIOS else None,
+        "evidence_url": f"{evidence_url}?{urlencode(query)}" if evidence_url else None,
+        "dashboard_url": reverse("reports:indicators")
+        + "?"
+        + urlencode({k: v for k, v in query.items() if k != "number"}),
+    }
+    return render(request, "reports/records.html", context)
+
+
+def _period_for_targets(request):
+    code = request.GET.get("period") or request.POST.get("period")
+    if not code:
+        return ReportingPeriod.objects.order_by("order").first()
+    return period_by_code(code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_targets(request):
+    """The units × indicators grid of the targets allocated in a period, the district target and the
+    units' sum beside each indicator; district officials and admins edit it."""
+    try:
+        period = _period_for_targets(request)
+        can_edit = allocation.can_edit_targets(request.user)
+        errors = {}
+        submitted = {}
+        if request.method == "POST":
+            if not can_edit:
+                raise PermissionDenied(_("Only district officials allocate targets to the units."))
+            numbers = [i.number for i in allocation.allocated_indicators()]
+            values = {
+                (unit.code, number): request.POST.get(f"t-{unit.code}-{number}", "")
+                for unit in unit_list()
+                for number in numbers
+                if f"t-{unit.code}-{number}" in request.POST
+            }
+            try:
+                changed = allocation.unit_targets_set(actor=request.user, period=period, values=values)
+            except allocation.TargetValuesInvalid as exc:
+                errors = {f"t-{code}-{number}": message for (code, number), message in exc.errors.items()}
+                submitted = {f"t-{code}-{number}": raw for (code, number), raw in values.items()}
+            else:
+                messages.success(request, _("{count} targets changed.").format(count=changed))
+                return redirect(f"{reverse('reports:targets')}?period={period.code}")
+        grid = allocation.target_grid(viewer=request.user, period=period)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("reports:targets"))
+    for row in grid["rows"]:
+        row["inputs"] = []
+        for column, value in zip(grid["indicators"], row["cells"], strict=True):
+            name = f"t-{row['unit'].code}-{column['indicator'].number}"
+            row["inputs"].append(
+                {
+                    "name": name,
+                    "value": submitted.get(name, "" if value is None else value),
+                    "shown": shown(value, column["indicator"].is_ratio),
+                    "error": errors.get(name),
+                }
+            )
+    context = {
+        "period": period,
+        "periods": ReportingPeriod.objects.order_by("order"),
+        "grid": grid,
+        "can_edit": can_edit,
+        "errors": errors,
+        "shown_district": [shown(c["district"], c["indicator"].is_ratio) for c in grid["indicators"]],
+    }
+    return render(request, "reports/targets.html", context, status=400 if errors else 200)
+
+
+@login_required
+def target_history_page(request):
+    """Who changed which unit's target of a period, when, and from what to what."""
+    try:
+        period = _period_for_targets(request)
+        changes = allocation.target_history(viewer=request.user, period=period)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("reports:target_history"))
+    for change in changes:
+        is_ratio = bool(change["indicator"] and change["indicator"].is_ratio)
+        change["old_shown"] = shown(change["old"], is_ratio)
+        change["new_shown"] = shown(change["new"], is_ratio)
+    return render(
+        request,
+        "reports/targets_history.html",
+        {"period": period, "periods": ReportingPeriod.objects.order_by("order"), "changes": changes},
+    )

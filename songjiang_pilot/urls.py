@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("funding.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("funding.api.backfill_urls")),
+    path("", include("worklists.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("funding/backfill/", include("funding.backfill_urls")),
     path("funding/", include("funding.urls")),
+    path("worklists/", include("worklists.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

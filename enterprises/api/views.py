@@ -64,18 +64,18 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=TransitionSerializer, responses=EnterpriseSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(TransitionSerializer)
-        return self._answer(
-            services.enterprise_confirm(actor=request.user, enterprise=self.get_object(), date=values.get("date"))
-        )
+        return self._answer(services.enterprise_confirm(actor=request.user, enterprise=target, date=values.get("date")))
 
     @extend_schema(request=DeclineSerializer, responses=EnterpriseSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(DeclineSerializer)
         return self._answer(
             services.enterprise_decline(
-                actor=request.user, enterprise=self.get_object(), reason=values["reason"], date=values.get("date")
+                actor=request.user, enterprise=target, reason=values["reason"], date=values.get("date")
             )
         )
 
@@ -105,19 +105,21 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=ReinstateSerializer, responses=EnterpriseSerializer)
     @action(detail=True, methods=["post"])
     def reinstate(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(ReinstateSerializer)
         return self._answer(
             services.enterprise_reinstate(
-                actor=request.user, enterprise=self.get_object(), note=values["note"], date=values.get("date")
+                actor=request.user, enterprise=target, note=values["note"], date=values.get("date")
             )
         )
 
     @extend_schema(request=MoveSerializer, responses=EnterpriseSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(MoveSerializer)
         return self._answer(
             services.enterprise_move(
-                actor=request.user, enterprise=self.get_object(), unit=unit_by_code(values["unit"]), note=values["note"]
+                actor=request.user, enterprise=target, unit=unit_by_code(values["unit"]), note=values["note"]
             )
         )

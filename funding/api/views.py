@@ -65,39 +65,42 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     @extend_schema(request=s.ProjectStepSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectStepSerializer)
-        return self._answer(projects.project_approve(actor=request.user, project=self.get_object(), **values))
+        return self._answer(projects.project_approve(actor=request.user, project=target, **values))
 
     @extend_schema(request=s.ProgressSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProgressSerializer)
-        return self._answer(projects.project_progress(actor=request.user, project=self.get_object(), **values))
+        return self._answer(projects.project_progress(actor=request.user, project=target, **values))
 
     @extend_schema(request=s.ProjectStepSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="request-acceptance")
     def request_acceptance(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectStepSerializer)
-        return self._answer(
-            projects.project_request_acceptance(actor=request.user, project=self.get_object(), **values)
-        )
+        return self._answer(projects.project_request_acceptance(actor=request.user, project=target, **values))
 
     @extend_schema(request=s.AcceptanceInputSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def acceptance(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.AcceptanceInputSerializer)
         date = values.pop("date", None)
         values["accepted_on"] = values.get("accepted_on") or date
         values["post_assessment"] = visible(Assessment, request.user, values.get("post_assessment"), "post_assessment")
-        project = self.get_object()
+        project = target
         projects.project_accept(actor=request.user, project=project, **values)
         return self._answer(project)
 
     @extend_schema(request=s.ProjectReasonSerializer, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectReasonSerializer)
-        return self._answer(projects.project_cancel(actor=request.user, project=self.get_object(), **values))
+        return self._answer(projects.project_cancel(actor=request.user, project=target, **values))
 
     @extend_schema(responses=s.ProjectTransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -117,8 +120,9 @@ class AcceptanceViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
     @extend_schema(request=s.CorrectionSerializer, responses=s.AcceptanceSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.CorrectionSerializer)
-        acceptance = projects.acceptance_correct(actor=request.user, acceptance=self.get_object(), **values)
+        acceptance = projects.acceptance_correct(actor=request.user, acceptance=target, **values)
         return Response(s.AcceptanceSerializer(acceptance).data)
 
 
@@ -185,8 +189,9 @@ class CommitmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
     @extend_schema(request=s.ProjectReasonSerializer, responses=s.CommitmentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectReasonSerializer)
-        commitment = ledger.commitment_cancel(actor=request.user, commitment=self.get_object(), reason=values["reason"])
+        commitment = ledger.commitment_cancel(actor=request.user, commitment=target, reason=values["reason"])
         return Response(s.CommitmentSerializer(commitment).data)
 
 
@@ -216,26 +221,30 @@ class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=s.ProjectStepSerializer, responses=s.DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectStepSerializer)
         return self._answer(
-            ledger.disbursement_approve(actor=request.user, disbursement=self.get_object(), date=values.get("date"))
+            ledger.disbursement_approve(actor=request.user, disbursement=target, date=values.get("date"))
         )
 
     @extend_schema(request=s.PaySerializer, responses=s.DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def pay(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.PaySerializer)
-        return self._answer(ledger.disbursement_pay(actor=request.user, disbursement=self.get_object(), **values))
+        return self._answer(ledger.disbursement_pay(actor=request.user, disbursement=target, **values))
 
     @extend_schema(request=s.ProjectReasonSerializer, responses=s.DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectReasonSerializer)
-        return self._answer(ledger.disbursement_reject(actor=request.user, disbursement=self.get_object(), **values))
+        return self._answer(ledger.disbursement_reject(actor=request.user, disbursement=target, **values))
 
     @extend_schema(request=s.ProjectReasonSerializer, responses={201: s.DisbursementSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
+        target = self.get_object()  # scope first: outside it, 404 whatever the body
         values = self._validated(s.ProjectReasonSerializer)
-        reversal = ledger.disbursement_reverse(actor=request.user, disbursement=self.get_object(), **values)
+        reversal = ledger.disbursement_reverse(actor=request.user, disbursement=target, **values)
         return self._answer(reversal, status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import PortalPagination
 from core.errors import DomainError
 from core.models import OrgUnit
 from core.services import client_address, download_log
@@ -57,8 +58,42 @@ SNAPSHOT_REQUEST = inline_serializer(
 )
 
 
+def _summary(snapshot):
+    """A snapshot in a list: the contract's fields without the rows, and who and when."""
+    return {
+        "id": str(snapshot.pk),
+        "status": snapshot.status,
+        "period": snapshot.period.code,
+        "unit": snapshot.unit.code if snapshot.unit_id else None,
+        "as_of": snapshot.as_of.isoformat(),
+        "trigger": snapshot.trigger,
+        "requested_by": snapshot.requested_by.username if snapshot.requested_by_id else None,
+        "requested_at": snapshot.requested_at.isoformat(),
+        "finished_at": snapshot.finished_at.isoformat() if snapshot.finished_at else None,
+    }
+
+
 class ReportSnapshotCreateView(APIView):
-    """Request a snapshot of the indicator report; a Celery task computes it and its PDF."""
+    """Request a snapshot of the indicator report (a Celery task computes it and its PDF), or list
+    the snapshots the caller may read, newest first."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", OpenApiTypes.STR, description="2025, 2026 or total"),
+            OpenApiParameter("unit", OpenApiTypes.STR, description="a unit's 9-digit code, or district"),
+            OpenApiParameter("status", OpenApiTypes.STR, description="pending, running, done or failed"),
+            OpenApiParameter("trigger", OpenApiTypes.STR, description="request or nightly"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses=OpenApiTypes.OBJECT,
+        operation_id="reports_list",
+    )
+    def get(self, request):
+        snapshots_qs = snapshots.snapshot_list(viewer=request.user, filters=request.query_params)
+        paginator = PortalPagination()
+        page = paginator.paginate_queryset(snapshots_qs, request, view=self)
+        return paginator.get_paginated_response([_summary(s) for s in page])
 
     @extend_schema(request=SNAPSHOT_REQUEST, responses={202: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -86,6 +121,38 @@ class ReportSnapshotDetailView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk):
         return Response(snapshots.snapshot_as_dict(_snapshot(request, pk)))
+
+
+class ReportSnapshotCompareView(APIView):
+    """What changed between two finished snapshots of the same period and scope: per indicator the
+    actual before and after, the change, and the records that entered or left it."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("a", OpenApiTypes.UUID, description="a snapshot id", required=True),
+            OpenApiParameter("b", OpenApiTypes.UUID, description="another snapshot id", required=True),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        ids = [request.query_params.get(key, "").strip() for key in ("a", "b")]
+        for key, value in zip(("a", "b"), ids, strict=True):
+            if not value:
+                raise DomainError("required", _("Give two snapshot ids, a and b."), field=key)
+        first, second = (_snapshot(request, pk) for pk in ids)
+        comparison = snapshots.snapshot_compare(viewer=request.user, first=first, second=second)
+        return Response(
+            {
+                "period": comparison["after"].period.code,
+                "unit": comparison["after"].unit.code if comparison["after"].unit_id else None,
+                "before": _summary(comparison["before"]),
+                "after": _summary(comparison["after"]),
+                "indicators": [
+                    {k: row[k] for k in ("number", "name", "before", "after", "change", "entered", "left")}
+                    for row in comparison["rows"]
+                ],
+            }
+        )
 
 
 class PdfRenderer(BaseRenderer):

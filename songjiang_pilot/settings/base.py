@@ -10,6 +10,7 @@ refuses to start without its secrets.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "funding",
     "reports",
+    "worklists",
 ]
 
 MIDDLEWARE = [
@@ -113,9 +115,12 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, degrading to a per-process memory cache while Redis is down (songjiang_pilot/cache.py);
+            # the timeouts keep a hung Redis from hanging a request.
+            "BACKEND": "songjiang_pilot.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", default="sjp"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -243,17 +248,38 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # Shorter than an hour: an unacknowledged task of a dead worker is redelivered within it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 45 * 60}
+# The socket timeouts keep a hung Redis from hanging the web process that publishes a task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=45 * 60),
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# Publishing fails fast when the broker is down (a few quick retries, then the error): the job or
+# snapshot stays pending and requeue_expired_jobs_task sends it once Redis is back (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_REDIS_SOCKET_TIMEOUT = 10
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker outlives a Redis outage of any length (Celery's default gives up, and exits, after 100 retries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "requeue-expired-jobs": {
         "task": "core.tasks.requeue_expired_jobs_task",
-        "schedule": 5 * 60,
+        "schedule": env.int("PORTAL_REQUEUE_EVERY_SECONDS", default=5 * 60),
+    },
+    # A district-wide report snapshot of every begun period, as of the new day (CELERY_TIMEZONE).
+    "nightly-report-snapshots": {
+        "task": "reports.tasks.nightly_snapshots_task",
+        "schedule": crontab(hour=2, minute=0),
     },
 }
 # A running job's lease; a job whose lease expired is taken over by the next delivery.
 PORTAL_JOB_LEASE_SECONDS = env.int("PORTAL_JOB_LEASE_SECONDS", default=10 * 60)
+# A job (or report snapshot) still pending after this long may have lost its message (the broker was
+# down when it was sent): requeue_expired_jobs_task sends it again; a repeated delivery does nothing.
+PORTAL_JOB_STALE_PENDING_SECONDS = env.int("PORTAL_JOB_STALE_PENDING_SECONDS", default=10 * 60)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -36,17 +36,19 @@ def test_the_district_sees_every_indicator_and_each_units_actuals(client, users,
     client.force_login(users[Role.DISTRICT_OFFICIAL])
     response = client.get(reverse("reports:indicators"), {"period": "2025"})
     page = response.content.decode()
-    assert page.count("data-number=") == 17 and 'id="unit-table"' in page and 'id="indicator-chart"' in page
-    rows = {r["number"]: r for r in response.context["report"]["indicators"]}
-    assert rows["5"]["actual"] == 1
-    by_unit = {e["unit"].code: e["rows"]["5"]["actual"] for e in response.context["by_unit"]}
-    assert by_unit["310117104"] == 1 and by_unit["310117001"] == 0
+    assert page.count("<tr data-number=") == 17 and 'id="heat-chart"' in page
+    rows = {r["indicator"].number: {c["period"]: c for c in r["cells"]} for r in response.context["table"]}
+    assert rows["5"]["2025"]["actual"] == "1" and rows["5"]["2026"]["actual"] == "0"
+    heat = response.context["heat"]
+    x = heat["numbers"].index("5")
+    by_unit = {heat["codes"][c[1]]: c[3] for c in heat["cells"] if c[0] == x}
+    assert by_unit["310117104"] == "1" and by_unit["310117001"] == "0"
 
 
 def test_unit_staff_see_their_own_unit_only(client, users, units):
     client.force_login(users[Role.UNIT_STAFF])
     response = client.get(reverse("reports:indicators"), {"period": "2025"})
-    assert response.context["report"]["unit"] == "310117001" and not response.context["by_unit"]
+    assert response.context["unit"].code == "310117001" and response.context["heat"] is None
     assert client.get(reverse("reports:indicators"), {"unit": "310117104"}).status_code == 403
 
 

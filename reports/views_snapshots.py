@@ -1,0 +1,238 @@
+"""Report snapshot pages: the list (filters, request form, pick two to compare), a snapshot (status
+polled while it runs, its rows, ratio goals, per-unit annex), the PDF download and the compare page.
+
+Views only translate HTTP: reads and writes go through ``reports.snapshots``.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, PermissionDenied
+from core.models import OrgUnit
+from core.roles import Role, role_of
+from core.selectors import unit_list
+from core.services import client_address, download_log
+
+from . import snapshots
+from .models import ReportingPeriod, ReportSnapshot
+from .selectors import period_by_code
+
+PAGE_SIZE = 25
+RATIOS = snapshots.RATIO_NUMBERS
+
+
+def _domain(call, *args, **kwargs):
+    """Run a service or selector; a refused role is a 403 page and an unseen record a 404."""
+    try:
+        return call(*args, **kwargs)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404(exc.message) from exc
+        raise
+
+
+def _get(request, pk):
+    try:
+        uuid.UUID(str(pk))
+    except ValueError:
+        raise Http404(_("No report snapshot you can see has this id.")) from None
+    return _domain(snapshots.snapshot_get, viewer=request.user, snapshot_id=pk)
+
+
+def _may_request(user):
+    return role_of(user) in snapshots.REQUEST_ROLES
+
+
+@login_required
+def snapshot_list(request):
+    """The snapshots the viewer may read, filtered by period, unit, status and trigger; the form
+    that requests one; checkboxes to pick two to compare."""
+    qs = _domain(snapshots.snapshots_visible_to, request.user)  # 403 for roles without reports
+    error = None
+    try:
+        qs = snapshots.snapshot_list(viewer=request.user, filters=request.GET)
+    except DomainError as exc:
+        error = exc.message
+        qs = qs.select_related("period", "unit", "requested_by").order_by("-requested_at")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_unit_staff = role_of(request.user) == Role.UNIT_STAFF
+    return render(
+        request,
+        "reports/snapshot_list.html",
+        {
+            "page_obj": page,
+            "error": error,
+            "periods": list(ReportingPeriod.objects.order_by("order")),
+            "units": [] if is_unit_staff else list(unit_list()),
+            "statuses": ReportSnapshot.Status.choices,
+            "triggers": ReportSnapshot.Trigger.choices,
+            "filters": {k: request.GET.get(k, "") for k in ("period", "unit", "status", "trigger")},
+            "may_request": _may_request(request.user),
+            "is_unit_staff": is_unit_staff,
+        },
+    )
+
+
+def _back(request):
+    """Where a failed request goes back to: the page that posted it (same host), else the list."""
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("reports:snapshot_list")
+
+
+@login_required
+@require_POST
+def snapshot_request(request):
+    """Ask for a snapshot (period, optional unit code, optional as-of date); the dashboard's button
+    posts here too. On success the snapshot's page, which follows its progress."""
+    if not _may_request(request.user):
+        raise DjangoPermissionDenied(_("Your role does not request report snapshots."))
+    try:
+        period = period_by_code(request.POST.get("period"))
+        code = (request.POST.get("unit") or "").strip()
+        unit = None
+        if code and code != "district":
+            unit = OrgUnit.objects.filter(code=code, parent__isnull=False).first()
+            if unit is None:
+                raise DomainError("unknown_unit", _("No unit has the code {code}.").format(code=code), field="unit")
+        snapshot = snapshots.snapshot_request(
+            actor=request.user, period=period, unit=unit, as_of=request.POST.get("as_of") or None
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(request)
+    messages.success(request, _("The snapshot was requested; it is computed in the background."))
+    return redirect("reports:snapshot_detail", pk=snapshot.pk)
+
+
+def _shown_rows(snapshot_rows):
+    """Rows with numbers, split into the count rows and the ratio goals."""
+    rows = [
+        {**row, **{k: snapshots._number(row.get(k)) for k in snapshots.NUMBER_FIELDS}} for row in snapshot_rows or []
+    ]
+    for row in rows:
+        uom = row.get("unit_of_measure", "")
+        row["target_shown"] = snapshots._shown(row["target"], uom)
+        row["actual_shown"] = snapshots._shown(row["actual"], uom)
+        row["completion_shown"] = snapshots._completion_shown(row["completion"])
+        row["count"] = len(row["ids"]) if isinstance(row.get("ids"), list) else None
+        row["denominator"] = len(row["denominator_ids"]) if isinstance(row.get("denominator_ids"), list) else None
+    return [r for r in rows if r["number"] not in RATIOS], [r for r in rows if r["number"] in RATIOS]
+
+
+@login_required
+def snapshot_detail(request, pk):
+    """A snapshot: its status (polled by htmx while pending or running), the table, the ratio goals,
+    the per-unit annex, the PDF link and the link to compare with the previous snapshot."""
+    snapshot = _get(request, pk)
+    if request.headers.get("HX-Request"):
+        if snapshot.is_finished:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "reports/snapshot_status.html", {"snapshot": snapshot})
+    rows, ratios = _shown_rows(snapshot.indicators)
+    annex_numbers, annex = [], []
+    uoms = {row["number"]: row.get("unit_of_measure", "") for row in snapshot.indicators or []}
+    if snapshot.units:
+        keep = [
+            i for i, row in enumerate(snapshot.units[0]["indicators"]) if row["number"] not in snapshots.NOT_BY_UNIT
+        ]
+        annex_numbers = [snapshot.units[0]["indicators"][i]["number"] for i in keep]
+        for entry in snapshot.units:
+            cells = []
+            for i in keep:
+                cell = entry["indicators"][i]
+                uom = uoms.get(cell["number"], "")
+                cells.append(
+                    {
+                        "number": cell["number"],
+                        "actual": snapshots._shown(cell.get("actual"), uom),
+                        "target": snapshots._shown(cell.get("target"), uom),
+                        "completion": cell.get("completion"),
+                        "completion_shown": snapshots._completion_shown(cell.get("completion")),
+                    }
+                )
+            annex.append({"unit": entry["unit"], "name": entry["name"], "cells": cells})
+    previous = (
+        snapshots.snapshot_previous(viewer=request.user, snapshot=snapshot)
+        if snapshot.status == ReportSnapshot.Status.DONE
+        else None
+    )
+    return render(
+        request,
+        "reports/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "rows": rows,
+            "ratios": ratios,
+            "annex_numbers": annex_numbers,
+            "annex": annex,
+            "previous": previous,
+            "may_request": _may_request(request.user),
+        },
+    )
+
+
+@login_required
+def snapshot_pdf(request, pk):
+    """The snapshot's stored PDF (rendered once by its task), logged as a download."""
+    snapshot = _get(request, pk)
+    try:
+        pdf = snapshots.snapshot_pdf(snapshot)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:snapshot_detail", pk=snapshot.pk)
+    download_log(
+        actor=request.user,
+        kind="report_snapshot",
+        description=f"report snapshot {snapshot.pk}",
+        path=request.path,
+        ip_address=client_address(request),
+    )
+    unit = snapshot.unit.code if snapshot.unit_id else "district"
+    return FileResponse(
+        pdf.open("rb"),
+        as_attachment=True,
+        filename=f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def snapshot_compare(request):
+    """Two snapshots of the same period and scope (``a`` and ``b``, or two ticked ``pick`` boxes of
+    the list): per indicator before / after / change, and the records that entered or left it."""
+    picked = [v for v in request.GET.getlist("pick") if v] or [request.GET.get("a", ""), request.GET.get("b", "")]
+    picked = [v.strip() for v in picked if v and v.strip()]
+    _domain(snapshots.snapshots_visible_to, request.user)  # 403 for roles without reports
+    if len(picked) != 2:
+        messages.error(request, _("Tick exactly two snapshots to compare."))
+        return redirect(reverse("reports:snapshot_list"))
+    first, second = (_get(request, pk) for pk in picked)
+    try:
+        comparison = snapshots.snapshot_compare(viewer=request.user, first=first, second=second)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("reports:snapshot_list"))
+    for row in comparison["rows"]:
+        uom = row["unit_of_measure"]
+        row["before_shown"] = snapshots._shown(row["before"], uom)
+        row["after_shown"] = snapshots._shown(row["after"], uom)
+        change = row["change"]
+        row["change_shown"] = "—" if change is None else ("+" if change > 0 else "") + snapshots._shown(change, uom)
+    changed = [r for r in comparison["rows"] if r["change"] or r["entered"] or r["left"]]
+    return render(request, "reports/snapshot_compare.html", {**comparison, "changed": changed})

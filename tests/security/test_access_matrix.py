@@ -1,0 +1,345 @@
+"""The access matrix, generated: every route that names one record × every role × a record in the user's
+scope and one outside it, on the demo programme (``seed_demo``: 538 enterprises, 10 providers, projects,
+payments, files…).
+
+What a user may see is written once per model, as its queryset's ``visible_to(user)`` (HOUSE_STYLE.md); the
+few models without one (reference data, money settings, users) get the rule stated here. For each route
+and user the test fetches a record inside that scope and one outside it:
+
+* outside the scope: GET and POST answer 403 or 404, never the record, never a redirect that acts;
+* inside the scope: no server error (200, or 403 when the role may see the record but not use this
+  route, 405 for a POST-only route, 409 when the record's state forbids the step).
+
+A route naming a record that is not classified below fails the test, so a new route cannot escape it.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from core.roles import GLOBAL_READ_ROLES, Role, role_of
+
+from .test_anonymous_access import _walk
+
+
+def everyone(model_label):
+    return lambda user: apps.get_model(model_label).objects.all()
+
+
+def readers_only(model_label, roles=GLOBAL_READ_ROLES):
+    """Reference data of the money side: the district, finance officers, auditors and admins read it."""
+    return lambda user: apps.get_model(model_label).objects.all() if role_of(user) in roles else _none(model_label)
+
+
+def _none(model_label):
+    return apps.get_model(model_label).objects.none()
+
+
+def scoped(model_label):
+    return lambda user: apps.get_model(model_label).objects.all().visible_to(user)
+
+
+def money_scoped(model_label):
+    """Money granted to an enterprise: its scope, but never for providers and evaluators."""
+
+    def visible(user):
+        if role_of(user) in (Role.PROVIDER_USER, Role.EVALUATOR):
+            return _none(model_label)
+        return apps.get_model(model_label).objects.all().visible_to(user)
+
+    return visible
+
+
+def own_user(user):
+    return User.objects.all() if role_of(user) == Role.ADMIN else User.objects.filter(pk=user.pk)
+
+
+def attachments(user):
+    """A file is visible exactly when the record it belongs to is, through that record's own scope."""
+    from core.models import Attachment
+
+    visible = []
+    for attachment in Attachment.objects.select_related("content_type"):
+        model = attachment.content_type.model_class()
+        queryset = model._default_manager.all()
+        if hasattr(queryset, "visible_to") and queryset.visible_to(user).filter(pk=attachment.object_id).exists():
+            visible.append(attachment.pk)
+    return Attachment.objects.filter(pk__in=visible)
+
+
+def snapshots(user):
+    from reports.models import ReportSnapshot
+
+    role = role_of(user)
+    if role in GLOBAL_READ_ROLES:
+        return ReportSnapshot.objects.all()
+    if role == Role.UNIT_STAFF:
+        return ReportSnapshot.objects.filter(unit_id=user.unit_id)
+    return ReportSnapshot.objects.none()
+
+
+@dataclass
+class Route:
+    visible: object  # user -> queryset of the records this user may see
+    model: str
+    kwarg: str = "pk"
+    extra: dict = field(default_factory=dict)
+    #: The route serves a file the record may not have (a signed PDF): 404 inside the scope is fine.
+    file: bool = False
+
+
+E, P, D, F = "enterprises.Enterprise", "funding.Project", "diagnostics.Diagnosis", "funding.Disbursement"
+A = "diagnostics.Assessment"
+
+ROUTES = {
+    # accounts
+    "accounts:user_detail": Route(own_user, "accounts.User"),
+    "accounts:user_action": Route(own_user, "accounts.User", extra={"action": "deactivate"}),
+    "accounts:user_edit": Route(own_user, "accounts.User"),
+    "api:user-detail": Route(own_user, "accounts.User"),
+    # enterprises
+    "enterprises:detail": Route(scoped(E), E),
+    "enterprises:action": Route(scoped(E), E, extra={"action": "withdraw"}),
+    "enterprises:edit": Route(scoped(E), E),
+    "api:enterprise-detail": Route(scoped(E), E),
+    "api:enterprise-confirm": Route(scoped(E), E),
+    "api:enterprise-decline": Route(scoped(E), E),
+    "api:enterprise-move": Route(scoped(E), E),
+    "api:enterprise-reinstate": Route(scoped(E), E),
+    "api:enterprise-withdraw": Route(scoped(E), E),
+    "enterprises:import_batch": Route(scoped("enterprises.ImportBatch"), "enterprises.ImportBatch"),
+    "enterprises:import_commit": Route(scoped("enterprises.ImportBatch"), "enterprises.ImportBatch"),
+    "enterprises:import_errors": Route(scoped("enterprises.ImportBatch"), "enterprises.ImportBatch"),
+    "api:enterprise-import-batch": Route(scoped("enterprises.ImportBatch"), "enterprises.ImportBatch", "batch"),
+    "api:enterprise-import-errors": Route(scoped("enterprises.ImportBatch"), "enterprises.ImportBatch", "batch"),
+    "providers:enterprise_assign": Route(scoped(E), E, extra={"kind": "provider"}),
+    "assessments:create": Route(scoped(E), E, "enterprise_pk", extra={"method": "onsite"}),
+    # providers
+    "providers:detail": Route(scoped("providers.Provider"), "providers.Provider"),
+    "providers:action": Route(scoped("providers.Provider"), "providers.Provider", extra={"action": "suspend"}),
+    "providers:assign": Route(scoped("providers.Provider"), "providers.Provider"),
+    "providers:edit": Route(scoped("providers.Provider"), "providers.Provider"),
+    "api:provider-detail": Route(scoped("providers.Provider"), "providers.Provider"),
+    "api:provider-events": Route(scoped("providers.Provider"), "providers.Provider"),
+    "providers:body_detail": Route(scoped("providers.EvaluationBody"), "providers.EvaluationBody"),
+    "providers:body_assign": Route(scoped("providers.EvaluationBody"), "providers.EvaluationBody"),
+    "providers:body_edit": Route(scoped("providers.EvaluationBody"), "providers.EvaluationBody"),
+    "api:evaluator-detail": Route(scoped("providers.EvaluationBody"), "providers.EvaluationBody"),
+    "providers:product_detail": Route(scoped("providers.Product"), "providers.Product"),
+    "providers:product_action": Route(scoped("providers.Product"), "providers.Product", extra={"action": "recognise"}),
+    "providers:product_edit": Route(scoped("providers.Product"), "providers.Product"),
+    "api:product-detail": Route(scoped("providers.Product"), "providers.Product"),
+    "api:product-recognise": Route(scoped("providers.Product"), "providers.Product"),
+    "api:product-withdraw-recognition": Route(scoped("providers.Product"), "providers.Product"),
+    "providers:scorecard_detail": Route(scoped("providers.ProviderScorecard"), "providers.ProviderScorecard"),
+    "api:scorecard-detail": Route(scoped("providers.ProviderScorecard"), "providers.ProviderScorecard"),
+    "api:scorecard-reply": Route(scoped("providers.ProviderScorecard"), "providers.ProviderScorecard"),
+    "providers:assignment_end": Route(
+        scoped("providers.ProviderAssignment"), "providers.ProviderAssignment", extra={"kind": "provider"}
+    ),
+    "api:provider-assignment-detail": Route(scoped("providers.ProviderAssignment"), "providers.ProviderAssignment"),
+    "api:provider-assignment-end": Route(scoped("providers.ProviderAssignment"), "providers.ProviderAssignment"),
+    "api:evaluator-assignment-detail": Route(scoped("providers.EvaluatorAssignment"), "providers.EvaluatorAssignment"),
+    "api:evaluator-assignment-end": Route(scoped("providers.EvaluatorAssignment"), "providers.EvaluatorAssignment"),
+    "api:provider-rating-detail": Route(scoped("providers.ProviderRating"), "providers.ProviderRating"),
+    # diagnostics
+    "assessments:detail": Route(scoped(A), A),
+    "assessments:delete": Route(scoped(A), A),
+    "assessments:edit": Route(scoped(A), A),
+    "api:assessment-detail": Route(scoped(A), A),
+    "api:assessment-evidence": Route(scoped(A), A),
+    "api:assessment-submit": Route(scoped(A), A),
+    "assessments:index_option": Route(everyone("diagnostics.Option"), "diagnostics.Option"),
+    "diagnoses:detail": Route(scoped(D), D),
+    "diagnoses:action": Route(scoped(D), D, extra={"action": "submit"}),
+    "diagnoses:edit": Route(scoped(D), D),
+    "diagnoses:signed_pdf": Route(scoped(D), D, file=True),
+    "diagnoses:version": Route(scoped(D), D, extra={"version": "1"}),
+    "api:diagnosis-detail": Route(scoped(D), D),
+    "api:diagnosis-accept": Route(scoped(D), D),
+    "api:diagnosis-return": Route(scoped(D), D),
+    "api:diagnosis-signed-pdf": Route(scoped(D), D, file=True),
+    "api:diagnosis-submit": Route(scoped(D), D),
+    "api:diagnosis-transitions": Route(scoped(D), D),
+    "api:deadline-detail": Route(scoped("diagnostics.Deadline"), "diagnostics.Deadline"),
+    # funding
+    "funding:project_detail": Route(scoped(P), P),
+    "funding:project_action": Route(scoped(P), P, extra={"action": "approve"}),
+    "funding:acceptance_create": Route(scoped(P), P),
+    "funding:project_commit": Route(scoped(P), P),
+    "funding:project_edit": Route(scoped(P), P),
+    "api:project-detail": Route(scoped(P), P),
+    "api:project-acceptance": Route(scoped(P), P),
+    "api:project-approve": Route(scoped(P), P),
+    "api:project-cancel": Route(scoped(P), P),
+    "api:project-progress": Route(scoped(P), P),
+    "api:project-request-acceptance": Route(scoped(P), P),
+    "api:project-transitions": Route(scoped(P), P),
+    "funding:acceptance_correct": Route(scoped("funding.Acceptance"), "funding.Acceptance"),
+    "api:acceptance-detail": Route(scoped("funding.Acceptance"), "funding.Acceptance"),
+    "api:acceptance-correct": Route(scoped("funding.Acceptance"), "funding.Acceptance"),
+    "funding:recognition_detail": Route(scoped("funding.Recognition"), "funding.Recognition"),
+    "funding:recognition_edit": Route(scoped("funding.Recognition"), "funding.Recognition"),
+    "api:recognition-detail": Route(scoped("funding.Recognition"), "funding.Recognition"),
+    "funding:commitment_detail": Route(scoped("funding.Commitment"), "funding.Commitment"),
+    "funding:commitment_action": Route(scoped("funding.Commitment"), "funding.Commitment", extra={"action": "cancel"}),
+    "api:commitment-detail": Route(scoped("funding.Commitment"), "funding.Commitment"),
+    "api:commitment-cancel": Route(scoped("funding.Commitment"), "funding.Commitment"),
+    "funding:disbursement_detail": Route(scoped(F), F),
+    "funding:disbursement_action": Route(scoped(F), F, extra={"action": "approve"}),
+    "api:disbursement-detail": Route(scoped(F), F),
+    "api:disbursement-approve": Route(scoped(F), F),
+    "api:disbursement-pay": Route(scoped(F), F),
+    "api:disbursement-reject": Route(scoped(F), F),
+    "api:disbursement-reverse": Route(scoped(F), F),
+    "funding:budget_line": Route(readers_only("funding.BudgetLine"), "funding.BudgetLine"),
+    "funding:budget_line_edit": Route(readers_only("funding.BudgetLine"), "funding.BudgetLine"),
+    "api:budget-line-detail": Route(readers_only("funding.BudgetLine"), "funding.BudgetLine"),
+    "funding:policy_edit": Route(readers_only("funding.SubsidyPolicy"), "funding.SubsidyPolicy"),
+    "funding:product_edit": Route(everyone("funding.FinancialProduct"), "funding.FinancialProduct"),
+    "api:financial-product-detail": Route(everyone("funding.FinancialProduct"), "funding.FinancialProduct"),
+    "api:interest-subsidy-detail": Route(money_scoped("funding.InterestSubsidy"), "funding.InterestSubsidy"),
+    "backfill:batch": Route(scoped("funding.BackfillBatch"), "funding.BackfillBatch"),
+    "backfill:commit": Route(scoped("funding.BackfillBatch"), "funding.BackfillBatch"),
+    "backfill:errors": Route(scoped("funding.BackfillBatch"), "funding.BackfillBatch"),
+    "api:backfill-batch": Route(scoped("funding.BackfillBatch"), "funding.BackfillBatch", "batch"),
+    "api:backfill-errors": Route(scoped("funding.BackfillBatch"), "funding.BackfillBatch", "batch"),
+    # core
+    "core:attachment_download": Route(attachments, "core.Attachment"),
+    # reports
+    "reports:snapshot_detail": Route(snapshots, "reports.ReportSnapshot"),
+    "reports:snapshot_pdf": Route(snapshots, "reports.ReportSnapshot"),
+    "api:report-snapshot": Route(snapshots, "reports.ReportSnapshot"),
+    "api:report-snapshot-pdf": Route(snapshots, "reports.ReportSnapshot"),
+    "reports:document_enterprise_file": Route(scoped(E), E),
+    "reports:document_project_dossier": Route(scoped(P), P),
+    # work lists
+    "worklists:task_detail": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
+    "worklists:task_edit": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
+    "worklists:task_progress": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
+    "worklists:policy_edit": Route(scoped("worklists.PolicyDocument"), "worklists.PolicyDocument"),
+}
+
+#: Routes with a parameter that is not one record, and why they are outside this matrix.
+NOT_RECORD_ROUTES = {
+    "enterprises:unit_detail": "a unit (reference data every role reads; unit pages are scoped by their lists)",
+    "assessments:index_detail": "an indicator of the published index (reference data)",
+    "funding:ledger_source": "a fund source by code (the ledger page of readers; covered by funding tests)",
+    "reports:indicator_records": "an indicator number (scoped by the report's unit: tests/reports)",
+    "reports:document_download": "a rendered document, downloadable by its requester only (tests/reports)",
+}
+
+USERNAMES = [
+    "admin",
+    "district",
+    "finance",
+    "auditor",
+    "unit_310117001",
+    "unit_310117102",
+    "provider1",
+    "provider2",
+    "evaluator1",
+]
+
+
+def _record_routes():
+    seen = {}
+    for pattern, name in _walk(get_resolver()):
+        if pattern.startswith("django-admin/") or ("<" not in pattern and "(?P<" not in pattern):
+            continue
+        if "format>" in pattern:  # the router's format suffixes (.json): the same views
+            continue
+        seen.setdefault(name, pattern)
+    return seen
+
+
+def test_every_route_naming_a_record_is_in_the_matrix():
+    unclassified = sorted(set(_record_routes()) - set(ROUTES) - set(NOT_RECORD_ROUTES))
+    assert not unclassified, f"classify these routes in ROUTES or NOT_RECORD_ROUTES: {unclassified}"
+    stale = sorted(set(ROUTES) - set(_record_routes()))
+    assert not stale, f"routes that no longer exist: {stale}"
+
+
+@pytest.fixture(scope="module")
+def programme(django_db_setup, django_db_blocker):
+    """The demo programme, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
+        transaction.set_rollback(True)
+
+
+def _path(name, route, pk):
+    from django.urls import reverse
+
+    kwargs = {route.kwarg: pk, **route.extra}
+    return reverse(name, kwargs=kwargs)
+
+
+def _client(user, api):
+    if api:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+OUTSIDE_OK = {403, 404, 405}
+INSIDE_OK = {200, 201, 202, 204, 302, 400, 403, 405, 409}
+
+
+@pytest.mark.django_db
+def test_the_matrix(programme, capsys):
+    cells = Counter()
+    wrong = []
+    names = sorted(set(ROUTES) & set(_record_routes()))
+    for username in USERNAMES:
+        user = programme[username]
+        for name in names:
+            route = ROUTES[name]
+            api = name.startswith("api:")
+            client = _client(user, api)
+            model = apps.get_model(route.model)
+            visible = route.visible(user)
+            inside = visible.order_by("pk").values_list("pk", flat=True).first()
+            outside = (
+                model.objects.exclude(pk__in=visible.values("pk")).order_by("pk").values_list("pk", flat=True).first()
+            )
+            if inside is not None:
+                path = _path(name, route, inside)
+                status = client.get(path).status_code
+                cells["inside"] += 1
+                if status not in INSIDE_OK and not (route.file and status == 404):
+                    wrong.append(("inside", username, name, path, status))
+            if outside is not None:
+                path = _path(name, route, outside)
+                for method in ("get", "post"):
+                    response = getattr(client, method)(path)
+                    cells[f"outside {method}"] += 1
+                    if response.status_code not in OUTSIDE_OK:
+                        wrong.append(("outside", username, name, path, method, response.status_code))
+            else:
+                cells["no record outside the scope (global reader)"] += 1
+            is_uuid = model._meta.pk.get_internal_type() == "UUIDField"
+            missing = uuid.uuid4() if is_uuid else 987654321
+            status = client.get(_path(name, route, missing)).status_code
+            cells["missing record"] += 1
+            if status not in (403, 404, 405):
+                wrong.append(("missing", username, name, status))
+    with capsys.disabled():
+        print(f"\naccess matrix: {len(names)} routes × {len(USERNAMES)} users; cells: {dict(cells)}")
+    assert not wrong, "\n".join(map(str, wrong))
+    assert cells["outside get"] > 300 and cells["inside"] > 500
