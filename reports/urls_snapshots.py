@@ -10,4 +10,5 @@ urlpatterns = [
     path("snapshots/compare/", views.snapshot_compare, name="snapshot_compare"),
     path("snapshots/<uuid:pk>/", views.snapshot_detail, name="snapshot_detail"),
     path("snapshots/<uuid:pk>/pdf/", views.snapshot_pdf, name="snapshot_pdf"),
+    path("snapshots/<uuid:pk>/xlsx/", views.snapshot_xlsx, name="snapshot_xlsx"),
 ]

@@ -213,6 +213,32 @@ def snapshot_pdf(request, pk):
 
 
 @login_required
+def snapshot_xlsx(request, pk):
+    """The snapshot as a workbook (summary, per-unit annex, the records counted), logged as a download."""
+    from .snapshot_xlsx import snapshot_workbook
+
+    snapshot = _get(request, pk)
+    if snapshot.status != ReportSnapshot.Status.DONE:
+        messages.error(request, _("The snapshot is still being computed; try again shortly."))
+        return redirect("reports:snapshot_detail", pk=snapshot.pk)
+    download_log(
+        actor=request.user,
+        kind="report_snapshot_xlsx",
+        description=f"report snapshot {snapshot.pk} (xlsx)",
+        path=request.path,
+        ip_address=client_address(request),
+    )
+    unit = snapshot.unit.code if snapshot.unit_id else "district"
+    response = HttpResponse(
+        snapshot_workbook(snapshot),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 def snapshot_compare(request):
     """Two snapshots of the same period and scope (``a`` and ``b``, or two ticked ``pick`` boxes of
     the list): per indicator before / after / change, and the records that entered or left it."""

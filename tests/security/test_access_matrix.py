@@ -219,6 +219,7 @@ ROUTES = {
     # reports
     "reports:snapshot_detail": Route(snapshots, "reports.ReportSnapshot"),
     "reports:snapshot_pdf": Route(snapshots, "reports.ReportSnapshot"),
+    "reports:snapshot_xlsx": Route(snapshots, "reports.ReportSnapshot"),
     "api:report-snapshot": Route(snapshots, "reports.ReportSnapshot"),
     "api:report-snapshot-pdf": Route(snapshots, "reports.ReportSnapshot"),
     "reports:document_enterprise_file": Route(scoped(E), E),
