@@ -144,3 +144,18 @@ def celery_worker(transactional_db, celery_worker_session):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page, failing the test if the page broke its Content-Security-Policy (an inline
+    handler or a foreign host the policy refuses would silently break a page in production)."""
+    violations = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", watch)
+    yield page
+    assert not violations, violations

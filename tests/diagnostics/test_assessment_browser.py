@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.factories import DEFAULT_PASSWORD
 from diagnostics.models import Assessment
@@ -34,14 +35,14 @@ def test_the_live_score_follows_the_answers_and_the_evaluation_is_submitted(page
     assert total(page) == "0"
 
     page.check("#id_item_network_1")  # +2
-    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '2'")
+    expect(page.locator("#live-total")).to_have_text("2")
     page.check("#id_item_information_systems_4")  # +10
-    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '12'")
+    expect(page.locator("#live-total")).to_have_text("12")
 
     # Raw numbers: 70 of 200 machines digitised → 35% → 3 points, shown as the derived answer.
     page.fill("#id_raw_equipment_total", "200")
     page.fill("#id_raw_equipment_digitised", "70")
-    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '15'")
+    expect(page.locator("#live-total")).to_have_text("15")
     assert "35%" in page.locator("#derived-equipment_digitised_rate").inner_text()
 
     # An impossible number is flagged without losing the rest.
@@ -50,13 +51,13 @@ def test_the_live_score_follows_the_answers_and_the_evaluation_is_submitted(page
     page.wait_for_selector("#live-errors")
     page.fill("#id_raw_equipment_networked", "25")
     page.locator("#id_raw_equipment_networked").dispatch_event("change")
-    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '16.5'")
+    expect(page.locator("#live-total")).to_have_text("16.5")
 
     # Scenes move the counts and the level: a full score with six scenes at level 1, three constraint.
     for scene in ("product_design", "marketing", "safety", "after_sales", "collaboration", "decision_support"):
         page.select_option(f"#id_scene_{scene}", "1")
     page.check("#id_item_planning_5")
-    page.wait_for_function("document.querySelector('#live-total').innerText.trim() === '24'")
+    expect(page.locator("#live-total")).to_have_text("24")
     assert page.locator("#live-level").inner_text().strip() == "1"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "assessment-live-score.png"), full_page=True)
