@@ -145,6 +145,9 @@ def main():
     parser.add_argument("--sizes", default="520,10000,100000")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each computation (median)")
     parser.add_argument("--requests", type=int, default=20, help="dashboard requests per case (median, p95)")
+    parser.add_argument(
+        "--timeout", type=int, default=120, help="statement timeout (s) of the dashboard and snapshot phase"
+    )
     parser.add_argument("--prepare-only", action="store_true", help="generate or restore the databases only")
     parser.add_argument("--drop", action="store_true", help="drop the benchmark databases at the end")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -160,7 +163,9 @@ def main():
             print(f"\n== {size:,} enterprises: {prepare(size, media)}")
             if args.prepare_only:
                 continue
-            report(size, measure(size, media, {"repeat": args.repeat, "requests": args.requests}))
+            spec = {"repeat": args.repeat, "requests": args.requests, "timeout": args.timeout}
+            report_compute(measure(size, media, {**spec, "phase": "compute"}))
+            report_dashboard(measure(size, media, {**spec, "phase": "dashboard"}))
     finally:
         shutil.rmtree(media, ignore_errors=True)
         if args.drop:
@@ -168,7 +173,7 @@ def main():
                 psql(f"DROP DATABASE IF EXISTS {database(size)}")
 
 
-def report(size, r):
+def report_compute(r):
     print(f"   rows: {r['rows']}")
     print(f"   {'what':<48} {'queries':>7} {'median':>10}")
     for name, m in r["timings"].items():
@@ -183,14 +188,26 @@ def report(size, r):
         f"   baseline: 4 aggregates {base['sum'] * 1000:.0f} ms; compute (17 numbers) {base['compute'] * 1000:.0f} ms;"
         f" ratio compute ÷ aggregates = {base['compute'] / base['sum']:.1f}"
     )
+
+
+def report_dashboard(r):
+    for name, m in r["money"].items():
+        shown = f"{m['seconds'] * 1000:>8.0f} ms" if m["seconds"] is not None else "timed out"
+        print(f"   {name:<56} {shown}")
     for case, d in r["dashboard"].items():
+        if d.get("skipped"):
+            print(f"   dashboard {case:<38} not measured: {d['skipped']}")
+            continue
         print(
             f"   dashboard {case:<38} {d['queries']:>7} {d['median'] * 1000:>8.0f} ms   p95 {d['p95'] * 1000:.0f} ms"
             f" ({d['requests']} requests, {d['bytes'] / 1000:.0f} kB)"
         )
     for name, m in r["snapshots"].items():
-        print(f"   snapshot_compute {name:<31} {m['queries']:>7} {m['seconds'] * 1000:>8.0f} ms")
+        print(f"   snapshot_compute {name:<31} {m['queries']:>7} {m['seconds'] * 1000:>8.0f} ms   {m['status']}")
     pdf = r["pdf"]
+    if pdf is None:
+        print("   PDF: no finished snapshot to render")
+        return
     print(
         f"   PDF render_snapshot_pdf {pdf['portal'] * 1000:.0f} ms, WeasyPrint alone on the same HTML"
         f" {pdf['weasyprint'] * 1000:.0f} ms (ratio {pdf['portal'] / pdf['weasyprint']:.2f}; {pdf['pages']} pages,"
@@ -242,6 +259,8 @@ def child(spec):
     repeat = spec["repeat"]
     as_of = datetime.date.fromisoformat(AS_OF)
     periods = {p.code: p for p in ReportingPeriod.objects.order_by("order")}
+    if spec["phase"] == "dashboard":
+        return dashboard_and_pdf(spec, periods, as_of)
     total = {"start": indicators.PILOT_START, "end": as_of, "as_of": as_of}
     from core.selectors import unit_list
 
@@ -298,8 +317,22 @@ def child(spec):
         and proposed_unit == indicators.compute(**total, unit=unit)
         and by_period == current_by_period
     )
+    # PostgreSQL's JIT compiles these wide aggregate queries (their estimated cost is above
+    # jit_above_cost) for longer than they run: the same computations with it off.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    record("compute, total, district [jit off]", lambda: indicators.compute(**total))
+    record("compute_by_unit, total [jit off]", lambda: indicators.compute_by_unit(**total))
+    indicators.enterprise_base = proposed_enterprise_base
+    try:
+        record("compute, total, district [proposed, jit off]", lambda: indicators.compute(**total))
+    finally:
+        indicators.enterprise_base = current_base
+    with connection.cursor() as cursor:
+        cursor.execute("RESET jit")
     out["baseline"] = baseline(actuals, compute_time, as_of, repeat)
-    out["dashboard"], out["snapshots"], out["pdf"] = dashboard_and_pdf(periods, as_of, spec["requests"], repeat)
     return out
 
 
@@ -397,10 +430,10 @@ def _request_stats(client, url, requests):
     from django.db import connection
 
     counter = QueryCounter()
-    started = time.perf_counter()
     with connection.execute_wrapper(counter):
-        response = client.get(url)
-    first = time.perf_counter() - started
+        first, response = _with_timeout(lambda: client.get(url))
+    if first is None:
+        return {"skipped": "a statement ran past the statement timeout"}
     if response.status_code != 200:
         raise SystemExit(f"GET {url} answered {response.status_code}")
     times = []
@@ -422,23 +455,90 @@ def _request_stats(client, url, requests):
     }
 
 
-def dashboard_and_pdf(periods, as_of, requests, repeat):
+def proposed_lines_with_figures(queryset=None):
+    """The proposed ``funding.balances.lines_with_figures``: ``committed`` as a subquery like ``claimed``
+    and ``paid``, so the query has no GROUP BY and each subquery runs once per budget line (as it
+    stands, Django groups by the two subqueries, which PostgreSQL then runs once per commitment line)."""
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from funding import balances
+    from funding.choices import CommitmentStatus, DisbursementStatus
+    from funding.models import BudgetLine, CommitmentLine
+
+    queryset = BudgetLine.objects.all() if queryset is None else queryset
+    money = DecimalField(max_digits=16, decimal_places=2)
+    committed = Subquery(
+        CommitmentLine.objects.filter(budget_line=OuterRef("pk"), commitment__status=CommitmentStatus.ACTIVE)
+        .order_by()
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return queryset.select_related("source").annotate(
+        committed=Coalesce(committed, Value(balances.ZERO), output_field=money),
+        claimed=Coalesce(balances._disbursement_subquery(balances.CLAIMING), Value(balances.ZERO), output_field=money),
+        paid=Coalesce(
+            balances._disbursement_subquery((DisbursementStatus.PAID,)), Value(balances.ZERO), output_field=money
+        ),
+    )
+
+
+def _with_timeout(function):
+    """``(seconds, result)``, or ``(None, None)`` when a statement ran past the statement timeout."""
+    from django.db.utils import OperationalError
+
+    started = time.perf_counter()
+    try:
+        result = function()
+    except OperationalError as exc:
+        if "statement timeout" not in str(exc):
+            raise
+        return None, None
+    return time.perf_counter() - started, result
+
+
+def dashboard_and_pdf(spec, periods, as_of):
+    """The dashboard as the code stands and with the budget-line fix, the snapshots, the PDF."""
     import weasyprint
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
+    from funding import balances
     from reports.models import ReportSnapshot
     from reports.snapshots import render_snapshot_pdf, snapshot_compute
 
+    requests, repeat, big = spec["requests"], spec["repeat"], spec["size"] > 10_000
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = %s", [spec["timeout"] * 1000])
     district = User.objects.get(username="district")
     ReportSnapshot.objects.all().delete()
     client = Client()
     client.force_login(district)
     url = "/reports/indicators/"
-    dashboard = {"no snapshot (computed live)": _request_stats(client, url, requests)}
+    current_lines = balances.lines_with_figures
+    money = {}
+    seconds, _rows = _with_timeout(lambda: list(current_lines()))
+    money["funding.balances.lines_with_figures (as it stands)"] = {"seconds": seconds}
+    seconds, _rows = _with_timeout(lambda: list(proposed_lines_with_figures()))
+    money["funding.balances.lines_with_figures [proposed]"] = {"seconds": seconds}
+    as_is_skipped = f"the budget-line query alone runs past {spec['timeout']} s" if big else None
 
+    def both(label):
+        if as_is_skipped:
+            dashboard[label] = {"skipped": as_is_skipped}
+        else:
+            dashboard[label] = _request_stats(client, url, requests)
+        balances.lines_with_figures = proposed_lines_with_figures
+        try:
+            dashboard[label + " [budget-line fix]"] = _request_stats(client, url, requests)
+        finally:
+            balances.lines_with_figures = current_lines
+
+    dashboard = {}
+    both("no snapshot (computed live)")
     snapshots = {}
     made = {}
     for code, period in periods.items():
@@ -447,15 +547,20 @@ def dashboard_and_pdf(periods, as_of, requests, repeat):
             started = time.perf_counter()
             status = snapshot_compute(str(snapshot.pk))
             seconds = time.perf_counter() - started
-        if status != ReportSnapshot.Status.DONE:
-            snapshot.refresh_from_db()
-            raise SystemExit(f"snapshot {code} ended {status}: {snapshot.error}")
-        snapshots[f"{code}, district (with its PDF)"] = {"seconds": seconds, "queries": len(context.captured_queries)}
-        made[code] = snapshot
-    dashboard["from snapshots (one per period)"] = _request_stats(client, url, requests)
+        snapshot.refresh_from_db()
+        snapshots[f"{code}, district (with its PDF)"] = {
+            "seconds": seconds,
+            "queries": len(context.captured_queries),
+            "status": status if status == ReportSnapshot.Status.DONE else f"{status}: {snapshot.error[:200]}",
+        }
+        if status == ReportSnapshot.Status.DONE:
+            made[code] = snapshot
+    both("from snapshots (one per period)")
+    if "total" not in made:
+        return {"money": money, "dashboard": dashboard, "snapshots": snapshots, "pdf": None}
 
     # The PDF: the portal's rendering, then WeasyPrint alone on the very HTML the portal produced.
-    snapshot = ReportSnapshot.objects.get(pk=made["total"].pk)
+    snapshot = made["total"]
     captured = {}
     real = weasyprint.HTML
 
@@ -478,8 +583,8 @@ def dashboard_and_pdf(periods, as_of, requests, repeat):
     alone, _queries, _pdf, _runs = timed(
         lambda: real(*init_args, **init_kwargs).write_pdf(*write_args, **write_kwargs), repeat
     )
-    pages = pdf_pages(pdf)
-    return dashboard, snapshots, {"portal": portal, "weasyprint": alone, "bytes": len(pdf), "pages": pages}
+    pdf_figures = {"portal": portal, "weasyprint": alone, "bytes": len(pdf), "pages": pdf_pages(pdf)}
+    return {"money": money, "dashboard": dashboard, "snapshots": snapshots, "pdf": pdf_figures}
 
 
 def pdf_pages(pdf):

@@ -12,6 +12,7 @@ A service creates the job and enqueues its task on commit (``job_enqueue``); the
 
 import logging
 import socket
+import time
 from datetime import timedelta
 
 from celery import current_app
@@ -48,17 +49,30 @@ def job_send(job):
     return send_task(job.task_name, job.task_args)
 
 
+#: After a failed publish this process leaves the broker alone for this long: the work stays pending for
+#: the requeue task, and a Redis that hangs (rather than refusing connections) costs one request its
+#: socket timeouts instead of costing every request them.
+BROKER_RETRY_AFTER_SECONDS = 10
+_broker = {"retry_at": 0.0}
+
+
 def send_task(task_name, args):
     """Publish ``task_name(*args)``; ``False`` (logged) when the broker cannot be reached.
 
     Celery's result store is not used: the job row (or the snapshot row) is the result, and the
-    sender must not wait on Redis for a result subscription. Publishing retries briefly
-    (``CELERY_TASK_PUBLISH_RETRY_POLICY``) and then gives up.
+    sender must not wait on Redis for a result subscription. Publishing retries once
+    (``CELERY_TASK_PUBLISH_RETRY_POLICY``: a pooled connection may be stale after a Redis restart)
+    and then gives up.
     """
+    args = list(args)
+    if time.monotonic() < _broker["retry_at"]:
+        logger.warning("Broker unreachable a moment ago, %s%s left pending for the requeue task", task_name, args)
+        return False
     try:
-        current_app.tasks[task_name].apply_async(args=list(args), ignore_result=True)
+        current_app.tasks[task_name].apply_async(args=args, ignore_result=True)
     except KombuOperationalError as exc:
-        logger.warning("Broker unreachable, %s%s left pending for the requeue task: %s", task_name, list(args), exc)
+        _broker["retry_at"] = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
+        logger.warning("Broker unreachable, %s%s left pending for the requeue task: %s", task_name, args, exc)
         return False
     return True
 

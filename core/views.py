@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +86,9 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        # A path under /api/ that matches no route (a malformed id, say): JSON, as every API view answers.
+        return JsonResponse({"code": "not_found", "message": str(_("Not found."))}, status=404)
     return render(request, "404.html", status=404)
 
 

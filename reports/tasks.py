@@ -5,7 +5,7 @@ from celery import shared_task
 from . import snapshots
 
 
-@shared_task(name="reports.tasks.compute_snapshot_task")
+@shared_task(name="reports.tasks.compute_snapshot_task", ignore_result=True)
 def compute_snapshot_task(snapshot_id):
     """Compute report snapshot ``snapshot_id`` and its PDF.
 
@@ -15,7 +15,7 @@ def compute_snapshot_task(snapshot_id):
     return snapshots.snapshot_compute(snapshot_id)
 
 
-@shared_task(name="reports.tasks.render_document_task")
+@shared_task(name="reports.tasks.render_document_task", ignore_result=True)
 def render_document_task(job_id):
     """Render the document of background job ``job_id`` (an enterprise file, a project dossier, the
     ledger statement or an evidence pack) and store its file.
@@ -29,7 +29,7 @@ def render_document_task(job_id):
     return documents.document_render(job_id)
 
 
-@shared_task(name="reports.tasks.nightly_snapshots_task")
+@shared_task(name="reports.tasks.nightly_snapshots_task", ignore_result=True)
 def nightly_snapshots_task():
     """Nightly (beat, 02:00 Asia/Shanghai): a district-wide snapshot of every period that has begun,
     as of today. Safe to run twice: a period with today's nightly snapshot gets no second one."""

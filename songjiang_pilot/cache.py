@@ -6,7 +6,9 @@ throttling counters (``accounts.throttle``). When Redis stops, Django's own ``Re
 This backend catches the connection and timeout errors of each call and serves it from a
 per-process ``LocMemCache`` instead: pages keep working, and failed log-ins are still counted (per
 web process, which still stops a guesser) until Redis is back, when Redis's counters apply again.
-Errors are logged, at most once a minute per process.
+After a failure the process leaves Redis alone for ``RETRY_AFTER_SECONDS``, so that a Redis that hangs
+(rather than refusing connections) costs one socket timeout, not one per call. Errors are logged, at
+most once a minute per process.
 """
 
 import logging
@@ -21,10 +23,13 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 LOG_EVERY_SECONDS = 60
+RETRY_AFTER_SECONDS = 5
 
 
 def _degrading(name):
     def method(self, *args, **kwargs):
+        if time.monotonic() < self._retry_at:
+            return getattr(self._fallback, name)(*args, **kwargs)
         try:
             return getattr(super(ResilientRedisCache, self), name)(*args, **kwargs)
         except UNREACHABLE as exc:
@@ -43,9 +48,11 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._fallback = LocMemCache(f"redis-fallback:{server}", {"KEY_PREFIX": params.get("KEY_PREFIX", "")})
         self._last_logged = 0.0
+        self._retry_at = 0.0
 
     def _unreachable(self, exc):
         now = time.monotonic()
+        self._retry_at = now + RETRY_AFTER_SECONDS
         if now - self._last_logged >= LOG_EVERY_SECONDS:
             self._last_logged = now
             logger.warning("Redis cache unreachable (%s); using this process's memory cache meanwhile", exc)

@@ -63,7 +63,7 @@ def test_database_url_switches_to_postgresql_through_psycopg2():
     )
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["eager"] is False
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "songjiang_pilot.cache.ResilientRedisCache"  # Redis, degrading to memory when down
     driver = run_python(
         "import django.db.backends.postgresql.psycopg_any as p; print(p.is_psycopg3)", "songjiang_pilot.settings.base"
     )

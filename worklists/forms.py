@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.selectors import unit_list
 
 from .choices import TaskCategory, TaskStatus
+from .services import POLICY_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -93,20 +94,7 @@ class PolicyForm(BootstrapForm):
         label=_("The document (file)"), required=False, help_text=_("PDF, OFD, Word or an image; optional.")
     )
 
-    FACT_FIELDS = (
-        "number",
-        "title",
-        "issuer",
-        "issued_on",
-        "support",
-        "window_opens",
-        "window_closes",
-        "effective_from",
-        "effective_to",
-        "repealed",
-        "url",
-        "note",
-    )
+    FACT_FIELDS = POLICY_FIELDS  # the facts the service writes
 
     def facts(self):
         return {name: self.cleaned_data.get(name) for name in self.FACT_FIELDS}

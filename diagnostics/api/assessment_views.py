@@ -26,10 +26,8 @@ from .serializers import (
     contract_result,
 )
 
-ERRORS_BODY = OpenApiResponse(
-    inline_serializer("ScoreErrors", {"code": serializers.ListField(child=serializers.CharField())}),
-    description="Each offending item, scene or raw-number code → its messages.",
-)
+# The body is the shared field → messages map (core/api/schema.py), keyed here by item, scene or raw-number code.
+ERRORS_BODY = OpenApiResponse(description="Each offending item, scene or raw-number code → its messages.")
 
 
 def _edition(code):

@@ -2,7 +2,6 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,6 +14,17 @@ class ChecklistItemSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     ok = serializers.BooleanField()
+
+
+class SignedPdfInfoSerializer(serializers.Serializer):
+    """The signed report's file, as ``DiagnosisSerializer.signed_pdf`` gives it (null before one is uploaded)."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+    url = serializers.CharField(help_text="The download link (a permission-checked route).")
 
 
 class DiagnosisSerializer(serializers.ModelSerializer):
@@ -73,12 +83,12 @@ class DiagnosisSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DOUBLE)
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_software_share(self, obj):
         share = software_share(obj)
         return None if share is None else float(round(share, 4))
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(SignedPdfInfoSerializer(allow_null=True))
     def get_signed_pdf(self, obj):
         pdf = signed_pdf_of(obj)
         if pdf is None:

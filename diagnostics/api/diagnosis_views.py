@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from core.api.mixins import JsonErrorsMixin
 from core.errors import DomainError
 from core.files import serve_protected_file
 from diagnostics.choices import DeadlineKind
@@ -76,7 +77,7 @@ def _visible_enterprise(user, pk, field="enterprise"):
 
 
 class DiagnosisViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    JsonErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Diagnosis reports (一企一报告) in the caller's scope: a provider user sees its provider's
     reports only; unit staff their unit's; evaluators those of the enterprises they evaluate."""
@@ -151,7 +152,8 @@ class DiagnosisViewSet(
         )
 
     @extend_schema(responses=DiagnosisTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain array of the record's history: neither paginated nor filtered like the list.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         diagnosis = self.get_object()
         rows = diagnosis_transitions(diagnosis=diagnosis)

@@ -84,7 +84,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     index = serializers.CharField(source="edition.code", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    evaluation_body_name = serializers.CharField(source="evaluation_body.name", read_only=True, default=None)
+    evaluation_body_name = serializers.CharField(
+        source="evaluation_body.name", read_only=True, default=None, allow_null=True
+    )
     status = AssessmentStatusField(read_only=True)
     score = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()

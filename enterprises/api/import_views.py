@@ -5,12 +5,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import renderers, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.mixins import JsonErrorsMixin
 from core.errors import Conflict, PermissionDenied
 from core.services import client_address, download_log
 from enterprises import imports, permissions
@@ -81,12 +82,6 @@ class ImportBatchStatusSerializer(ImportResultSerializer):
         ref_name = "ImportBatchStatus"
 
 
-ERROR_BODY = inline_serializer(
-    "ImportProblem",
-    {"code": serializers.CharField(), "message": serializers.CharField(), "field": serializers.CharField()},
-)
-
-
 def _failure(batch):
     return Response(
         {"code": "import_failed", "message": batch.error, "batch": str(batch.pk), "status": batch.status},
@@ -104,9 +99,9 @@ class ImportView(APIView):
         responses={
             200: ImportResultSerializer,
             202: ImportAcceptedSerializer,
-            400: OpenApiResponse(ERROR_BODY, description="Not a readable roster: the message says what to fix."),
-            403: OpenApiResponse(ERROR_BODY, description="This role may not import rosters."),
-            409: OpenApiResponse(ERROR_BODY, description="The commit failed; nothing was written."),
+            400: OpenApiResponse(description="Not a readable roster: the message says what to fix."),
+            403: OpenApiResponse(description="This role may not import rosters."),
+            409: OpenApiResponse(description="The commit failed; nothing was written."),
         },
         summary="Import a roster of enterprises (preview or commit)",
     )
@@ -152,13 +147,13 @@ class XlsxRenderer(renderers.BaseRenderer):
         return renderers.JSONRenderer().render(data)
 
 
-class ImportBatchErrorsView(APIView):
+class ImportBatchErrorsView(JsonErrorsMixin, APIView):
     """The batch's error rows as uploaded, with a last column 错误说明 saying what to fix (.xlsx)."""
 
     renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
 
     @extend_schema(
-        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY, 404: ERROR_BODY, 409: ERROR_BODY},
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY},
         summary="Download an import batch's error sheet",
     )
     def get(self, request, batch):

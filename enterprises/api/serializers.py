@@ -12,7 +12,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.name")
     contact_phone = serializers.SerializerMethodField()
-    replacement = serializers.PrimaryKeyRelatedField(read_only=True)
+    replacement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # Declared so the schema says it: blank until the enterprise is withdrawn (a read-only model field loses that).
+    withdrawal_reason = serializers.ChoiceField(choices=WithdrawalReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Enterprise

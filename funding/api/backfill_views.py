@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.mixins import JsonErrorsMixin
 from core.errors import Conflict, PermissionDenied
 from core.services import client_address, download_log
 from enterprises.api.import_views import XlsxRenderer
@@ -58,12 +59,6 @@ class BackfillResultSerializer(serializers.Serializer):
     rows = BackfillRowSerializer(many=True)
 
 
-ERROR_BODY = inline_serializer(
-    "BackfillProblem",
-    {"code": serializers.CharField(), "message": serializers.CharField(), "field": serializers.CharField()},
-)
-
-
 class BackfillView(APIView):
     """Upload the programme's history: 200 with a result per row (a preview unless ``commit``), or 202 with
     the batch to poll for a file above 200 rows (processed by a background job)."""
@@ -77,9 +72,9 @@ class BackfillView(APIView):
             202: inline_serializer(
                 "BackfillAccepted", {"batch": serializers.UUIDField(), "status": serializers.CharField()}
             ),
-            400: OpenApiResponse(ERROR_BODY, description="Not a readable history file: the message says what to fix."),
-            403: OpenApiResponse(ERROR_BODY, description="This role may not back-fill history."),
-            409: OpenApiResponse(ERROR_BODY, description="The run failed as a whole; nothing was written."),
+            400: OpenApiResponse(description="Not a readable history file: the message says what to fix."),
+            403: OpenApiResponse(description="This role may not back-fill history."),
+            409: OpenApiResponse(description="The run failed as a whole; nothing was written."),
         },
         summary="Back-fill projects, acceptances and payments from a spreadsheet (preview or commit)",
     )
@@ -125,13 +120,13 @@ class BackfillBatchView(APIView):
         return Response(backfill.backfill_status(batch))
 
 
-class BackfillErrorsView(APIView):
+class BackfillErrorsView(JsonErrorsMixin, APIView):
     """The upload's error rows as uploaded, sheet by sheet, with a last column 错误说明 (.xlsx)."""
 
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     @extend_schema(
-        responses={(200, backfill.XLSX_TYPE): OpenApiTypes.BINARY, 404: ERROR_BODY, 409: ERROR_BODY},
+        responses={(200, backfill.XLSX_TYPE): OpenApiTypes.BINARY},
         summary="Download a history upload's error sheet",
     )
     def get(self, request, batch):

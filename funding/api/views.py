@@ -103,7 +103,8 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return self._answer(projects.project_cancel(actor=request.user, project=target, **values))
 
     @extend_schema(responses=s.ProjectTransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain array of the record's history: neither paginated nor filtered like the list.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def transitions(self, request, pk=None):
         project = self.get_object()
         steps = project.transitions.select_related("actor")

@@ -243,7 +243,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     total = serializers.FloatField(allow_null=True)
-    replied_by = serializers.StringRelatedField()
+    replied_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ProviderScorecard

@@ -134,7 +134,8 @@ class ProviderViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return self._answer(self._fresh(provider))
 
     @extend_schema(responses=ProviderEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # A plain array of the record's history: neither paginated nor filtered like the list.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def events(self, request, pk=None):
         """The dated pool-status changes and key-provider designations of this provider."""
         provider = self.get_object()

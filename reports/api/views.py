@@ -132,7 +132,10 @@ class ReportSnapshotCompareView(APIView):
             OpenApiParameter("a", OpenApiTypes.UUID, description="a snapshot id", required=True),
             OpenApiParameter("b", OpenApiTypes.UUID, description="another snapshot id", required=True),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="No snapshot you can see has id a or b."),
+        },
     )
     def get(self, request):
         ids = [request.query_params.get(key, "").strip() for key in ("a", "b")]

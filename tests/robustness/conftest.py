@@ -10,7 +10,7 @@ from accounts.factories import DEFAULT_PASSWORD
 
 from .stack import ARTIFACTS, PG_BIN, PortalStack
 
-NEEDED = [PG_BIN / "initdb", PG_BIN / "pg_ctl", "redis-server", "ss"]
+NEEDED = [PG_BIN / "initdb", PG_BIN / "pg_ctl", "redis-server"]
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +31,9 @@ def portal_stack():
 @pytest.fixture
 def stack(portal_stack):
     """The stack with every service up, whatever the previous test stopped or killed."""
-    if not portal_stack.redis.ping():
+    if portal_stack.redis.process.alive and not portal_stack.redis.ping():
+        portal_stack.redis.thaw()
+    if not portal_stack.redis.process.alive:
         portal_stack.redis.start()
     if not portal_stack.web.alive:
         portal_stack.start_web()

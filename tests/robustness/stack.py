@@ -204,6 +204,14 @@ class RedisServer:
         self.process.start()
         wait_for(self.ping, timeout=15, what="redis-server answers PING")
 
+    def freeze(self):
+        """SIGSTOP: the port still accepts connections (the kernel's backlog) but nothing ever answers."""
+        self.process.signal_group(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.signal_group(signal.SIGCONT)
+        wait_for(self.ping, timeout=15, what="redis-server answers PING again")
+
     def stop(self):
         """Stop the server (SIGTERM, as ``systemctl stop`` does) and wait until the port is closed."""
         self.process.stop()
@@ -358,15 +366,21 @@ class PortalStack:
         return sorted(pids)
 
     def pid_of_connection(self, client_port):
-        """The local process that owns the TCP connection from ``client_port`` to PostgreSQL."""
-        out = subprocess.run(
-            ["ss", "-tnpH", "state", "established", f"( sport = :{client_port} )"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        match = re.search(r"pid=(\d+)", out)
-        return int(match.group(1)) if match else None
+        """The gunicorn worker that owns the TCP connection from local port ``client_port`` (read from /proc)."""
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with contextlib.suppress(OSError):
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    if int(fields[1].rsplit(":", 1)[1], 16) == client_port:
+                        inodes.add(f"socket:[{fields[9]}]")
+        for pid in self.web_worker_pids():
+            with contextlib.suppress(OSError):
+                for fd in Path(f"/proc/{pid}/fd").iterdir():
+                    with contextlib.suppress(OSError):
+                        if os.readlink(fd) in inodes:
+                            return pid
+        return None
 
     def publish(self, task_name, args):
         """Publish a task message on the stack's broker, as a late redelivery of a lost message would."""

@@ -2,6 +2,7 @@
 covers report snapshots (fast tests, no throwaway stack; publishing to a stopped Redis is proven by
 test_faults.py against real processes)."""
 
+import socket
 import time
 from datetime import timedelta
 
@@ -41,6 +42,25 @@ def test_the_cache_serves_from_process_memory_while_redis_is_unreachable(dead_re
     assert time.monotonic() - started < 5  # connection refused is answered at once, never waited on
 
 
+def test_a_hung_redis_costs_one_socket_timeout_then_the_cache_stops_asking_it_for_a_while():
+    with socket.socket() as black_hole:  # accepts connections (the backlog) and never answers, like a frozen Redis
+        black_hole.bind(("127.0.0.1", 0))
+        black_hole.listen(16)
+        cache = ResilientRedisCache(
+            f"redis://127.0.0.1:{black_hole.getsockname()[1]}/0",
+            {"KEY_PREFIX": "sjp-test", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+        )
+        started = time.monotonic()
+        assert cache.get("login:fail:y", 0) == 0
+        first = time.monotonic() - started
+        for _ in range(20):
+            cache.add("login:fail:y", 0, 60)
+            cache.incr("login:fail:y")
+        assert cache.get("login:fail:y") == 20
+        rest = time.monotonic() - started - first
+    assert 0.9 < first < 5 and rest < 0.5, (first, rest)
+
+
 def test_log_in_throttling_still_locks_out_a_guesser_while_redis_is_down(dead_redis_cache, monkeypatch, settings):
     from accounts import throttle
 
@@ -54,7 +74,7 @@ def test_log_in_throttling_still_locks_out_a_guesser_while_redis_is_down(dead_re
     assert not throttle.is_locked("someone", "10.0.0.1")
 
 
-def test_the_requeue_covers_lost_snapshots_and_jobs_but_not_fresh_or_finished_ones(db, users, monkeypatch):
+def test_the_requeue_covers_lost_snapshots_and_jobs_but_not_fresh_or_finished_ones(db, monkeypatch):
     sent = []
     monkeypatch.setattr(jobs, "send_task", lambda name, args: sent.append((name, list(args))) or True)
     period = ReportingPeriod.objects.get(code="2026")

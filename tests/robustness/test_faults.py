@@ -1,6 +1,6 @@
-"""Faults survived, on real services (issue 8): Redis stopped, the Celery worker killed in the middle of a
-report, PostgreSQL restarted under the running web, a disbursement interrupted in the middle of its
-transaction. Each test drives the portal over HTTP and checks the outcome in its database; the stack
+"""Faults survived, on real services (issue 8): Redis stopped, Redis frozen, the Celery worker killed in
+the middle of a report, PostgreSQL restarted under the running web, a disbursement interrupted in the
+middle of its transaction (its database backend terminated; its web process SIGKILLed). Each test drives the portal over HTTP and checks the outcome in its database; the stack
 (stack.py) is a throwaway PostgreSQL cluster, redis-server, gunicorn, worker and beat of its own.
 """
 
@@ -92,6 +92,39 @@ def test_redis_stopped_pages_and_api_keep_serving_and_the_queued_report_is_produ
     # The cache is Redis again: a failure counted now lands in Redis.
     requests.post(stack.url("/api/v1/auth/token/"), json={"username": "evaluator1", "password": "x"}, timeout=30)
     assert any(key.startswith(b"sjp:") for key in stack.redis.client().keys("*login:fail*"))
+
+
+def test_redis_frozen_requests_answer_within_seconds_and_the_report_is_produced_when_it_thaws(stack, tokens):
+    """A Redis that hangs instead of refusing connections: every call waits for a socket timeout, so
+    the web gives up on Redis for a few seconds after one has failed (cache and publishing)."""
+    district = stack.api(tokens["district"])
+    session, answer = stack.log_in("district", DEFAULT_PASSWORD)
+    assert answer.status_code == 302
+    stack.redis.freeze()
+    try:
+        # The first request in each web process pays the socket timeouts; the next ones no longer wait.
+        asked = []
+        for period, as_of in (("2026", "2026-06-30"), ("2025", "2025-12-31"), ("total", "2026-06-30")):
+            response, elapsed = timed(
+                district.post, stack.url("/api/v1/reports/"), json={"period": period, "as_of": as_of}
+            )
+            assert response.status_code == 202 and response.json()["status"] == "pending", response.text
+            asked.append((response.json()["id"], elapsed))
+        assert max(elapsed for _, elapsed in asked) < 15, asked
+        assert sum(elapsed > FAST for _, elapsed in asked) <= 2, asked  # two web processes
+        token_answer, elapsed = timed(
+            requests.post, stack.url("/api/v1/auth/token/"), json={"username": "finance", "password": DEFAULT_PASSWORD}
+        )
+        assert token_answer.status_code == 200 and elapsed < 15
+        for path in ("/", "/enterprises/", "/reports/indicators/"):
+            page, elapsed = timed(session.get, stack.url(path), allow_redirects=False)
+            assert page.status_code == 200 and elapsed < FAST, (path, page.status_code, elapsed)
+        listing, elapsed = timed(district.get, stack.url("/api/v1/enterprises/"))
+        assert listing.status_code == 200 and elapsed < FAST
+    finally:
+        stack.redis.thaw()
+    for snapshot_id, _ in asked:
+        assert stack.wait_snapshot(snapshot_id, "done", timeout=90)["attempts"] == 1
 
 
 # --- 2. the worker killed in the middle of a report ------------------------------------------------
@@ -292,7 +325,8 @@ def test_disbursement_interrupted_mid_transaction_moves_no_money_and_a_retry_suc
         thread.join(30)
     finally:
         blocker.release()
-    assert "response" in outcome and outcome["response"].status_code >= 500, outcome
+    assert "response" in outcome and outcome["response"].status_code == 503, outcome  # said plainly, not a bare 500
+    assert outcome["response"].json()["code"] == "database_unavailable"
     assert ledger(stack, line_id) == before  # no row, no history, nothing claimed
     assert budget_lines(stack, finance)[before["budget_line"]] == budget_before
 

@@ -7,7 +7,9 @@ from ..models import PolicyDocument, WorkTask
 
 
 class WorkTaskSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The unit's 9-digit code.")
+    unit = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="The unit's 9-digit code (none: district-wide)."
+    )
     unit_name = serializers.CharField(source="unit.name", read_only=True, default="")
     overdue = serializers.SerializerMethodField(help_text="The deadline has passed and the task is not done.")
 
@@ -40,6 +42,7 @@ class WorkTaskSerializer(serializers.ModelSerializer):
 class PolicyDocumentSerializer(serializers.ModelSerializer):
     in_force = serializers.SerializerMethodField()
     window_open = serializers.SerializerMethodField(help_text="The application window is open today.")
+    url = serializers.CharField(read_only=True, help_text="A link to the published text, or empty.")
 
     class Meta:
         model = PolicyDocument
