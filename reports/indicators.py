@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
@@ -156,6 +157,61 @@ def _enterprise_facts(w):
         "latest_level": _latest_evaluation(w, post_only=False),
         "latest_post_level": _latest_evaluation(w, post_only=True),
     }
+
+
+class _FirstElement(Func):
+    """The first element of a PostgreSQL array (``ARRAY_AGG(...)[1]``)."""
+
+    template = "(%(expressions)s)[1]"
+    output_field = IntegerField()
+
+
+def grouped_enterprise_base(w):
+    """:func:`enterprise_base` for whole-table aggregates on PostgreSQL: the same facts, as aggregates
+    over joins grouped by enterprise, so each is computed once per enterprise with one hash join per
+    table. (Correlated subqueries, which :func:`enterprise_base` uses and the drill-down keeps, are
+    flattened by PostgreSQL into every ``FILTER`` that reads them and run once per enterprise *and*
+    reference: measured 26× slower at 10,000 enterprises, see ``bench/README.md``.)
+
+    ``latest_level`` / ``latest_post_level`` take the first level in the order of
+    :func:`_latest_evaluation`: latest date, a post-transformation evaluation before a baseline on the
+    same date, then the one entered last. Joins that multiply rows do not change a minimum or the first
+    element of that order."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    qs = Enterprise.objects.filter(pilot_enterprise())
+    if w.unit is not None:
+        qs = qs.filter(unit=w.unit)
+    onsite = Q(assessments__method=Method.ONSITE, assessments__status=AssessmentStatus.SUBMITTED)
+    up_to_cut = onsite & Q(assessments__evaluated_on__lte=w.cut)
+    latest_first = [
+        F("assessments__evaluated_on").desc(),
+        Case(When(assessments__stage=Stage.POST, then=Value(1)), default=Value(0)).desc(),
+        F("assessments__created_at").desc(),
+        F("assessments__id").desc(),
+    ]
+    passed = Q(projects__acceptances__passed=True, projects__acceptances__accepted_on__gte=PILOT_START)
+    return qs.annotate(
+        first_pass=Min("projects__acceptances__accepted_on", filter=passed),
+        has_accepted_diagnosis=Exists(
+            Diagnosis.objects.filter(enterprise=OuterRef("pk"), status=DiagnosisStatus.ACCEPTED, is_current=True)
+        ),
+        first_level4_post=Min(
+            "assessments__evaluated_on", filter=onsite & Q(assessments__stage=Stage.POST, assessments__level=4)
+        ),
+        latest_level=_FirstElement(ArrayAgg("assessments__level", filter=up_to_cut, order_by=latest_first)),
+        latest_post_level=_FirstElement(
+            ArrayAgg("assessments__level", filter=up_to_cut & Q(assessments__stage=Stage.POST), order_by=latest_first)
+        ),
+    )
+
+
+def _aggregate_base(w):
+    """The base whole-table aggregates read: grouped on PostgreSQL, correlated elsewhere (the embedded
+    SQLite of ``make run`` has no arrays; its data is small)."""
+    if connection.vendor == "postgresql":
+        return grouped_enterprise_base(w)
+    return enterprise_base(w)
 
 
 def transformed(w):
@@ -330,7 +386,7 @@ def compute(*, start, end, as_of, unit=None):
         denominator, numerator = rule(w)
         aggregates[f"d{number}"] = Count("pk", filter=listed & denominator)
         aggregates[f"n{number}"] = Count("pk", filter=listed & numerator)
-    ent = enterprise_base(w).aggregate(**aggregates)
+    ent = _aggregate_base(w).aggregate(**aggregates)
 
     rec = recognition_base(w).aggregate(
         **{f"n{number}": Count("pk", filter=rule(w)) for number, rule in RECOGNITION_COUNTS.items()}
@@ -356,14 +412,27 @@ def compute_by_unit(*, start, end, as_of):
 
     w = _window(start, end, as_of, None)
     listed = in_pilot_list(w)
-    aggregates = {}
+    conditions = {}
     for number, rule in ENTERPRISE_COUNTS.items():
-        aggregates[f"n{number}"] = Count("pk", filter=listed & rule(w))
+        conditions[f"n{number}"] = listed & rule(w)
     for number, rule in ENTERPRISE_RATIOS.items():
         denominator, numerator = rule(w)
-        aggregates[f"d{number}"] = Count("pk", filter=listed & denominator)
-        aggregates[f"n{number}"] = Count("pk", filter=listed & numerator)
-    grouped = {row["unit_id"]: row for row in enterprise_base(w).values("unit_id").annotate(**aggregates)}
+        conditions[f"d{number}"] = listed & denominator
+        conditions[f"n{number}"] = listed & numerator
+    unit_ids = list(OrgUnit.objects.filter(parent__isnull=False).values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        # The grouped facts cannot be grouped again by the ORM: one aggregate, a count per unit and key.
+        row = grouped_enterprise_base(w).aggregate(
+            **{
+                f"u{unit_id}_{key}": Count("pk", filter=Q(unit_id=unit_id) & condition)
+                for unit_id in unit_ids
+                for key, condition in conditions.items()
+            }
+        )
+        grouped = {unit_id: {key: row[f"u{unit_id}_{key}"] for key in conditions} for unit_id in unit_ids}
+    else:
+        aggregates = {key: Count("pk", filter=condition) for key, condition in conditions.items()}
+        grouped = {row["unit_id"]: row for row in enterprise_base(w).values("unit_id").annotate(**aggregates)}
 
     # A recognition counts in the unit of its enterprise and, for a chain model, of each member.
     flags = {
@@ -386,7 +455,7 @@ def compute_by_unit(*, start, end, as_of):
                     counted.setdefault((each, number), set()).add(pk)
 
     result = {}
-    for unit_id in OrgUnit.objects.filter(parent__isnull=False).values_list("pk", flat=True):
+    for unit_id in unit_ids:
         row = grouped.get(unit_id, {})
         values = {number: row.get(f"n{number}", 0) for number in ENTERPRISE_COUNTS}
         values.update({number: len(counted.get((unit_id, number), ())) for number in RECOGNITION_COUNTS})

@@ -1,9 +1,9 @@
 from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,7 +26,13 @@ class TokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(description="Too many failed log-ins for this user from this address: wait."),
+        },
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,4 +93,5 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(body, status=status.HTTP_201_CREATED)
 
     def get_object(self):
+        # DRF's get_object_or_404: an id that is not a number (``/users/true/``) is a 404, not a 500.
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -7,7 +7,7 @@ only knows the success; ``document_errors`` (a drf-spectacular post-processing h
 does not document them itself, the errors it can answer:
 
 * 400 when it takes a body or query parameters (the input is validated);
-* 401 and 403 always (a token is required; roles are checked);
+* 401 and 403 always (a token is required; roles are checked), and 503 (the database connection broke);
 * 404 when its path names a record (a record outside the caller's scope answers 404 as a missing one does) and
   for a page past the last of a list (DRF's "Invalid page.");
 * 409 for writes (a record's state may forbid the step) and 415 for writes with a body (an unreadable media type).
@@ -51,6 +51,8 @@ DESCRIPTIONS = {
     "404": "No record with this id that the caller may see.",
     "409": "The record's current state does not allow this.",
     "415": "The body's media type is not one this operation reads.",
+    "429": "Too many attempts: wait before trying again.",
+    "503": "The database is briefly unavailable; nothing was saved. Retry after the seconds in `Retry-After`.",
 }
 
 WRITES = {"post", "put", "patch", "delete"}
@@ -67,7 +69,7 @@ def _error(status):
 
 def _statuses(method, operation):
     parameters = operation.get("parameters", [])
-    statuses = {"401", "403"}
+    statuses = {"401", "403", "503"}
     if operation.get("requestBody") or any(p.get("in") == "query" for p in parameters):
         statuses.add("400")
     if any(p.get("in") == "path" or (p.get("in"), p.get("name")) == ("query", "page") for p in parameters):

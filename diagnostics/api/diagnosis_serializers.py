@@ -35,7 +35,9 @@ class DiagnosisSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="enterprise.unit.code", read_only=True)
     provider_name = serializers.CharField(source="provider.name", read_only=True)
     index = serializers.CharField(source="edition.code", read_only=True)
-    score = serializers.DecimalField(max_digits=7, decimal_places=4, coerce_to_string=False, read_only=True)
+    score = serializers.DecimalField(
+        max_digits=7, decimal_places=4, coerce_to_string=False, read_only=True, allow_null=True
+    )
     software_share = serializers.SerializerMethodField()
     signed_pdf = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()

@@ -11,7 +11,7 @@ import json
 import django_filters
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -214,7 +214,18 @@ class DeadlineViewSet(
     def get_queryset(self):
         return deadline_list(viewer=self.request.user)
 
-    @extend_schema(request=DeadlineWriteSerializer, responses={201: DeadlineSerializer(many=True)})
+    @extend_schema(
+        request=DeadlineWriteSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="DeadlineSet",
+                serializers=[DeadlineSerializer, DeadlineSerializer(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            )
+        },
+        description="One deadline for `enterprise`, or the list of those set for `enterprises`.",
+    )
     def create(self, request):
         values = _validated(DeadlineWriteSerializer, request.data)
         ids = values.get("enterprises") or [values["enterprise"]]

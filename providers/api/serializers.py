@@ -103,7 +103,7 @@ class ProviderUpdateSerializer(serializers.Serializer):
 
 
 class ProviderEventSerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField()
+    actor = serializers.StringRelatedField(allow_null=True)
     kind = serializers.CharField(help_text=_("pool_status, key_designated or key_revoked."))
 
     class Meta:
@@ -137,6 +137,8 @@ class EvaluationBodyUpdateSerializer(serializers.Serializer):
 
 class ProductSerializer(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
+    # Declared so the schema says it may be blank (a read-only model field loses that).
+    price_model = serializers.ChoiceField(choices=PriceModel.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Product
@@ -221,7 +223,7 @@ class EvaluatorAssignmentCreateSerializer(serializers.Serializer):
 
 
 class ProviderRatingSerializer(serializers.ModelSerializer):
-    rated_by = serializers.StringRelatedField()
+    rated_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ProviderRating

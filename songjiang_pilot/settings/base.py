@@ -97,6 +97,12 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal's queries are short and its report aggregates run in well under a second: JIT
+    # compilation (on by default, triggered by their estimated cost) cost more than it saved, up to
+    # 6× at 10,000 enterprises (bench/README.md). Set jit=on in PGOPTIONS-free deployments to compare.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("options", env("PORTAL_PG_OPTIONS", default="-c jit=off"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
