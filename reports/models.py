@@ -153,6 +153,10 @@ class ReportSnapshot(models.Model):
     #: [{"number", "target", "actual", "completion"}, …]}, …]`` for the 18 units (empty for a unit's).
     units = models.JSONField(_("per-unit annex"), default=list, blank=True)
     trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.REQUEST)
+    #: What the dashboard shows beside the table, frozen with it so a dashboard served from a snapshot
+    #: costs no aggregate over the whole programme: ``{"levels": …, "money": [{"source", "committed",
+    #: "paid"}], "units": {code: {"levels", "money"}}}`` (money as strings; ``units`` district-wide only).
+    extras = models.JSONField(_("dashboard figures"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_upload_to, max_length=255, blank=True)
     requested_by = models.ForeignKey(

@@ -199,8 +199,21 @@ def dashboard(*, viewer, unit=None, as_of=None, period=None):
         "table": table,
         "heat": heat_map(column=chosen_column, indicators=indicators) if unit is None else None,
         "trend": trend(viewer=viewer, period=chosen, unit=unit),
+        **_levels_and_money(viewer=viewer, unit=unit, as_of=as_of, column=chosen_column),
+    }
+
+
+def _levels_and_money(*, viewer, unit, as_of, column):
+    """Levels and money from the snapshot the chosen column came from (no aggregate over the whole
+    programme), else computed now; ``extras_as_of`` says which (None: computed now)."""
+    frozen = extras_from_snapshot(column, unit)
+    if frozen is not None:
+        levels, money = frozen
+        return {"levels": levels, "money": money, "extras_snapshot": column["snapshot"]}
+    return {
         "levels": level_distribution(unit=unit, as_of=as_of),
         "money": money_committed_paid(viewer=viewer, unit=unit),
+        "extras_snapshot": None,
     }
 
 
@@ -315,7 +328,12 @@ def money_committed_paid(*, viewer, unit):
     """Per fund source, money committed (active commitments' lines) and paid (paid disbursements net of
     reversals), as ``funding.balances`` counts them: district-wide from the ledger's lines, for a unit
     from the commitments of its enterprises. ``[{"source", "amount", "committed", "paid"}]``; three
-    queries at most."""
+    queries at most. (``viewer`` has been scoped by :func:`report_scope` already.)"""
+    return money_by_source(unit=unit)
+
+
+def money_by_source(*, unit):
+    """:func:`money_committed_paid` for a scope already checked (also what a snapshot stores)."""
     from django.db.models import Sum
 
     from funding import balances
@@ -325,9 +343,7 @@ def money_committed_paid(*, viewer, unit):
     sources = list(FundSource.objects.order_by("kind", "code"))
     committed, paid = {}, {}
     if unit is None:
-        from funding.selectors import budget_lines
-
-        for line in budget_lines(viewer=viewer):
+        for line in balances.lines_with_figures():
             committed[line.source_id] = committed.get(line.source_id, balances.ZERO) + line.committed
             paid[line.source_id] = paid.get(line.source_id, balances.ZERO) + line.paid
     else:
@@ -354,3 +370,52 @@ def money_committed_paid(*, viewer, unit):
         }
         for source in sources
     ]
+
+
+def stored_extras(*, unit, as_of):
+    """The dashboard figures a snapshot freezes for its scope (``unit`` None: the district, with each
+    unit's too): levels before/after and money by fund source, money as strings. Run by the task."""
+    from core.selectors import unit_list
+
+    def one(scope):
+        return {
+            "levels": level_distribution(unit=scope, as_of=as_of),
+            "money": [
+                {"source": m["source"].code, "committed": str(m["committed"]), "paid": str(m["paid"])}
+                for m in money_by_source(unit=scope)
+            ],
+        }
+
+    extras = one(unit)
+    if unit is None:
+        extras["units"] = {each.code: one(each) for each in unit_list()}
+    return extras
+
+
+def extras_from_snapshot(column, unit):
+    """``(levels, money)`` frozen in the snapshot a dashboard column came from, for ``unit`` (None:
+    district), or ``None`` when that snapshot holds none (computed before they were stored)."""
+    from decimal import Decimal
+
+    from funding.models import FundSource
+
+    snapshot = column.get("snapshot")
+    if snapshot is None or not snapshot.extras:
+        return None
+    extras = snapshot.extras
+    if unit is not None and snapshot.unit_id is None:  # a unit's figures from the district annex
+        extras = extras.get("units", {}).get(unit.code)
+        if not extras:
+            return None
+    sources = {s.code: s for s in FundSource.objects.all()}
+    money = [
+        {
+            "source": sources[m["source"]],
+            "amount": sources[m["source"]].amount,
+            "committed": Decimal(m["committed"]),
+            "paid": Decimal(m["paid"]),
+        }
+        for m in extras["money"]
+        if m["source"] in sources
+    ]
+    return extras["levels"], money

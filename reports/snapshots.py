@@ -36,6 +36,7 @@ from .selectors import (
     indicator_report_for_scope,
     parse_as_of,
     report_scope,
+    stored_extras,
 )
 
 logger = logging.getLogger(__name__)
@@ -690,7 +691,8 @@ def unit_annex(*, period, as_of):
 
 def snapshot_contents(*, period, unit, as_of):
     """What a snapshot stores: its 17 rows (numbers as strings, each with ``record_type`` and the
-    ``ids`` counted) and, district-wide, the per-unit annex. A fixed number of queries."""
+    ``ids`` counted) and, district-wide, the per-unit annex. A fixed number of queries. (The
+    dashboard figures beside them: :func:`reports.selectors.stored_extras`.)"""
     report = indicator_report_for_scope(period=period, unit=unit, as_of=as_of)
     ids = counted_ids(period=period, unit=unit, as_of=as_of)
     rows = [
@@ -714,6 +716,7 @@ def snapshot_compute(snapshot_id):
         snapshot.indicators, snapshot.units = snapshot_contents(
             period=snapshot.period, unit=snapshot.unit, as_of=snapshot.as_of
         )
+        extras = stored_extras(unit=snapshot.unit, as_of=snapshot.as_of)
         pdf = render_snapshot_pdf(snapshot)
         with transaction.atomic():
             locked = ReportSnapshot.objects.select_for_update().get(pk=snapshot.pk)
@@ -721,6 +724,7 @@ def snapshot_compute(snapshot_id):
                 return locked.status
             locked.indicators = snapshot.indicators
             locked.units = snapshot.units
+            locked.extras = extras
             locked.pdf.save("snapshot.pdf", ContentFile(pdf), save=False)
             locked.status = ReportSnapshot.Status.DONE
             locked.error = ""
