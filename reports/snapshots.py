@@ -140,13 +140,35 @@ def _numbers(row):
     return {**row, **{k: _number(row.get(k)) for k in NUMBER_FIELDS}}
 
 
+def _light(queryset):
+    """Snapshots with their rows read without the ids behind each number (``light_rows``): at 100,000
+    enterprises a district snapshot's ids are megabytes of JSON, which the dashboards never show. On
+    PostgreSQL the ids are stripped in the query; elsewhere the rows are read whole."""
+    if connection.vendor != "postgresql":
+        return queryset
+    light = RawSQL(  # a constant statement: no value from outside
+        "(SELECT jsonb_agg(e - 'ids' - 'denominator_ids' ORDER BY o) "
+        'FROM jsonb_array_elements("reports_reportsnapshot"."indicators") WITH ORDINALITY AS t(e, o))',
+        [],
+        output_field=JSONField(),
+    )
+    return queryset.defer("indicators").annotate(light_rows=light)
+
+
+def _rows_of(snapshot):
+    """A snapshot's 17 rows: light when read through :func:`_light`, else as stored."""
+    if hasattr(snapshot, "light_rows"):
+        return snapshot.light_rows or []
+    return snapshot.indicators or []
+
+
 def _annex_rows(snapshot, unit_code):
     """A unit's 17 rows out of a district snapshot's annex (names from the snapshot's own rows), or
     ``None`` when the annex has no entry for the unit."""
     entry = next((e for e in snapshot.units or [] if e.get("unit") == unit_code), None)
     if entry is None:
         return None
-    names = {row["number"]: row for row in snapshot.indicators or []}
+    names = {row["number"]: row for row in _rows_of(snapshot)}
     return [
         {
             "number": row["number"],
@@ -182,8 +204,10 @@ def snapshot_latest(*, viewer, period, unit=None):
     read their unit's rows of district snapshots. Two queries at most.
     """
     unit = report_scope(viewer, unit)
-    done = ReportSnapshot.objects.filter(period=period, status=ReportSnapshot.Status.DONE).select_related(
-        "period", "unit", "requested_by"
+    done = _light(
+        ReportSnapshot.objects.filter(period=period, status=ReportSnapshot.Status.DONE).select_related(
+            "period", "unit", "requested_by"
+        )
     )
     if unit is None:
         snapshot = done.filter(unit__isnull=True).order_by("-as_of", "-finished_at").first()
@@ -192,7 +216,7 @@ def snapshot_latest(*, viewer, period, unit=None):
         return {
             "snapshot": snapshot,
             "source": "district",
-            "indicators": [_numbers(row) for row in snapshot.indicators or []],
+            "indicators": [_numbers(row) for row in _rows_of(snapshot)],
             "units": _annex_as_numbers(snapshot),
         }
     own = done.filter(unit=unit).order_by("-as_of", "-finished_at").first()
@@ -209,7 +233,7 @@ def snapshot_latest(*, viewer, period, unit=None):
         return {
             "snapshot": own,
             "source": "unit",
-            "indicators": [_numbers(row) for row in own.indicators or []],
+            "indicators": [_numbers(row) for row in _rows_of(own)],
             "units": [],
         }
     return {"snapshot": district, "source": "annex", "indicators": rows, "units": []}

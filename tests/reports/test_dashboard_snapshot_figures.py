@@ -97,3 +97,15 @@ def test_served_from_snapshots_the_dashboard_costs_few_queries_whatever_the_size
     with CaptureQueriesContext(connection) as large:
         client.get(URL)
     assert len(large) == len(small) <= 20, [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_the_dashboard_reads_a_snapshots_rows_without_the_ids_behind_them(users, frozen):
+    from reports.snapshots import snapshot_latest
+
+    latest = snapshot_latest(viewer=users[Role.DISTRICT_OFFICIAL], period=frozen.period)
+    rows = {row["number"]: row for row in latest["indicators"]}
+    assert list(rows) == [row["number"] for row in frozen.indicators]  # all 17, in order
+    assert rows["1+2"]["actual"] == 1 and "ids" not in rows["1+2"] and "denominator_ids" not in rows["R1"]
+    assert frozen.indicators[2]["ids"]  # still stored: the compare, the XLSX and the evidence read them
+    annex = snapshot_latest(viewer=users[Role.UNIT_STAFF], period=frozen.period)  # 岳阳街道, from the annex
+    assert annex["source"] == "annex" and {row["number"] for row in annex["indicators"]} == set(rows)
