@@ -27,6 +27,13 @@ Measured per size (median of ``--repeat`` runs after one warm-up; queries counte
   (made by calling ``reports.snapshots.snapshot_compute`` synchronously, whose time is reported);
 * ``pdf``: ``reports.snapshots.render_snapshot_pdf`` of the total snapshot, and WeasyPrint alone
   rendering the very HTML it produced (the floor).
+
+Beside the code as it stands, the fixes proposed in ``bench/README.md`` are measured by swapping a
+function in the child process (every value they give is compared with the current code's):
+``proposed_enterprise_base`` (the indicator facts as grouped aggregates), the same computations with
+PostgreSQL's JIT off, and ``proposed_lines_with_figures`` (the budget-line figures without GROUP BY).
+Dashboard cases whose requests would run past ``--timeout`` (the statement timeout) are reported, not
+waited for. The measurements run in two children per size: ``compute`` and ``dashboard``.
 """
 
 import argparse
@@ -179,7 +186,7 @@ def report_compute(r):
     for name, m in r["timings"].items():
         runs = "   (1 run: too slow to repeat)" if m["single"] else ""
         print(f"   {name:<48} {m['queries']:>7} {m['median'] * 1000:>8.0f} ms{runs}")
-    print(f"   [proposed] gives the same 17 values (district, unit, three periods): {r['proposed_agrees']}")
+    print(f"   [proposed] gives the same values (district, unit, three periods, by unit): {r['proposed_agrees']}")
     base = r["baseline"]
     for name, m in base["aggregates"].items():
         agrees = "agrees" if m["agrees"] else f"DIFFERS from compute ({m['compute']})"
@@ -325,11 +332,18 @@ def child(spec):
         cursor.execute("SET jit = off")
     record("compute, total, district [jit off]", lambda: indicators.compute(**total))
     record("compute_by_unit, total [jit off]", lambda: indicators.compute_by_unit(**total))
+    by_unit = indicators.compute_by_unit(**total)
     indicators.enterprise_base = proposed_enterprise_base
     try:
         record("compute, total, district [proposed, jit off]", lambda: indicators.compute(**total))
+        _t, proposed_by_unit = record(
+            "compute_by_unit, enterprise part [proposed, jit off]", lambda: proposed_unit_counts(**total)
+        )
     finally:
         indicators.enterprise_base = current_base
+    out["proposed_agrees"] = out["proposed_agrees"] and all(
+        by_unit[u][n] == proposed_by_unit[u][f"n{n}"] for u in by_unit for n in indicators.ENTERPRISE_COUNTS
+    )
     with connection.cursor() as cursor:
         cursor.execute("RESET jit")
     out["baseline"] = baseline(actuals, compute_time, as_of, repeat)
@@ -453,6 +467,31 @@ def _request_stats(client, url, requests):
         "requests": requests,
         "bytes": len(response.content),
     }
+
+
+def proposed_unit_counts(*, start, end, as_of):
+    """The enterprise part of a proposed ``compute_by_unit`` over :func:`proposed_enterprise_base` (whose
+    aggregates the ORM cannot group again): one aggregate with a count per unit and number,
+    ``{unit_id: {"n1": …, "dR1": …}}`` (the recognitions part stays as it is)."""
+    from django.db.models import Count, Q
+
+    from core.models import OrgUnit
+    from reports import indicators
+
+    w = indicators.Window(start=start, end=end, as_of=as_of)
+    listed = indicators.in_pilot_list(w)
+    units = list(OrgUnit.objects.filter(parent__isnull=False).values_list("pk", flat=True))
+    aggregates = {}
+    for unit_id in units:
+        mine = Q(unit_id=unit_id) & listed
+        for number, rule in indicators.ENTERPRISE_COUNTS.items():
+            aggregates[f"u{unit_id}_n{number}"] = Count("pk", filter=mine & rule(w))
+        for number, rule in indicators.ENTERPRISE_RATIOS.items():
+            denominator, numerator = rule(w)
+            aggregates[f"u{unit_id}_d{number}"] = Count("pk", filter=mine & denominator)
+            aggregates[f"u{unit_id}_n{number}"] = Count("pk", filter=mine & numerator)
+    row = indicators.enterprise_base(w).aggregate(**aggregates)
+    return {u: {key[len(f"u{u}_") :]: value for key, value in row.items() if key.startswith(f"u{u}_")} for u in units}
 
 
 def proposed_lines_with_figures(queryset=None):

@@ -372,6 +372,12 @@ class Diagnosis(ScoredAnswers):
                 violation_error_message=_("Digital levels run from 0 to 4."),
             ),
         ]
+        indexes = [
+            # The report list's order: page 1 without sorting every (wide) report (bench/lists.py).
+            models.Index(fields=["-updated_at", "-id"], name="diag_report_list_order"),
+            # "An accepted report exists" (diagnosis_selectors._has_accepted_report): an index-only scan.
+            models.Index(fields=["status", "enterprise"], name="diag_status_enterprise"),
+        ]
 
     def __str__(self):
         return _("Diagnosis report of %(enterprise)s") % {"enterprise": self.enterprise}

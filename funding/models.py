@@ -125,6 +125,8 @@ class Project(models.Model):
                 violation_error_message=_("Progress runs from 0 to 100%."),
             ),
         ]
+        # The project list's order: a page without sorting every project (bench/lists.py).
+        indexes = [models.Index(fields=["-filed_on", "-id"], name="fund_project_list_order")]
 
     def __str__(self):
         return self.title or f"{self.enterprise} · {self.contract_no}"

@@ -1,0 +1,569 @@
+"""Load test: 50 concurrent users for 5 minutes against gunicorn with the production settings (over
+plain HTTP), a Celery worker and Redis, on the 100,000-enterprise database.
+
+    .venv/bin/python bench/load_test.py                                  # 50 users, 300 s, 100,000
+    .venv/bin/python bench/load_test.py --size 520 --users 10 --duration 20   # a quick try
+
+The client is plain Python: one thread per user, each with its own ``requests.Session`` (its own
+cookies), measuring the wall time of every request on the client side (``time.perf_counter``
+around the call, the body read whole). Nothing is cached between requests except the session and
+CSRF cookies, as in a browser without its static-file cache.
+
+What runs:
+
+* the database ``songjiang_h8_bench_<N>`` (``bench/lists.py``'s: restored from
+  ``var/bench/scale-<N>.dump`` the first time, kept afterwards);
+* a set-up child (Django, ``DEBUG`` off) that creates the bench users (``bench_district_<i>``,
+  ``bench_unit_<i>`` spread over the 18 units, ``bench_finance_<i>``, ``bench_auditor_<i>``, one
+  log-in each, so 50 users never share a throttling key; created once, their password reset each run), makes a finished district snapshot of
+  each reporting period (``snapshot_compute``, as the nightly task would) so the dashboard is served
+  from snapshots, and writes one 20-row roster (xlsx) per unit for the import previews;
+* ``manage.py collectstatic`` into ``var/bench/staticfiles`` (the manifest storage of production);
+* gunicorn as the image runs it (``songjiang_pilot.wsgi``, 3 sync workers, timeout 60 s) with
+  ``songjiang_pilot.settings.production``, ``DJANGO_ALLOW_PLAIN_HTTP=true``,
+  ``DJANGO_ALLOWED_HOSTS=127.0.0.1``, a random ``DJANGO_SECRET_KEY``, Redis db 2 (cache) and 3
+  (broker); a Celery worker (``--concurrency 2``, as in docker-compose) on the same settings.
+  Both are stopped (their process groups, by id) at the end.
+
+The users (``--users`` split 40% district officials, 40% unit staff, 10% finance officers, 10%
+auditors) log in once (``POST /accounts/login/``, measured as ``login``), then until the end pick an
+action by their role's weights, with a think time drawn uniformly in [0.5, 1.5] × ``--think``
+seconds between actions: the home page, the dashboard (``/reports/indicators/``), the snapshot list
+and a snapshot's page, the enterprise list page and ``GET /api/v1/enterprises/`` with a random
+filter (unit, status, sector, scale, tier, search, sort, a random page), an enterprise's page,
+the project list, drill-downs (``/reports/indicators/<n>/?unit=<code>``: one unit's records; the
+district-wide ones are unpaginated and take seconds at 100,000, see ``bench/lists.py``), for unit staff the preview of a 20-row
+roster (``POST /enterprises/import/`` then the batch page it redirects to) and, for officials and
+unit staff, report requests (``POST /api/v1/reports/``: a unit's snapshot of a period; the worker
+computes it). An error is any status other than the expected one, or a failed/timed-out request.
+
+Printed: per endpoint, requests, errors, median, p95 and p99 (ms); overall throughput; the client's
+CPU time (it shares the 2 cores with the server); the snapshots requested and how many the worker
+finished during the run; error samples.
+"""
+
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import resource
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lists import child_env, machine, percentile, prepare, psql
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "bench-load-Songjiang-2026"  # noqa: S105 - throwaway benchmark users in a benchmark database
+STATIC = ROOT / "var" / "bench" / "staticfiles"
+ROLES = (("district", 0.4), ("unit", 0.4), ("finance", 0.1), ("auditor", 0.1))
+ROSTER_ROWS = 20
+
+#: Per role: (action, weight). Weights are relative.
+MIX = {
+    "district": [
+        ("home", 12),
+        ("dashboard", 18),
+        ("snapshot list", 4),
+        ("snapshot page", 4),
+        ("enterprise list", 20),
+        ("enterprise API", 10),
+        ("enterprise page", 8),
+        ("project list", 6),
+        ("drill-down", 14),
+        ("report request", 2),
+    ],
+    "unit": [
+        ("home", 14),
+        ("dashboard", 10),
+        ("enterprise list", 24),
+        ("enterprise API", 10),
+        ("enterprise page", 10),
+        ("project list", 6),
+        ("drill-down", 12),
+        ("import preview", 6),
+        ("report request", 1),
+    ],
+    "finance": [("home", 20), ("dashboard", 20), ("project list", 20), ("enterprise list", 20), ("drill-down", 20)],
+    "auditor": [
+        ("home", 15),
+        ("dashboard", 20),
+        ("snapshot list", 10),
+        ("snapshot page", 10),
+        ("enterprise list", 20),
+        ("enterprise API", 10),
+        ("drill-down", 15),
+    ],
+}
+
+
+# --- the set-up child (Django) ----------------------------------------------------------------------
+
+
+def setup_child(spec):
+    sys.path.insert(0, str(ROOT))
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import make_password
+    from openpyxl import Workbook
+
+    from accounts.models import User
+    from core.roles import Role
+    from core.selectors import unit_list
+    from enterprises.choices import Scale, Sector, Status, Tier
+    from enterprises.factories import make_credit_code
+    from enterprises.models import Enterprise
+    from enterprises.roster import HEADERS
+    from reports.indicators import NUMBERS
+    from reports.models import ReportingPeriod, ReportSnapshot
+    from reports.snapshots import snapshot_compute
+
+    units = list(unit_list())
+    counts = spec["counts"]
+    password = make_password(PASSWORD)
+    wanted = []
+    for role, n in counts.items():
+        for i in range(n):
+            fields = {
+                "district": {"role": Role.DISTRICT_OFFICIAL},
+                "unit": {"role": Role.UNIT_STAFF, "unit": units[i % len(units)]},
+                "finance": {"role": Role.FINANCE_OFFICER},
+                "auditor": {"role": Role.AUDITOR},
+            }[role]
+            wanted.append((f"bench_{role}_{i}", role, fields))
+    for name, _role, fields in wanted:  # kept between runs (their imports and snapshots point at them)
+        User.objects.update_or_create(
+            username=name,
+            defaults={
+                "password": password,
+                "is_active": True,
+                "must_change_password": False,
+                "display_name": f"压测 {name}",
+                "unit": None,
+                **fields,
+            },
+        )
+    users = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
+
+    # District snapshots of every period, as the nightly task makes them: the dashboard reads them.
+    district = User.objects.get(username="district")
+    as_of = datetime.date.fromisoformat(spec["as_of"])
+    snapshots, made = [], {}
+    for period in ReportingPeriod.objects.order_by("order"):
+        done = ReportSnapshot.objects.filter(
+            period=period, unit__isnull=True, status=ReportSnapshot.Status.DONE, as_of=as_of
+        ).first()
+        if done is None:
+            done = ReportSnapshot.objects.create(period=period, unit=None, as_of=as_of, requested_by=district)
+            started = time.perf_counter()
+            snapshot_compute(str(done.pk))
+            made[period.code] = round(time.perf_counter() - started, 1)
+        snapshots.append(str(done.pk))
+
+    # One 20-row roster per unit: new enterprises of that unit (a preview writes nothing).
+    media = Path(spec["media"])
+    rosters = {}
+    for k, unit in enumerate(units):
+        book = Workbook()
+        sheet = book.active
+        sheet.append(list(HEADERS))
+        for i in range(ROSTER_ROWS):
+            seq = 3_000_000 + k * 1_000 + i
+            sheet.append(
+                [make_credit_code(seq), f"压测导入企业{k:02d}{i:03d}有限公司", unit.name, str(Sector.labels[i % 4]),
+                 str(Scale.labels[i % 2]), "小型", "", "张三", "021-57000000", "上海市松江区", "精密零件", 30 + i, 800 + i]
+            )  # fmt: skip
+        path = media / f"roster-{unit.code}.xlsx"
+        book.save(path)
+        rosters[unit.code] = str(path)
+
+    sample = list(Enterprise.objects.order_by("?").values_list("pk", flat=True)[:2000])
+    by_unit = {}
+    for pk, unit_id in Enterprise.objects.filter(pk__in=sample).values_list("pk", "unit_id"):
+        by_unit.setdefault(unit_id, []).append(pk)
+    return {
+        "users": [
+            {
+                "username": name,
+                "role": role,
+                "unit": (users[name].unit.code if users[name].unit_id else None),
+                "enterprises": by_unit.get(users[name].unit_id, []) if role == "unit" else sample[:500],
+            }
+            for name, role, _fields in wanted
+        ],  # fmt: skip
+        "units": [u.code for u in units],
+        "snapshots": snapshots,
+        "snapshots_made": made,
+        "periods": list(ReportingPeriod.objects.order_by("order").values_list("code", flat=True)),
+        "numbers": list(NUMBERS),
+        "rosters": rosters,
+        "filters": {
+            "status": list(Status.values),
+            "sector": list(Sector.values),
+            "scale": list(Scale.values),
+            "tier": [t for t in Tier.values if t],
+            "search": sorted(
+                {n[2:4] for n in Enterprise.objects.filter(pk__in=sample[:200]).values_list("name", flat=True)}
+            ),
+        },
+        "enterprises": Enterprise.objects.count(),
+    }
+
+
+# --- the client -------------------------------------------------------------------------------------
+
+
+class Recorder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times = collections.defaultdict(list)
+        self.errors = collections.Counter()
+        self.samples = []
+
+    def add(self, endpoint, seconds, error=None):
+        with self.lock:
+            self.times[endpoint].append(seconds * 1000)
+            if error:
+                self.errors[endpoint] += 1
+                if len(self.samples) < 20:
+                    self.samples.append(f"{endpoint}: {error}")
+
+
+class VirtualUser:
+    def __init__(self, base, info, world, recorder, deadline, think, seed):
+        import requests
+
+        self.base, self.info, self.world, self.rec = base, info, world, recorder
+        self.deadline, self.think = deadline, think
+        self.rnd = random.Random(seed)
+        self.session = requests.Session()
+        self.timeout = 90
+
+    def call(self, endpoint, method, path, expect=(200,), **kwargs):
+        started = time.perf_counter()
+        try:
+            response = self.session.request(
+                method, self.base + path, timeout=self.timeout, allow_redirects=False, **kwargs
+            )
+            _body = response.content
+        except Exception as exc:
+            self.rec.add(endpoint, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"[:200])
+            return None
+        seconds = time.perf_counter() - started
+        error = None if response.status_code in expect else f"HTTP {response.status_code} on {method} {path}"
+        self.rec.add(endpoint, seconds, error)
+        return response
+
+    def csrf(self):
+        return self.session.cookies.get("sjp_csrftoken", "")  # settings.CSRF_COOKIE_NAME
+
+    def login(self):
+        self.call("login form", "GET", "/accounts/login/")
+        response = self.call(
+            "login",
+            "POST",
+            "/accounts/login/",
+            expect=(302,),
+            data={"username": self.info["username"], "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},
+        )
+        return response is not None and response.status_code == 302
+
+    def filter_query(self):
+        f, rnd = self.world["filters"], self.rnd
+        choice = rnd.choice(["none", "unit", "status", "sector", "scale", "tier", "search", "sort", "page"])
+        if choice == "unit":
+            return f"unit={self.info['unit'] or rnd.choice(self.world['units'])}"
+        if choice in ("status", "sector", "scale", "tier"):
+            return f"{choice}={rnd.choice(f[choice])}"
+        if choice == "search":
+            return "search=" + rnd.choice(f["search"])
+        if choice == "sort":
+            return "sort=" + rnd.choice(["name", "-revenue", "-employees", "unit", "-updated", "level"])
+        if choice == "page":
+            pages = max(1, (self.world["enterprises"] // (18 if self.info["role"] == "unit" else 1)) // 50)
+            return f"page={rnd.randint(1, pages)}"
+        return ""
+
+    def act(self, action):
+        rnd, w = self.rnd, self.world
+        if action == "home":
+            self.call(action, "GET", "/")
+        elif action == "dashboard":
+            self.call(action, "GET", "/reports/indicators/")
+        elif action == "snapshot list":
+            self.call(action, "GET", "/reports/snapshots/")
+        elif action == "snapshot page":
+            self.call(action, "GET", f"/reports/snapshots/{rnd.choice(w['snapshots'])}/")
+        elif action == "enterprise list":
+            self.call(action, "GET", "/enterprises/?" + self.filter_query())
+        elif action == "enterprise API":
+            self.call(action, "GET", "/api/v1/enterprises/?" + self.filter_query())
+        elif action == "enterprise page":
+            if self.info["enterprises"]:
+                self.call(action, "GET", f"/enterprises/{rnd.choice(self.info['enterprises'])}/")
+        elif action == "project list":
+            self.call(action, "GET", "/funding/projects/")
+        elif action == "drill-down":
+            # One unit's records (unit staff: their own, by scope). District-wide drill-downs list every
+            # record unpaginated (seconds each at 100,000: bench/lists.py measures them apart).
+            unit = self.info["unit"] or rnd.choice(w["units"])
+            self.call(action, "GET", f"/reports/indicators/{rnd.choice(w['numbers'])}/?unit={unit}")
+        elif action == "import preview":
+            path = w["rosters"][self.info["unit"]]
+            with open(path, "rb") as handle:
+                response = self.call(
+                    action,
+                    "POST",
+                    "/enterprises/import/",
+                    expect=(302,),
+                    data={"csrfmiddlewaretoken": self.csrf()},
+                    files={
+                        "file": (
+                            "roster.xlsx",
+                            handle,
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        )
+                    },
+                )
+            if response is not None and response.status_code == 302:
+                self.call("import batch page", "GET", response.headers["Location"])
+        elif action == "report request":
+            unit = self.info["unit"] or rnd.choice(w["units"])
+            self.call(
+                action,
+                "POST",
+                "/api/v1/reports/",
+                expect=(202, 201, 200),
+                json={"period": rnd.choice(w["periods"]), "unit": unit},
+                headers={"X-CSRFToken": self.csrf()},
+            )
+
+    def run(self):
+        if not self.login():
+            return
+        mix = [(a, w) for a, w in MIX[self.info["role"]] if a not in self.world["skip"]]
+        actions, weights = zip(*mix, strict=True)
+        while time.monotonic() < self.deadline:
+            self.act(self.rnd.choices(actions, weights)[0])
+            pause = self.think * self.rnd.uniform(0.5, 1.5)
+            if time.monotonic() + pause >= self.deadline:
+                break
+            time.sleep(pause)
+
+
+# --- the servers ------------------------------------------------------------------------------------
+
+
+def server_env(size, media):
+    env = child_env(size, media, settings="songjiang_pilot.settings.production")
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_ALLOW_PLAIN_HTTP="true",
+        DJANGO_STATIC_ROOT=str(STATIC),
+        REDIS_URL="redis://127.0.0.1:6379/2",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/3",
+        CELERY_RESULT_BACKEND="redis://127.0.0.1:6379/3",
+    )
+    return env
+
+
+def start(command, env, log):
+    handle = open(log, "w")  # noqa: SIM115 - closed when the process is stopped
+    process = subprocess.Popen(  # noqa: S603 - this project's servers, fixed arguments
+        command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    process.log_handle = handle
+    return process
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)  # the group this script started (start_new_session)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    process.log_handle.close()
+
+
+def wait_ready(base, seconds=60):
+    import requests
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            if requests.get(base + "/accounts/login/", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer /accounts/login/ in time")
+
+
+def collect_static(env):
+    """``collectstatic`` into var/bench/staticfiles, unless its manifest is newer than every source file."""
+    manifest = STATIC / "staticfiles.json"
+    newest = max(p.stat().st_mtime for p in (ROOT / "static").rglob("*") if p.is_file())
+    if manifest.is_file() and manifest.stat().st_mtime > newest:
+        return
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if collect.returncode != 0:
+        raise SystemExit(f"collectstatic failed:\n{collect.stderr[-3000:]}")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- the report -------------------------------------------------------------------------------------
+
+
+def report(rec, elapsed, cpu, backlog):
+    print("\n| endpoint | requests | errors | median ms | p95 ms | p99 ms | max ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    total = errors = 0
+    for endpoint in sorted(rec.times, key=lambda e: -len(rec.times[e])):
+        times = rec.times[endpoint]
+        total += len(times)
+        errors += rec.errors[endpoint]
+        print(
+            f"| {endpoint} | {len(times):,} | {rec.errors[endpoint]} | {statistics.median(times):.0f} |"
+            f" {percentile(times, 0.95):.0f} | {percentile(times, 0.99):.0f} | {max(times):.0f} |"
+        )
+    every = [t for times in rec.times.values() for t in times]
+    print(
+        f"| **all** | {total:,} | {errors} | {statistics.median(every):.0f} | {percentile(every, 0.95):.0f} |"
+        f" {percentile(every, 0.99):.0f} | {max(every):.0f} |"
+    )
+    print(
+        f"\nThroughput: {total / elapsed:.1f} requests/s over {elapsed:.0f} s; errors {errors} ({errors / total:.2%})."
+    )
+    print(f"Client CPU time (all user threads): {cpu:.0f} s of the {elapsed * 2:.0f} core-seconds available.")
+    print(f"Snapshots requested during the run, by status at its end: {backlog}")
+    for sample in rec.samples:
+        print(f"   error: {sample}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=300, help="seconds of load after the log-ins")
+    parser.add_argument("--think", type=float, default=1.0, help="mean think time between a user's actions (s)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (the image runs 3)")
+    parser.add_argument("--as-of", default="2026-11-25")
+    parser.add_argument("--skip", default="", help="actions left out of the mix, comma-separated (e.g. drill-down)")
+    parser.add_argument("--fresh", action="store_true", help="restore the database from its dump again")
+    parser.add_argument("--setup-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup_child:
+        print(json.dumps(setup_child(json.loads(args.setup_child)), default=str))
+        return
+    size = args.size
+    media = Path(tempfile.mkdtemp(prefix="load-test-"))
+    counts = {role: 0 for role, _share in ROLES}
+    for _i in range(args.users):  # 40/40/10/10 by largest remainder
+        counts[min(ROLES, key=lambda r: counts[r[0]] / r[1])[0]] += 1
+    print(f"Machine: {machine()}")
+    print(f"== {size:,} enterprises: {prepare(size, media, fresh=args.fresh)}", flush=True)
+    started = time.perf_counter()
+    world = run_setup(size, media, counts, args.as_of)
+    world["skip"] = {a.strip() for a in args.skip.split(",") if a.strip()}
+    print(
+        f"   set-up in {time.perf_counter() - started:.0f} s: users {counts}, district snapshots computed "
+        f"{world['snapshots_made'] or 'none (kept)'}",
+        flush=True,
+    )
+    env = server_env(size, media)
+    collect_static(env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    logs = media / "logs"
+    logs.mkdir()
+    gunicorn = start(
+        [str(VENV_BIN / "gunicorn"), "songjiang_pilot.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--timeout", "60"],
+        env, logs / "gunicorn.log",
+    )  # fmt: skip
+    worker = start(
+        [str(VENV_BIN / "celery"), "-A", "songjiang_pilot", "worker", "-l", "warning", "--concurrency", "2"],
+        env, logs / "celery.log",
+    )  # fmt: skip
+    try:
+        wait_ready(base)
+        print(f"   gunicorn ({args.workers} workers) on {base}, Celery worker (2 processes); {args.users} users, "
+              f"{args.duration} s, think time {args.think} s ± 50%; left out: {sorted(world['skip']) or 'nothing'}",
+              flush=True)  # fmt: skip
+        rec = Recorder()
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        deadline = time.monotonic() + args.duration
+        load_started = time.perf_counter()
+        threads = []
+        for n, info in enumerate(world["users"]):
+            user = VirtualUser(base, info, world, rec, deadline, args.think, seed=n)
+            thread = threading.Thread(target=user.run, daemon=True)
+            thread.start()
+            threads.append(thread)
+            time.sleep(0.05)  # log-ins spread over the first seconds, not one burst
+        for thread in threads:
+            thread.join(timeout=args.duration + 200)
+        elapsed = time.perf_counter() - load_started
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+        window = int(time.perf_counter() - load_started) + 60
+        sql = f"SELECT coalesce(string_agg(status || ' ' || n, ', '), 'none') FROM (SELECT status, count(*) n FROM reports_reportsnapshot WHERE trigger = 'request' AND requested_at > now() - interval '{window} seconds' GROUP BY status) s"  # noqa: S608 - an int
+        backlog = psql(sql, f"songjiang_h8_bench_{size}")
+        report(rec, elapsed, cpu, backlog)
+        server_errors = [
+            ln for ln in (logs / "gunicorn.log").read_text().splitlines() if re.search(r"Traceback|ERROR|CRITICAL", ln)
+        ]
+        print(
+            f"gunicorn log: {len(server_errors)} error lines"
+            + (f"; first: {server_errors[0][:300]}" if server_errors else "")
+        )
+    finally:
+        stop(gunicorn)
+        stop(worker)
+        shutil.rmtree(media, ignore_errors=True)
+
+
+def run_setup(size, media, counts, as_of):
+    """The set-up child's answer: users, snapshots, rosters, filter values (JSON)."""
+    spec = {"counts": counts, "media": str(media), "as_of": as_of}
+    command = [sys.executable, str(Path(__file__).resolve()), "--setup-child", json.dumps(spec)]
+    result = subprocess.run(  # noqa: S603 - this script, fixed arguments
+        command, cwd=ROOT, env=child_env(size, media), capture_output=True, text=True, timeout=1800
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"set-up failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()
