@@ -65,6 +65,17 @@ def snapshot_request(*, actor, period, unit=None, as_of=None):
     unit = report_scope(actor, unit)
     as_of = parse_as_of(as_of)
     with transaction.atomic():
+        # The same report already waiting or being computed is the answer: a second click, or many
+        # users asking at once, do not queue the same work twice.
+        waiting = (
+            ReportSnapshot.objects.select_for_update()
+            .filter(period=period, unit=unit, as_of=as_of)
+            .filter(status__in=(ReportSnapshot.Status.PENDING, ReportSnapshot.Status.RUNNING))
+            .order_by("requested_at")
+            .first()
+        )
+        if waiting is not None:
+            return waiting
         snapshot = ReportSnapshot(period=period, unit=unit, as_of=as_of, requested_by=actor)
         snapshot._history_user = actor
         snapshot.save()

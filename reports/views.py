@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -91,6 +92,11 @@ def indicator_dashboard(request):
     return render(request, "reports/indicators.html", context)
 
 
+RECORDS_PER_PAGE = 100
+#: Near misses shown on the page (all are counted; the evidence pack lists every record counted).
+MISSES_SHOWN = 200
+
+
 @login_required
 def indicator_records(request, number):
     """The records behind one number (counted, and for ratios the denominator with "meets") and the
@@ -112,16 +118,24 @@ def indicator_records(request, number):
         return render(request, "reports/records.html", {"indicator": indicator, "error": exc.message}, status=400)
     window = {"start": period.start, "end": period.end or as_of, "as_of": as_of, "unit": unit}
     applies = indicator.by_unit or unit is None
-    counted, misses = [], []
+    counted, misses, page_obj = [], [], None
+    counted_total = meets = 0
     if applies:
         found = counting.records(number, **window)
         if isinstance(found, dict):
             # Withdrawn enterprises meeting the rule are among the near misses (reason "withdrawn").
-            counted = list(found["counted"].select_related("unit"))
+            records = found["counted"].select_related("unit")
         elif number in counting.RECOGNITION_COUNTS:
-            counted = list(found.select_related("enterprise__unit"))
+            records = found.select_related("enterprise__unit")
         else:
-            counted = list(found)
+            records = found
+        # A page of the records at a time (tens of thousands district-wide at national size); the
+        # totals are counted in the database.
+        page_obj = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+        counted = list(page_obj.object_list)
+        counted_total = page_obj.paginator.count
+        if number in counting.ENTERPRISE_RATIOS:
+            meets = records.filter(meets=True).count()
         misses = counting.near_misses(number, **window)
     kind = (
         "enterprise"
@@ -143,7 +157,6 @@ def indicator_records(request, number):
         attribute = {"R2": "latest_post_level", "R3": "cloud_verified_on"}.get(number, attribute)
         for enterprise in counted:
             enterprise.looked_at = getattr(enterprise, attribute, None)
-    meets = sum(1 for e in counted if getattr(e, "meets", False))
     context = {
         "indicator": indicator,
         "period": period,
@@ -155,9 +168,13 @@ def indicator_records(request, number):
         "kind": kind,
         "is_ratio": number in counting.ENTERPRISE_RATIOS,
         "counted": counted,
-        "misses": misses,
+        "counted_total": counted_total,
+        "page_obj": page_obj,
+        "misses": misses[:MISSES_SHOWN],
+        "misses_total": len(misses),
+        "misses_shown": MISSES_SHOWN,
         "meets": meets,
-        "share": shown(counting.ratio(meets, len(counted)), True) if number in counting.ENTERPRISE_RATIOS else None,
+        "share": shown(counting.ratio(meets, counted_total), True) if number in counting.ENTERPRISE_RATIOS else None,
         "evidence_url": f"{evidence_url}?{urlencode(query)}" if evidence_url else None,
         "dashboard_url": reverse("reports:indicators")
         + "?"

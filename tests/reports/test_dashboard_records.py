@@ -118,3 +118,23 @@ def test_the_drill_down_costs_a_bounded_number_of_queries(client, users, dash):
         dash.transformed(D(2025, 6, 1 + i), unit=("310117001", "310117104")[i % 2])
         dash.transformed(D(2026, 6, 1 + i))
     assert {n: _queries(client, n) for n in ("1", "R2", "7")} == before
+
+
+def test_the_records_come_a_page_at_a_time_with_the_totals_counted_in_full(client, users, dash, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "RECORDS_PER_PAGE", 2)
+    monkeypatch.setattr(views, "MISSES_SHOWN", 1)
+    for day in (1, 2, 3):
+        dash.transformed(D(2025, 5, day))
+    dash.transformed(D(2026, 2, 1))  # accepted after 2025: near misses of the 2025 number
+    dash.transformed(D(2026, 2, 2))
+    client.force_login(users[Role.DISTRICT_OFFICIAL])
+    first = client.get(url("1+2"), {"period": "2025", "as_of": "2026-06-30"})
+    second = client.get(url("1+2"), {"period": "2025", "as_of": "2026-06-30", "page": 2})
+    assert first.context["counted_total"] == second.context["counted_total"] == 3
+    assert len(first.context["counted"]) == 2 and len(second.context["counted"]) == 1
+    assert {e.pk for e in first.context["counted"]}.isdisjoint(e.pk for e in second.context["counted"])
+    assert 'id="records-count" class="fw-semibold">3<' in first.content.decode()
+    assert first.context["misses_total"] == 2 and len(first.context["misses"]) == 1
+    assert 'id="near-miss-more"' in first.content.decode()
