@@ -51,7 +51,8 @@ from .choices import DeadlineKind, DiagnosisAction, DiagnosisStatus, Stage
 from .models import Assessment, Deadline, Diagnosis, DiagnosisTransition, Item, Scene
 
 SIGNED_PDF_PURPOSE = "signed_report"
-TODO_LIST_ROWS = 10
+#: How many rows each to-do list on the page shows (its count is of all of them).
+PENDING_ROWS_SHOWN = 10
 
 
 def _today():
@@ -432,10 +433,10 @@ class TodoList:
 
 
 def _todo(key, title, queryset, *, url="", empty="", decorate_rows=False):
-    rows = list(queryset[:TODO_LIST_ROWS])
+    rows = list(queryset[:PENDING_ROWS_SHOWN])
     if decorate_rows:
         rows = decorate(rows)
-    count = len(rows) if len(rows) < TODO_LIST_ROWS else queryset.count()
+    count = len(rows) if len(rows) < PENDING_ROWS_SHOWN else queryset.count()
     return TodoList(key, str(title), count, rows, url, str(empty))
 
 
