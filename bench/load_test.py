@@ -61,7 +61,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lists import child_env, machine, percentile, prepare, psql
+from lists import child_env, database, machine, percentile, prepare, psql
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -538,7 +538,7 @@ def main():
         cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
         window = int(time.perf_counter() - load_started) + 60
         sql = f"SELECT coalesce(string_agg(status || ' ' || n, ', '), 'none') FROM (SELECT status, count(*) n FROM reports_reportsnapshot WHERE trigger = 'request' AND requested_at > now() - interval '{window} seconds' GROUP BY status) s"  # noqa: S608 - an int
-        backlog = psql(sql, f"songjiang_h8_bench_{size}")
+        backlog = psql(sql, database(size))
         report(rec, elapsed, cpu, backlog)
         server_errors = [
             ln for ln in (logs / "gunicorn.log").read_text().splitlines() if re.search(r"Traceback|ERROR|CRITICAL", ln)
