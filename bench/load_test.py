@@ -231,12 +231,15 @@ class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.times = collections.defaultdict(list)
+        self.started = collections.defaultdict(list)  # when each request started (monotonic), by endpoint
         self.errors = collections.Counter()
         self.samples = []
+        self.logged_in = []  # when each user's log-in finished (monotonic)
 
     def add(self, endpoint, seconds, error=None):
         with self.lock:
             self.times[endpoint].append(seconds * 1000)
+            self.started[endpoint].append(time.monotonic() - seconds)
             if error:
                 self.errors[endpoint] += 1
                 if len(self.samples) < 20:
@@ -280,6 +283,7 @@ class VirtualUser:
             expect=(302,),
             data={"username": self.info["username"], "password": PASSWORD, "csrfmiddlewaretoken": self.csrf()},
         )
+        self.rec.logged_in.append(time.monotonic())
         return response is not None and response.status_code == 302
 
     def filter_query(self):
@@ -355,11 +359,16 @@ class VirtualUser:
     def run(self):
         if not self.login():
             return
-        mix = [(a, w) for a, w in MIX[self.info["role"]] if a not in self.world["skip"]]
+        only = self.world["only"]
+        mix = [(a, w) for a, w in MIX[self.info["role"]] if a not in self.world["skip"] and (not only or a in only)]
+        if not mix:
+            return
         actions, weights = zip(*mix, strict=True)
         while time.monotonic() < self.deadline:
             self.act(self.rnd.choices(actions, weights)[0])
             pause = self.think * self.rnd.uniform(0.5, 1.5)
+            if pause <= 0:
+                continue
             if time.monotonic() + pause >= self.deadline:
                 break
             time.sleep(pause)
@@ -444,26 +453,56 @@ def free_port():
 # --- the report -------------------------------------------------------------------------------------
 
 
-def report(rec, elapsed, cpu, backlog):
+def steady_times(rec, since):
+    """Per endpoint, the times of the requests that started at or after ``since`` (monotonic)."""
+    return {
+        endpoint: [t for t, at in zip(times, rec.started[endpoint], strict=True) if at >= since]
+        for endpoint, times in rec.times.items()
+    }
+
+
+def table(times_by_endpoint, errors):
     print("\n| endpoint | requests | errors | median ms | p95 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    total = errors = 0
-    for endpoint in sorted(rec.times, key=lambda e: -len(rec.times[e])):
-        times = rec.times[endpoint]
+    total = 0
+    for endpoint in sorted(times_by_endpoint, key=lambda e: -len(times_by_endpoint[e])):
+        times = times_by_endpoint[endpoint]
+        if not times:
+            continue
         total += len(times)
-        errors += rec.errors[endpoint]
         print(
-            f"| {endpoint} | {len(times):,} | {rec.errors[endpoint]} | {statistics.median(times):.0f} |"
+            f"| {endpoint} | {len(times):,} | {'' if errors is None else errors.get(endpoint, 0)} |"
+            f" {statistics.median(times):.0f} |"
             f" {percentile(times, 0.95):.0f} | {percentile(times, 0.99):.0f} | {max(times):.0f} |"
         )
-    every = [t for times in rec.times.values() for t in times]
-    print(
-        f"| **all** | {total:,} | {errors} | {statistics.median(every):.0f} | {percentile(every, 0.95):.0f} |"
-        f" {percentile(every, 0.99):.0f} | {max(every):.0f} |"
-    )
+    every = [t for times in times_by_endpoint.values() for t in times]
+    if every:
+        print(
+            f"| **all** | {total:,} | {'' if errors is None else sum(errors.values())} | {statistics.median(every):.0f} |"
+            f" {percentile(every, 0.95):.0f} | {percentile(every, 0.99):.0f} | {max(every):.0f} |"
+        )
+    return total
+
+
+def report(rec, elapsed, cpu, backlog, load_started):
+    print("\nThe whole run (log-ins included):")
+    total = table(rec.times, rec.errors)
+    errors = sum(rec.errors.values())
     print(
         f"\nThroughput: {total / elapsed:.1f} requests/s over {elapsed:.0f} s; errors {errors} ({errors / total:.2%})."
     )
+    if rec.logged_in:
+        settled = max(rec.logged_in)
+        window = settled - load_started
+        steady = steady_times(rec, settled)
+        print(
+            f"\nSteady state: the requests started after the last user had logged in ({window:.0f} s into the "
+            f"run); the start-up before it is {len(rec.logged_in)} log-ins (password hashing) at once:"
+        )
+        counted = table(steady, None)
+        remaining = elapsed - window
+        if remaining > 0:
+            print(f"\nSteady-state throughput: {counted / remaining:.1f} requests/s over {remaining:.0f} s.")
     print(f"Client CPU time (all user threads): {cpu:.0f} s of the {elapsed * 2:.0f} core-seconds available.")
     print(f"Snapshots requested during the run, by status at its end: {backlog}")
     for sample in rec.samples:
@@ -479,6 +518,15 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (the image runs 3)")
     parser.add_argument("--as-of", default="2026-11-25")
     parser.add_argument("--skip", default="", help="actions left out of the mix, comma-separated (e.g. drill-down)")
+    parser.add_argument("--only", default="", help="the only actions of the mix, comma-separated (e.g. dashboard)")
+    parser.add_argument(
+        "--wrk",
+        default="",
+        help="after the users' run, wrk against these paths (comma-separated, e.g. /reports/indicators/) with "
+        "--wrk-connections connections, each path for --wrk-duration seconds, logged in as a district official",
+    )
+    parser.add_argument("--wrk-connections", type=int, default=20)
+    parser.add_argument("--wrk-duration", type=int, default=60)
     parser.add_argument("--fresh", action="store_true", help="restore the database from its dump again")
     parser.add_argument("--setup-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -495,6 +543,7 @@ def main():
     started = time.perf_counter()
     world = run_setup(size, media, counts, args.as_of)
     world["skip"] = {a.strip() for a in args.skip.split(",") if a.strip()}
+    world["only"] = {a.strip() for a in args.only.split(",") if a.strip()}
     print(
         f"   set-up in {time.perf_counter() - started:.0f} s: users {counts}, district snapshots computed "
         f"{world['snapshots_made'] or 'none (kept)'}",
@@ -520,37 +569,105 @@ def main():
         print(f"   gunicorn ({args.workers} workers) on {base}, Celery worker (2 processes); {args.users} users, "
               f"{args.duration} s, think time {args.think} s ± 50%; left out: {sorted(world['skip']) or 'nothing'}",
               flush=True)  # fmt: skip
-        rec = Recorder()
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        deadline = time.monotonic() + args.duration
-        load_started = time.perf_counter()
-        threads = []
-        for n, info in enumerate(world["users"]):
-            user = VirtualUser(base, info, world, rec, deadline, args.think, seed=n)
-            thread = threading.Thread(target=user.run, daemon=True)
-            thread.start()
-            threads.append(thread)
-            time.sleep(0.05)  # log-ins spread over the first seconds, not one burst
-        for thread in threads:
-            thread.join(timeout=args.duration + 200)
-        elapsed = time.perf_counter() - load_started
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
-        window = int(time.perf_counter() - load_started) + 60
-        sql = f"SELECT coalesce(string_agg(status || ' ' || n, ', '), 'none') FROM (SELECT status, count(*) n FROM reports_reportsnapshot WHERE trigger = 'request' AND requested_at > now() - interval '{window} seconds' GROUP BY status) s"  # noqa: S608 - an int
-        backlog = psql(sql, database(size))
-        report(rec, elapsed, cpu, backlog)
-        server_errors = [
-            ln for ln in (logs / "gunicorn.log").read_text().splitlines() if re.search(r"Traceback|ERROR|CRITICAL", ln)
-        ]
-        print(
-            f"gunicorn log: {len(server_errors)} error lines"
-            + (f"; first: {server_errors[0][:300]}" if server_errors else "")
-        )
+        if args.duration > 0:
+            users_run(args, world, base, size, logs)
+        for path in [p.strip() for p in args.wrk.split(",") if p.strip()]:
+            wrk_run(base, world, path, args.wrk_connections, args.wrk_duration, media)
     finally:
         stop(gunicorn)
         stop(worker)
         shutil.rmtree(media, ignore_errors=True)
+
+
+#: wrk's report as JSON: latency percentiles (µs), requests, errors by kind (non-2xx/3xx statuses included).
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %d, "seconds": %f, "p50": %d, "p90": %d, "p95": %d, "p99": %d, '
+    .. '"max": %d, "mean": %f, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(90),
+    latency:percentile(95), latency:percentile(99), latency.max, latency.mean,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def wrk_run(base, world, path, connections, duration, media):
+    """``wrk`` (Debian's, in C: its own CPU is negligible) against one page, closed loop: each of
+    ``connections`` connections sends its next request as soon as the last one is answered, all
+    logged in as one district official (the session cookie of a real log-in)."""
+    import requests
+
+    binary = shutil.which("wrk")
+    if binary is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    user = next(u for u in world["users"] if u["role"] == "district")
+    session = requests.Session()
+    session.get(base + "/accounts/login/", timeout=30)
+    answer = session.post(
+        base + "/accounts/login/",
+        data={"username": user["username"], "password": PASSWORD,
+              "csrfmiddlewaretoken": session.cookies.get("sjp_csrftoken", "")},
+        allow_redirects=False, timeout=30,
+    )  # fmt: skip
+    if answer.status_code != 302:
+        raise SystemExit(f"wrk: the log-in of {user['username']} answered {answer.status_code}")
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    if session.get(base + path, timeout=60).status_code != 200:  # warm, and checks the cookie works
+        raise SystemExit(f"wrk: {path} does not answer 200 to the logged-in session")
+    script = media / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    command = [binary, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "30s",
+               "-s", str(script), "-H", f"Cookie: {cookie}", base + path]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 120)  # noqa: S603
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("WRK ")), None)
+    if result.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    w = json.loads(line[4:])
+    errors = w["connect"] + w["read"] + w["write"] + w["status"] + w["timeout"]
+    print(
+        f"\nwrk, {connections} connections in a closed loop for {duration} s, GET {path} as {user['username']}:\n"
+        f"| requests | errors | throughput | median ms | p90 ms | p95 ms | p99 ms | max ms |\n"
+        f"|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        f"| {w['requests']:,} | {errors} | {w['requests'] / w['seconds']:.1f}/s | {w['p50'] / 1000:.0f} |"
+        f" {w['p90'] / 1000:.0f} | {w['p95'] / 1000:.0f} | {w['p99'] / 1000:.0f} | {w['max'] / 1000:.0f} |",
+        flush=True,
+    )
+    if errors:
+        print(f"   wrk errors: {w}")
+
+
+def users_run(args, world, base, size, logs):
+    """The virtual users: ``args.users`` threads for ``args.duration`` seconds; prints the report."""
+    rec = Recorder()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    deadline = time.monotonic() + args.duration
+    load_started = time.perf_counter()
+    load_started_monotonic = time.monotonic()
+    threads = []
+    for n, info in enumerate(world["users"]):
+        user = VirtualUser(base, info, world, rec, deadline, args.think, seed=n)
+        thread = threading.Thread(target=user.run, daemon=True)
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.05)  # log-ins spread over the first seconds, not one burst
+    for thread in threads:
+        thread.join(timeout=args.duration + 200)
+    elapsed = time.perf_counter() - load_started
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    window = int(time.perf_counter() - load_started) + 60
+    sql = f"SELECT coalesce(string_agg(status || ' ' || n, ', '), 'none') FROM (SELECT status, count(*) n FROM reports_reportsnapshot WHERE trigger = 'request' AND requested_at > now() - interval '{window} seconds' GROUP BY status) s"  # noqa: S608 - an int
+    backlog = psql(sql, database(size))
+    report(rec, elapsed, cpu, backlog, load_started_monotonic)
+    server_errors = [
+        ln for ln in (logs / "gunicorn.log").read_text().splitlines() if re.search(r"Traceback|ERROR|CRITICAL", ln)
+    ]
+    print(
+        f"gunicorn log: {len(server_errors)} error lines"
+        + (f"; first: {server_errors[0][:300]}" if server_errors else ""),
+        flush=True,
+    )
 
 
 def run_setup(size, media, counts, as_of):

@@ -124,6 +124,8 @@ def child(spec):
 
     results = []
     for action, role, method, path, data in cases:
+        if spec.get("only") and action not in spec["only"]:
+            continue
         client = clients[role]
         response = one(client, method, path, data)  # warm-up
         walls, sqls, count = [], [], 0
@@ -165,7 +167,9 @@ def mix_cost(results):
         mix = MIX[role]
         total = sum(w for _a, w in mix)
         for action, weight in mix:
-            times = by_action.get((action, role)) or by_action.get((action, "district")) or by_action.get((action, "unit"))
+            times = (
+                by_action.get((action, role)) or by_action.get((action, "district")) or by_action.get((action, "unit"))
+            )
             if not times:
                 continue
             cost += share * weight / total * statistics.mean(times)
@@ -179,6 +183,7 @@ def main():
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--as-of", default="2026-11-25")
     parser.add_argument("--profile", help="an action of the mix (e.g. dashboard): print its cProfile instead")
+    parser.add_argument("--only", default="", help="actions to measure, comma-separated (default: all)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -193,7 +198,8 @@ def main():
     world = run_setup(args.size, media, counts, args.as_of)
     env = child_env(args.size, media)
     env["REDIS_URL"] = "redis://127.0.0.1:6379/2"
-    spec = {"world": world, "requests": args.requests, "profile": args.profile}
+    only = [a.strip() for a in args.only.split(",") if a.strip()]
+    spec = {"world": world, "requests": args.requests, "profile": args.profile, "only": only}
     result = subprocess.run(  # noqa: S603 - this script, fixed arguments
         [sys.executable, __file__, "--child", json.dumps(spec)], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -212,6 +218,8 @@ def main():
             f"| {r['action']}{flag} | {r['role']} | `{r['path']}` | {r['queries']} | {r['median']:.0f} | {r['p95']:.0f} |"
             f" {r['sql']:.0f} | {r['python']:.0f} | {r['bytes'] / 1024:.0f} |"
         )
+    if only:
+        return
     cost = mix_cost(out["results"])
     print(
         f"\nThe load test's mix costs {cost:.0f} ms a request on average (medians, one at a time): two cores "

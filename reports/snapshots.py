@@ -15,9 +15,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, F, JSONField, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, JSONField, Max, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -146,6 +147,48 @@ def snapshot_get(*, viewer, snapshot_id):
     return snapshot
 
 
+#: A snapshot's JSON columns that its list and its page do not show: at 100,000 enterprises a
+#: district snapshot's rows hold megabytes of ids.
+UNSHOWN_JSON = ("indicators", "units", "extras")
+
+
+def _counted_row(row):
+    """A stored row without the ids behind its number, with how many there are (``count``, and
+    ``denominator`` for ratios; None where the snapshot recorded no ids)."""
+    light = {k: v for k, v in row.items() if k not in ("ids", "denominator_ids")}
+    light["count"] = len(row["ids"]) if isinstance(row.get("ids"), list) else None
+    light["denominator"] = len(row["denominator_ids"]) if isinstance(row.get("denominator_ids"), list) else None
+    return light
+
+
+def snapshot_page(*, viewer, snapshot_id):
+    """A snapshot for its page, or a 404 exactly like a missing one: as :func:`snapshot_get`, with
+    ``page_rows`` (its rows as :func:`_counted_row` makes them) and without ``indicators`` and
+    ``extras``. On PostgreSQL the ids are counted and left out in the query, so the megabytes of
+    JSON they make at 100,000 enterprises are neither sent nor parsed; elsewhere the rows are read
+    whole and counted here."""
+    queryset = snapshots_visible_to(viewer).select_related("period", "unit", "requested_by").filter(pk=snapshot_id)
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        counted = RawSQL(  # a constant statement: no value from outside
+            "(SELECT jsonb_agg((e - 'ids' - 'denominator_ids') || jsonb_build_object("
+            "'count', CASE WHEN jsonb_typeof(e -> 'ids') = 'array' THEN jsonb_array_length(e -> 'ids') END, "
+            "'denominator', CASE WHEN jsonb_typeof(e -> 'denominator_ids') = 'array' "
+            "THEN jsonb_array_length(e -> 'denominator_ids') END) ORDER BY o) "
+            'FROM jsonb_array_elements("reports_reportsnapshot"."indicators") WITH ORDINALITY AS t(e, o))',
+            [],
+            output_field=JSONField(),
+        )
+        queryset = queryset.defer("indicators", "extras").annotate(page_rows=counted)
+    snapshot = queryset.first()
+    if snapshot is None:
+        raise DomainError("not_found", _("No report snapshot you can see has this id."), status=404)
+    snapshot.page_rows = (
+        (snapshot.page_rows or []) if postgresql else [_counted_row(row) for row in snapshot.indicators or []]
+    )
+    return snapshot
+
+
 def _numbers(row):
     """A stored row with its number strings back as numbers (int or Decimal; None stays None)."""
     return {**row, **{k: _number(row.get(k)) for k in NUMBER_FIELDS}}
@@ -164,6 +207,38 @@ def _light(queryset):
         output_field=JSONField(),
     )
     return queryset.defer("indicators").annotate(light_rows=light)
+
+
+#: The JSON columns of a snapshot: megabytes at 100,000 enterprises (the ids behind every number).
+PAYLOAD_FIELDS = ("indicators", "units", "extras")
+#: How long a finished snapshot's light payload stays cached (it never changes once finished).
+PAYLOAD_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _payload_key(snapshot_pk):
+    return f"reports:snapshot-payload:v1:{snapshot_pk}"
+
+
+def _with_payload(snapshot):
+    """A finished snapshot read without its JSON columns (``defer(*PAYLOAD_FIELDS)``), given its light
+    rows (:func:`_light`), per-unit annex and frozen dashboard figures: from the cache, or from one
+    query that is then cached. A finished snapshot is never written again (:func:`snapshot_compute`
+    returns it untouched), and its id is never reused, so the cached copy cannot go stale; the
+    dashboards then read a few hundred bytes of metadata a column instead of detoasting and
+    rebuilding megabytes of JSON on every request. ``None`` passes through."""
+    if snapshot is None:
+        return None
+    key = _payload_key(snapshot.pk)
+    payload = cache.get(key)
+    if payload is None:
+        row = _light(ReportSnapshot.objects.filter(pk=snapshot.pk)).first()
+        payload = {"light_rows": _rows_of(row), "units": row.units or [], "extras": row.extras or {}}
+        if snapshot.status == ReportSnapshot.Status.DONE:
+            cache.set(key, payload, PAYLOAD_CACHE_SECONDS)
+    snapshot.light_rows = payload["light_rows"]
+    snapshot.units = payload["units"]
+    snapshot.extras = payload["extras"]
+    return snapshot
 
 
 def _rows_of(snapshot):
@@ -212,16 +287,17 @@ def snapshot_latest(*, viewer, period, unit=None):
     For a unit, the newer (by as-of date, then by finishing time) of the unit's own latest snapshot and
     the unit's rows in the latest district snapshot that has an annex; ``source`` says which ("unit"
     or "annex"; "district" for a district-wide answer). Unit staff are narrowed to their own unit and
-    read their unit's rows of district snapshots. Two queries at most.
+    read their unit's rows of district snapshots. Two queries of metadata at most, the JSON columns
+    (rows without their ids, annex, frozen figures) from the cache (:func:`_with_payload`).
     """
     unit = report_scope(viewer, unit)
-    done = _light(
-        ReportSnapshot.objects.filter(period=period, status=ReportSnapshot.Status.DONE).select_related(
-            "period", "unit", "requested_by"
-        )
+    done = (
+        ReportSnapshot.objects.filter(period=period, status=ReportSnapshot.Status.DONE)
+        .select_related("period", "unit", "requested_by")
+        .defer(*PAYLOAD_FIELDS)
     )
     if unit is None:
-        snapshot = done.filter(unit__isnull=True).order_by("-as_of", "-finished_at").first()
+        snapshot = _with_payload(done.filter(unit__isnull=True).order_by("-as_of", "-finished_at").first())
         if snapshot is None:
             return None
         return {
@@ -230,10 +306,12 @@ def snapshot_latest(*, viewer, period, unit=None):
             "indicators": [_numbers(row) for row in _rows_of(snapshot)],
             "units": _annex_as_numbers(snapshot),
         }
-    own = done.filter(unit=unit).order_by("-as_of", "-finished_at").first()
+    own = _with_payload(done.filter(unit=unit).order_by("-as_of", "-finished_at").first())
     # The district snapshot is read here for its annex entry of this unit only (the viewer's scope
     # was checked by report_scope above).
-    district = done.filter(unit__isnull=True).exclude(units=[]).order_by("-as_of", "-finished_at").first()
+    district = _with_payload(
+        done.filter(unit__isnull=True).exclude(units=[]).order_by("-as_of", "-finished_at").first()
+    )
     rows = _annex_rows(district, unit.code) if district is not None else None
     if rows is None:
         district = None
@@ -287,12 +365,28 @@ def snapshot_series(*, viewer, period, unit=None):
     """The actuals of the finished snapshots of ``period`` for ``unit`` over time, for trend charts:
     ``[(as_of, finished_at, {number: actual}), …]`` ordered by as-of date, one entry per as-of date
     (the snapshot that finished last). For a unit, its own snapshots and its rows in district
-    snapshots' annexes are merged. Two queries at most; on PostgreSQL one row per as-of date
-    (``DISTINCT ON``) carrying the actuals only."""
+    snapshots' annexes are merged. One query when cached (the key: the period's finished snapshots),
+    else three at most; on PostgreSQL one row per as-of date (``DISTINCT ON``) carrying the actuals only."""
     unit = report_scope(viewer, unit)
     done = ReportSnapshot.objects.filter(period=period, status=ReportSnapshot.Status.DONE).order_by(
         "as_of", "-finished_at"
     )
+    # The series changes only when a snapshot of the period finishes or is deleted: key the cached
+    # copy on the period's finished snapshots (their number and the last finishing time).
+    marker = done.order_by().aggregate(n=Count("pk"), last=Max("finished_at"))
+    key = (
+        f"reports:snapshot-series:v1:{period.pk}:{unit.code if unit else 'district'}:"
+        f"{marker['n']}:{marker['last'].isoformat() if marker['last'] else '-'}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    series = _series(done, unit)
+    cache.set(key, series, PAYLOAD_CACHE_SECONDS)
+    return series
+
+
+def _series(done, unit):
     if connection.vendor == "postgresql":
         done = done.distinct("as_of")
     series = {}
@@ -317,9 +411,10 @@ def snapshot_series(*, viewer, period, unit=None):
 
 def snapshot_list(*, viewer, filters=None):
     """The snapshots the viewer may read, newest first, narrowed by ``filters`` (period code, unit
-    code, status, trigger; blank values ignored). An unknown value is a DomainError naming its field."""
+    code, status, trigger; blank values ignored). An unknown value is a DomainError naming its field.
+    Read without the JSON columns (:data:`UNSHOWN_JSON`): a list shows none of them."""
     filters = filters or {}
-    qs = snapshots_visible_to(viewer).select_related("period", "unit", "requested_by")
+    qs = snapshots_visible_to(viewer).select_related("period", "unit", "requested_by").defer(*UNSHOWN_JSON)
     period = (filters.get("period") or "").strip()
     if period:
         qs = qs.filter(period__code=period)
@@ -343,7 +438,8 @@ def snapshot_list(*, viewer, filters=None):
 
 def snapshot_previous(*, viewer, snapshot):
     """The finished snapshot of the same period and scope just before ``snapshot`` (by as-of date,
-    then by finishing time), or ``None``: what "compare with the previous snapshot" compares with."""
+    then by finishing time), or ``None``: what "compare with the previous snapshot" compares with.
+    Read without the JSON columns (:data:`UNSHOWN_JSON`; they load if asked for)."""
     finished = snapshot.finished_at or snapshot.requested_at
     return (
         snapshots_visible_to(viewer)
@@ -351,6 +447,7 @@ def snapshot_previous(*, viewer, snapshot):
         .exclude(pk=snapshot.pk)
         .filter(Q(as_of__lt=snapshot.as_of) | Q(as_of=snapshot.as_of, finished_at__lt=finished))
         .select_related("period", "unit", "requested_by")
+        .defer(*UNSHOWN_JSON)
         .order_by("-as_of", "-finished_at")
         .first()
     )

@@ -366,6 +366,25 @@ def test_latest_district_snapshot_by_as_of_then_finishing_time(periods, users, u
     assert latest["units"][0]["unit"] == u1.code and latest["units"][0]["indicators"][0]["actual"] == 2
 
 
+def test_latest_reads_a_finished_snapshots_json_once_then_from_the_cache(periods, users, u1):
+    period, viewer = periods["2026"], users[Role.DISTRICT_OFFICIAL]
+    newest = _done(period, as_of=D(2026, 3, 2), finished=at(3), actual_1="4", annex=[(u1.code, "2")])
+    ReportSnapshot.objects.filter(pk=newest.pk).update(
+        indicators=[{**row, "ids": [1, 2, 3, 4]} for row in newest.indicators], extras={"levels": [1]}
+    )
+    with CaptureQueriesContext(connection) as cold:
+        first = snapshot_latest(viewer=viewer, period=period, unit=None)
+    with CaptureQueriesContext(connection) as warm:
+        second = snapshot_latest(viewer=viewer, period=period, unit=None)
+    assert len(cold.captured_queries) == 2 and len(warm.captured_queries) == 1  # metadata only
+    assert first == second and first["snapshot"] == newest
+    assert second["snapshot"].extras == {"levels": [1]} and second["units"][0]["unit"] == u1.code
+    # The metadata query leaves the JSON columns in the database.
+    assert '"indicators"' not in warm.captured_queries[0]["sql"] and '"units"' not in warm.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":  # the ids are stripped in SQL; elsewhere rows are read whole
+        assert all("ids" not in row for row in second["indicators"])
+
+
 def test_latest_for_a_unit_takes_the_newer_of_its_own_and_the_annex(periods, users, u1, u2):
     period, viewer = periods["2026"], users[Role.DISTRICT_OFFICIAL]
     _done(period, as_of=D(2026, 3, 9), finished=at(9))  # newest district snapshot, but no annex: ignored
@@ -410,14 +429,21 @@ def test_series_has_one_entry_per_as_of_the_latest_and_merges_a_units_sources(
     _done(period, as_of=D(2026, 3, 2), finished=at(5), unit=u1, actual_1="4")
     _done(period, as_of=D(2026, 3, 3), finished=at(3), annex=[(u1.code, "5")])
     _done(period, as_of=D(2026, 3, 3), finished=at(9), unit=u1, actual_1="6")
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the cache key (finished snapshots), then the series
         district = snapshot_series(viewer=viewer, period=period, unit=None)
     assert [(as_of.day, values["1"]) for as_of, _f, values in district] == [(1, 2), (2, 3), (3, 1)]
     assert district[0][1] == at(8) and len(district[0][2]) == 17
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         unit = snapshot_series(viewer=viewer, period=period, unit=u1)
     assert [(as_of.day, values["1"]) for as_of, _f, values in unit] == [(1, 2), (2, 4), (3, 6)]
     assert snapshot_series(viewer=users[Role.UNIT_STAFF], period=period, unit=None) == unit
+    # Cached: the key's query only, the same answer.
+    with django_assert_max_num_queries(1):
+        assert snapshot_series(viewer=viewer, period=period, unit=None) == district
+    # A snapshot finishing (here: the running one) changes the key: the series is read again.
+    ReportSnapshot.objects.filter(status="running").update(status="done")
+    again = snapshot_series(viewer=viewer, period=period, unit=None)
+    assert [(as_of.day, values["1"]) for as_of, _f, values in again] == [(1, 2), (2, 3), (3, 1), (4, 9)]
 
 
 # --- compare ---------------------------------------------------------------------------------
