@@ -27,53 +27,13 @@ Goals (issue 7): enterprise file ≤ 2 s, indicator summary PDF ≤ 5 s.
 import argparse
 import json
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lists import machine, prepare, run_child
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def timed(function, repeat):
-    """(median seconds, queries of the warm-up run, last result)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        result = function()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), len(context.captured_queries), result
-
-
-def pdf_facts(pdf, expected):
-    """Pages, whether a CJK font is embedded, whether every ``expected`` text is in the PDF."""
-    facts = {"bytes": len(pdf), "pages": "?", "cjk_font": None, "text_found": None}
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        tools = {name: shutil.which(name) for name in ("pdfinfo", "pdffonts", "pdftotext")}
-        if tools["pdfinfo"]:
-            info = subprocess.run([tools["pdfinfo"], handle.name], capture_output=True, text=True).stdout  # noqa: S603
-            facts["pages"] = next((ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")), "?")
-        if tools["pdffonts"]:
-            fonts = subprocess.run([tools["pdffonts"], handle.name], capture_output=True, text=True).stdout  # noqa: S603
-            facts["cjk_font"] = "CJK" in fonts
-        if tools["pdftotext"]:
-            text = subprocess.run(  # noqa: S603
-                [tools["pdftotext"], handle.name, "-"], capture_output=True, text=True
-            ).stdout.replace(" ", "")
-            facts["text_found"] = all(e.replace(" ", "") in text for e in expected)
-    return facts
+from common import ROOT, machine, pdf_facts, prepare, run_child, timed, weasyprint_recorded
 
 
 def full_history_enterprise():
@@ -113,11 +73,11 @@ def enterprise_file(spec, viewer, pk):
     enterprise = Enterprise.objects.select_related("unit", "replacement").get(pk=pk)
     document = GeneratedDocument(kind="enterprise_file", subject_id=str(pk), title=enterprise.name, requested_by=viewer)
     title = f"一企一档 · {enterprise.name}"
-    whole, queries, rendered = timed(lambda: render_enterprise_file(document, viewer, lambda *_a: None), repeat)
-    reads, read_queries, context = timed(lambda: enterprise_file_context(enterprise, viewer), repeat)
+    whole, queries, rendered, _runs = timed(lambda: render_enterprise_file(document, viewer, lambda *_a: None), repeat)
+    reads, read_queries, context, _runs = timed(lambda: enterprise_file_context(enterprise, viewer), repeat)
     context = {**_common(document, viewer, title), **context}
-    template, _q, html = timed(lambda: render_to_string("reports/pdf_enterprise.html", context), repeat)
-    alone, _q, _pdf = timed(lambda: weasyprint.HTML(string=html).write_pdf(), repeat)
+    template, _q, html, _runs = timed(lambda: render_to_string("reports/pdf_enterprise.html", context), repeat)
+    alone, _q, _pdf, _runs = timed(lambda: weasyprint.HTML(string=html).write_pdf(), repeat)
     money = context["money"]
     return {
         "viewer": viewer.username,
@@ -145,8 +105,6 @@ def enterprise_file(spec, viewer, pk):
 def snapshot_pdf(spec, district):
     import datetime
 
-    import weasyprint
-
     from reports.models import ReportingPeriod, ReportSnapshot
     from reports.snapshots import render_snapshot_pdf, snapshot_compute
 
@@ -159,27 +117,9 @@ def snapshot_pdf(spec, district):
     snapshot.refresh_from_db()
     if status != ReportSnapshot.Status.DONE:
         return {"error": f"snapshot {status}: {snapshot.error[:300]}"}
-    captured = {}
-    real = weasyprint.HTML
-
-    class Spy(real):
-        def __init__(self, *args, **kwargs):
-            captured["init"] = (args, kwargs)
-            super().__init__(*args, **kwargs)
-
-        def write_pdf(self, *args, **kwargs):
-            captured["write"] = (args, kwargs)
-            return super().write_pdf(*args, **kwargs)
-
-    weasyprint.HTML = Spy
-    try:
-        portal, queries, pdf = timed(lambda: render_snapshot_pdf(snapshot), spec["repeat"])
-    finally:
-        weasyprint.HTML = real
-    (init_args, init_kwargs), (write_args, write_kwargs) = captured["init"], captured["write"]
-    alone, _q, _pdf = timed(
-        lambda: real(*init_args, **init_kwargs).write_pdf(*write_args, **write_kwargs), spec["repeat"]
-    )
+    with weasyprint_recorded() as weasyprint_alone:
+        portal, queries, pdf, _runs = timed(lambda: render_snapshot_pdf(snapshot), spec["repeat"])
+    alone, _q, _pdf, _runs = timed(weasyprint_alone, spec["repeat"])
     snapshot.delete()
     return {
         "period": period.code,

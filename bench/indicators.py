@@ -28,123 +28,63 @@ Measured per size (median of ``--repeat`` runs after one warm-up; queries counte
 * ``pdf``: ``reports.snapshots.render_snapshot_pdf`` of the total snapshot, and WeasyPrint alone
   rendering the very HTML it produced (the floor).
 
-Beside the code as it stands, the fixes proposed in ``bench/README.md`` are measured by swapping a
-function in the child process (every value they give is compared with the current code's):
-``proposed_enterprise_base`` (the indicator facts as grouped aggregates), the same computations with
-PostgreSQL's JIT off, and ``proposed_lines_with_figures`` (the budget-line figures without GROUP BY).
-Dashboard cases whose requests would run past ``--timeout`` (the statement timeout) are reported, not
-waited for. The measurements run in two children per size: ``compute`` and ``dashboard``.
+``compute`` and ``compute_by_unit`` are also measured with PostgreSQL's JIT off for the session
+(``[jit off]``; the portal's own connections run with ``jit=off`` since the fixes, so these rows now
+read the same as the others). Dashboard cases whose requests would run past ``--timeout`` (the
+statement timeout) are reported, not waited for. The measurements run in two children per size:
+``compute`` and ``dashboard``.
 """
 
 import argparse
+import functools
 import json
-import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DUMPS = ROOT / "var" / "bench"
-PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres", "password": "postgres"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (
+    DUMPS,
+    ROOT,
+    QueryCounter,
+    machine,
+    manage,
+    pdf_facts,
+    percentile,
+    prepare,
+    psql,
+    run_child,
+    timed,
+    weasyprint_recorded,
+)
+
 AS_OF = "2026-11-25"
 SEED = "songjiang-scale"
 
 
 def database(size):
+    """This script's own database of the size (not ``bench/lists.py``'s: it is dropped at every run)."""
     return f"songjiang_bench_{size}"
 
 
-def database_url(size):
-    return f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database(size)}"
-
-
-def child_env(size, media):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "REDIS_"))}
-    env.update(
-        DATABASE_URL=database_url(size),
-        DJANGO_SETTINGS_MODULE="songjiang_pilot.settings.base",
-        PORTAL_VAR_DIR=str(media),
-        DJANGO_LOG_LEVEL="WARNING",
-        # As in production: with DEBUG on, Django keeps every query's SQL and serves static files itself.
-        DJANGO_DEBUG="false",
-        PGPASSWORD=PG["password"],
-    )
-    env.pop("REDIS_URL", None)
-    return env
-
-
-def psql(sql, database_name="postgres"):
-    binary = shutil.which("psql")
-    if binary is None:
-        raise SystemExit("psql is needed to create the benchmark databases")
-    command = [binary, "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", database_name, "-qtAc", sql]
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no user input
-        command, env={**os.environ, "PGPASSWORD": PG["password"]}, capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
-
-
-def manage(size, media, *args):
-    command = [sys.executable, "manage.py", *args]
-    result = subprocess.run(  # noqa: S603 - this project's manage.py, fixed arguments
-        command, cwd=ROOT, env=child_env(size, media), capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result.stdout
-
-
-def prepare(size, media):
-    """The size's database, from its cached dump when there is one (then migrated), else generated
-    and dumped. Returns a line saying which, with the time it took."""
-    dump = DUMPS / f"scale-{size}.dump"
-    psql(f"DROP DATABASE IF EXISTS {database(size)}")
-    psql(f"CREATE DATABASE {database(size)}")
+def prepare_generated(size, media):
+    """The size's database, restored afresh from its cached dump when there is one (then migrated),
+    else generated and dumped. Returns a line saying which, with the time it took."""
+    if (DUMPS / f"scale-{size}.dump").is_file():
+        return prepare(size, media, fresh=True, database_name=database(size))
+    name = database(size)
+    psql(f"DROP DATABASE IF EXISTS {name}")
+    psql(f"CREATE DATABASE {name}")
     started = time.perf_counter()
-    if dump.is_file():
-        manage(size, media, "generate_scale", "--restore", str(dump))
-        manage(size, media, "migrate", "--noinput", "-v", "0")
-        psql("ANALYZE", database(size))
-        return f"restored {dump.relative_to(ROOT)} in {time.perf_counter() - started:.1f} s"
-    manage(size, media, "migrate", "--noinput", "-v", "0")
-    out = manage(
-        size, media, "generate_scale", "--enterprises", str(size), "--seed", SEED, "--as-of", AS_OF, "--dump", str(dump)
-    )
+    manage(size, media, "migrate", "--noinput", "-v", "0", database_name=name)
+    dump = DUMPS / f"scale-{size}.dump"
+    command = ("generate_scale", "--enterprises", str(size), "--seed", SEED, "--as-of", AS_OF, "--dump", str(dump))
+    out = manage(size, media, *command, database_name=name)
     lines = [line for line in out.splitlines() if not line.strip().endswith("enterprises") or "Generated" in line]
     return "generated and dumped in {:.1f} s:\n{}".format(time.perf_counter() - started, "\n".join(lines))
-
-
-def measure(size, media, args):
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps({"size": size, **args})]
-    result = subprocess.run(  # noqa: S603 - this script, fixed arguments
-        command, cwd=ROOT, env=child_env(size, media), capture_output=True, text=True, timeout=7200
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"measurement at {size} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def machine():
-    cpu = "unknown CPU"
-    memory_gb = 0
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.startswith("model name"):
-                cpu = text.split(":", 1)[1].strip()
-                break
-        memory = next(t for t in Path("/proc/meminfo").read_text().splitlines() if t.startswith("MemTotal"))
-        memory_gb = int(memory.split()[1]) / 1024 / 1024
-    except (OSError, StopIteration):
-        pass
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, PostgreSQL {psql('SHOW server_version')} (local TCP)"
-    )
 
 
 def main():
@@ -167,12 +107,13 @@ def main():
     print(f"Machine: {machine()}")
     try:
         for size in sizes:
-            print(f"\n== {size:,} enterprises: {prepare(size, media)}")
+            print(f"\n== {size:,} enterprises: {prepare_generated(size, media)}")
             if args.prepare_only:
                 continue
             spec = {"repeat": args.repeat, "requests": args.requests, "timeout": args.timeout}
-            report_compute(measure(size, media, {**spec, "phase": "compute"}))
-            report_dashboard(measure(size, media, {**spec, "phase": "dashboard"}))
+            measure = functools.partial(run_child, Path(__file__).resolve(), size, media, database_name=database(size))
+            report_compute(measure({**spec, "phase": "compute"}))
+            report_dashboard(measure({**spec, "phase": "dashboard"}))
     finally:
         shutil.rmtree(media, ignore_errors=True)
         if args.drop:
@@ -186,7 +127,6 @@ def report_compute(r):
     for name, m in r["timings"].items():
         runs = "   (1 run: too slow to repeat)" if m["single"] else ""
         print(f"   {name:<48} {m['queries']:>7} {m['median'] * 1000:>8.0f} ms{runs}")
-    print(f"   [proposed] gives the same values (district, unit, three periods, by unit): {r['proposed_agrees']}")
     base = r["baseline"]
     for name, m in base["aggregates"].items():
         agrees = "agrees" if m["agrees"] else f"DIFFERS from compute ({m['compute']})"
@@ -229,26 +169,6 @@ def report_dashboard(r):
 SLOW = 10.0
 
 
-def timed(function, repeat):
-    """(median seconds, queries of one run, last result, runs): one warm-up run (counted), then
-    ``repeat`` timed runs; a warm-up slower than :data:`SLOW` seconds is the only run."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        started = time.perf_counter()
-        result = function()
-        warm = time.perf_counter() - started
-    if warm > SLOW:
-        return warm, len(context.captured_queries), result, 1
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), len(context.captured_queries), result, repeat
-
-
 def child(spec):
     sys.path.insert(0, str(ROOT))
     import datetime
@@ -286,7 +206,7 @@ def child(spec):
     }
 
     def record(name, function):
-        median, queries, result, runs = timed(function, repeat)
+        median, queries, result, runs = timed(function, repeat, slow=SLOW)
         out["timings"][name] = {"median": median, "queries": queries, "single": runs == 1 and repeat > 1}
         return median, result
 
@@ -298,32 +218,6 @@ def child(spec):
             f"indicator_report_for_scope, {code}, district",
             lambda period=period: indicator_report_for_scope(period=period, unit=None, as_of=as_of),
         )
-    # The fix proposed for the slow query (see README): the same rules over a base queryset whose facts
-    # are grouped aggregates of joins (computed once per enterprise) instead of correlated subqueries,
-    # which PostgreSQL repeats for every reference once it flattens the subquery of the aggregate.
-    # Measured beside the current code; every value compared.
-    current_base = indicators.enterprise_base
-    indicators.enterprise_base = proposed_enterprise_base
-    try:
-        _t, proposed = record("compute, total, district [proposed]", lambda: indicators.compute(**total))
-        _t, proposed_unit = record(
-            f"compute, total, unit {unit.code} [proposed]", lambda: indicators.compute(**total, unit=unit)
-        )
-        # The other two periods are compared too where the current code is quick enough to run them again.
-        compared = periods if spec["size"] <= 10_000 else {}
-        by_period = {
-            code: indicators.compute(start=p.start, end=p.end or as_of, as_of=as_of) for code, p in compared.items()
-        }
-    finally:
-        indicators.enterprise_base = current_base
-    current_by_period = {
-        code: indicators.compute(start=p.start, end=p.end or as_of, as_of=as_of) for code, p in compared.items()
-    }
-    out["proposed_agrees"] = (
-        proposed == actuals
-        and proposed_unit == indicators.compute(**total, unit=unit)
-        and by_period == current_by_period
-    )
     # PostgreSQL's JIT compiles these wide aggregate queries (their estimated cost is above
     # jit_above_cost) for longer than they run: the same computations with it off.
     from django.db import connection
@@ -332,18 +226,6 @@ def child(spec):
         cursor.execute("SET jit = off")
     record("compute, total, district [jit off]", lambda: indicators.compute(**total))
     record("compute_by_unit, total [jit off]", lambda: indicators.compute_by_unit(**total))
-    by_unit = indicators.compute_by_unit(**total)
-    indicators.enterprise_base = proposed_enterprise_base
-    try:
-        record("compute, total, district [proposed, jit off]", lambda: indicators.compute(**total))
-        _t, proposed_by_unit = record(
-            "compute_by_unit, enterprise part [proposed, jit off]", lambda: proposed_unit_counts(**total)
-        )
-    finally:
-        indicators.enterprise_base = current_base
-    out["proposed_agrees"] = out["proposed_agrees"] and all(
-        by_unit[u][n] == proposed_by_unit[u][f"n{n}"] for u in by_unit for n in indicators.ENTERPRISE_COUNTS
-    )
     with connection.cursor() as cursor:
         cursor.execute("RESET jit")
     out["baseline"] = baseline(actuals, compute_time, as_of, repeat)
@@ -410,7 +292,7 @@ def baseline(actuals, compute_time, as_of, repeat):
                 cursor.execute(sql, params)
                 return cursor.fetchone()
 
-        median, _queries, row, _runs = timed(run, repeat)
+        median, _queries, row, _runs = timed(run, repeat, slow=SLOW)
         if name == "R1":
             value = indicators.ratio(row[1], row[0])
             got = (value,)
@@ -426,18 +308,6 @@ def baseline(actuals, compute_time, as_of, repeat):
             "compute": expected[name],
         }
     return {"aggregates": aggregates, "sum": sum(a["median"] for a in aggregates.values()), "compute": compute_time}
-
-
-class QueryCounter:
-    """Counts the queries run on the connection (``CaptureQueriesContext`` reads ``connection.queries``,
-    which Django empties when a request starts, so it sees none of a test client's request)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def _request_stats(client, url, requests):
@@ -458,69 +328,13 @@ def _request_stats(client, url, requests):
         response = client.get(url)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
-    times.sort()
-    p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
     return {
         "queries": counter.count,
         "median": statistics.median(times),
-        "p95": p95,
+        "p95": percentile(times, 0.95),
         "requests": requests,
         "bytes": len(response.content),
     }
-
-
-def proposed_unit_counts(*, start, end, as_of):
-    """The enterprise part of a proposed ``compute_by_unit`` over :func:`proposed_enterprise_base` (whose
-    aggregates the ORM cannot group again): one aggregate with a count per unit and number,
-    ``{unit_id: {"n1": …, "dR1": …}}`` (the recognitions part stays as it is)."""
-    from django.db.models import Count, Q
-
-    from core.models import OrgUnit
-    from reports import indicators
-
-    w = indicators.Window(start=start, end=end, as_of=as_of)
-    listed = indicators.in_pilot_list(w)
-    units = list(OrgUnit.objects.filter(parent__isnull=False).values_list("pk", flat=True))
-    aggregates = {}
-    for unit_id in units:
-        mine = Q(unit_id=unit_id) & listed
-        for number, rule in indicators.ENTERPRISE_COUNTS.items():
-            aggregates[f"u{unit_id}_n{number}"] = Count("pk", filter=mine & rule(w))
-        for number, rule in indicators.ENTERPRISE_RATIOS.items():
-            denominator, numerator = rule(w)
-            aggregates[f"u{unit_id}_d{number}"] = Count("pk", filter=mine & denominator)
-            aggregates[f"u{unit_id}_n{number}"] = Count("pk", filter=mine & numerator)
-    row = indicators.enterprise_base(w).aggregate(**aggregates)
-    return {u: {key[len(f"u{u}_") :]: value for key, value in row.items() if key.startswith(f"u{u}_")} for u in units}
-
-
-def proposed_lines_with_figures(queryset=None):
-    """The proposed ``funding.balances.lines_with_figures``: ``committed`` as a subquery like ``claimed``
-    and ``paid``, so the query has no GROUP BY and each subquery runs once per budget line (as it
-    stands, Django groups by the two subqueries, which PostgreSQL then runs once per commitment line)."""
-    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-    from django.db.models.functions import Coalesce
-
-    from funding import balances
-    from funding.choices import CommitmentStatus, DisbursementStatus
-    from funding.models import BudgetLine, CommitmentLine
-
-    queryset = BudgetLine.objects.all() if queryset is None else queryset
-    money = DecimalField(max_digits=16, decimal_places=2)
-    committed = Subquery(
-        CommitmentLine.objects.filter(budget_line=OuterRef("pk"), commitment__status=CommitmentStatus.ACTIVE)
-        .order_by()
-        .values("budget_line")
-        .annotate(total=Sum("amount"))
-        .values("total")[:1]
-    )
-    return queryset.select_related("source").annotate(
-        committed=Coalesce(committed, Value(balances.ZERO), output_field=money),
-        claimed=Coalesce(balances._disbursement_subquery(balances.CLAIMING), Value(balances.ZERO), output_field=money),
-        paid=Coalesce(
-            balances._disbursement_subquery((DisbursementStatus.PAID,)), Value(balances.ZERO), output_field=money
-        ),
-    )
 
 
 def _with_timeout(function):
@@ -538,8 +352,7 @@ def _with_timeout(function):
 
 
 def dashboard_and_pdf(spec, periods, as_of):
-    """The dashboard as the code stands and with the budget-line fix, the snapshots, the PDF."""
-    import weasyprint
+    """The budget-line figures, the dashboard computed live and from snapshots, the snapshots, the PDF."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -549,7 +362,7 @@ def dashboard_and_pdf(spec, periods, as_of):
     from reports.models import ReportSnapshot
     from reports.snapshots import render_snapshot_pdf, snapshot_compute
 
-    requests, repeat, big = spec["requests"], spec["repeat"], spec["size"] > 10_000
+    requests, repeat = spec["requests"], spec["repeat"]
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = %s", [spec["timeout"] * 1000])
     district = User.objects.get(username="district")
@@ -557,27 +370,9 @@ def dashboard_and_pdf(spec, periods, as_of):
     client = Client()
     client.force_login(district)
     url = "/reports/indicators/"
-    current_lines = balances.lines_with_figures
-    money = {}
-    seconds, _rows = _with_timeout(lambda: list(current_lines()))
-    money["funding.balances.lines_with_figures (as it stands)"] = {"seconds": seconds}
-    seconds, _rows = _with_timeout(lambda: list(proposed_lines_with_figures()))
-    money["funding.balances.lines_with_figures [proposed]"] = {"seconds": seconds}
-    as_is_skipped = f"the budget-line query alone runs past {spec['timeout']} s" if big else None
-
-    def both(label):
-        if as_is_skipped:
-            dashboard[label] = {"skipped": as_is_skipped}
-        else:
-            dashboard[label] = _request_stats(client, url, requests)
-        balances.lines_with_figures = proposed_lines_with_figures
-        try:
-            dashboard[label + " [budget-line fix]"] = _request_stats(client, url, requests)
-        finally:
-            balances.lines_with_figures = current_lines
-
-    dashboard = {}
-    both("no snapshot (computed live)")
+    seconds, _rows = _with_timeout(lambda: list(balances.lines_with_figures()))
+    money = {"funding.balances.lines_with_figures": {"seconds": seconds}}
+    dashboard = {"no snapshot (computed live)": _request_stats(client, url, requests)}
     snapshots = {}
     made = {}
     for code, period in periods.items():
@@ -594,90 +389,17 @@ def dashboard_and_pdf(spec, periods, as_of):
         }
         if status == ReportSnapshot.Status.DONE:
             made[code] = snapshot
-    both("from snapshots (one per period)")
+    dashboard["from snapshots (one per period)"] = _request_stats(client, url, requests)
     if "total" not in made:
         return {"money": money, "dashboard": dashboard, "snapshots": snapshots, "pdf": None}
 
     # The PDF: the portal's rendering, then WeasyPrint alone on the very HTML the portal produced.
     snapshot = made["total"]
-    captured = {}
-    real = weasyprint.HTML
-
-    class Spy(real):
-        def __init__(self, *args, **kwargs):
-            captured["init"] = (args, kwargs)
-            super().__init__(*args, **kwargs)
-
-        def write_pdf(self, *args, **kwargs):
-            captured["write"] = (args, kwargs)
-            return super().write_pdf(*args, **kwargs)
-
-    weasyprint.HTML = Spy
-    try:
-        portal, _queries, pdf, _runs = timed(lambda: render_snapshot_pdf(snapshot), repeat)
-    finally:
-        weasyprint.HTML = real
-    init_args, init_kwargs = captured["init"]
-    write_args, write_kwargs = captured["write"]
-    alone, _queries, _pdf, _runs = timed(
-        lambda: real(*init_args, **init_kwargs).write_pdf(*write_args, **write_kwargs), repeat
-    )
-    pdf_figures = {"portal": portal, "weasyprint": alone, "bytes": len(pdf), "pages": pdf_pages(pdf)}
+    with weasyprint_recorded() as weasyprint_alone:
+        portal, _queries, pdf, _runs = timed(lambda: render_snapshot_pdf(snapshot), repeat, slow=SLOW)
+    alone, _queries, _pdf, _runs = timed(weasyprint_alone, repeat, slow=SLOW)
+    pdf_figures = {"portal": portal, "weasyprint": alone, "bytes": len(pdf), "pages": pdf_facts(pdf)["pages"]}
     return {"money": money, "dashboard": dashboard, "snapshots": snapshots, "pdf": pdf_figures}
-
-
-def pdf_pages(pdf):
-    binary = shutil.which("pdfinfo")
-    if binary is None:
-        return "?"
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(pdf)
-        handle.flush()
-        info = subprocess.run([binary, handle.name], capture_output=True, text=True, check=False).stdout  # noqa: S603
-    return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "?")
-
-
-def proposed_enterprise_base(w):
-    """The proposed ``reports.indicators.enterprise_base``: the same facts, as aggregates over joins
-    grouped by enterprise (one hash join and one sort per table, whatever the number of
-    enterprises) instead of correlated subqueries run for every enterprise and every reference."""
-    from django.contrib.postgres.aggregates import ArrayAgg
-    from django.db.models import Case, Exists, F, Func, IntegerField, Min, OuterRef, Q, Value, When
-
-    from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
-    from diagnostics.models import Diagnosis
-    from enterprises.models import Enterprise
-    from reports.indicators import PILOT_START, pilot_enterprise
-
-    class First(Func):
-        template = "(%(expressions)s)[1]"  # the first element of a PostgreSQL array
-        output_field = IntegerField()
-
-    qs = Enterprise.objects.filter(pilot_enterprise())
-    if w.unit is not None:
-        qs = qs.filter(unit=w.unit)
-    onsite = Q(assessments__method=Method.ONSITE, assessments__status=AssessmentStatus.SUBMITTED)
-    up_to_cut = onsite & Q(assessments__evaluated_on__lte=w.cut)
-    latest_first = [
-        F("assessments__evaluated_on").desc(),
-        Case(When(assessments__stage=Stage.POST, then=Value(1)), default=Value(0)).desc(),
-        F("assessments__created_at").desc(),
-        F("assessments__id").desc(),
-    ]
-    passed = Q(projects__acceptances__passed=True, projects__acceptances__accepted_on__gte=PILOT_START)
-    return qs.annotate(
-        first_pass=Min("projects__acceptances__accepted_on", filter=passed),
-        has_accepted_diagnosis=Exists(
-            Diagnosis.objects.filter(enterprise=OuterRef("pk"), status=DiagnosisStatus.ACCEPTED, is_current=True)
-        ),
-        first_level4_post=Min(
-            "assessments__evaluated_on", filter=onsite & Q(assessments__stage=Stage.POST, assessments__level=4)
-        ),
-        latest_level=First(ArrayAgg("assessments__level", filter=up_to_cut, ordering=latest_first)),
-        latest_post_level=First(
-            ArrayAgg("assessments__level", filter=up_to_cut & Q(assessments__stage=Stage.POST), ordering=latest_first)
-        ),
-    )
 
 
 if __name__ == "__main__":

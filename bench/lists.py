@@ -31,132 +31,27 @@ The figure to read: the query count of a case must be the same at every size and
 import argparse
 import json
 import math
-import os
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DUMPS = ROOT / "var" / "bench"
-PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres", "password": "postgres"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (
+    ROOT,
+    QueryCounter,
+    child_env,  # noqa: F401 - bench/load_test.py and bench/pages.py import it from here
+    database,
+    machine,
+    percentile,
+    prepare,
+    psql,
+    run_child,
+)
+
 PAGE = 50
-
-
-# --- shared with bench/documents.py and bench/load_test.py ------------------------------------------
-
-
-def database(size):
-    """The size's benchmark database; ``BENCH_DB_PREFIX`` gives a copy of one's own (parallel work)."""
-    return f"{os.environ.get('BENCH_DB_PREFIX', 'songjiang_h8_bench')}_{size}"
-
-
-def database_url(size):
-    return f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{database(size)}"
-
-
-def child_env(size, media, settings="songjiang_pilot.settings.base"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "REDIS_"))}
-    env.update(
-        DATABASE_URL=database_url(size),
-        DJANGO_SETTINGS_MODULE=settings,
-        PORTAL_VAR_DIR=str(media),
-        DJANGO_LOG_LEVEL="WARNING",
-        DJANGO_DEBUG="false",  # as in production: with DEBUG on, Django keeps every query's SQL
-        PGPASSWORD=PG["password"],
-    )
-    env.pop("REDIS_URL", None)
-    return env
-
-
-def psql(sql, database_name="postgres"):
-    binary = shutil.which("psql")
-    if binary is None:
-        raise SystemExit("psql is needed to create the benchmark databases")
-    command = [binary, "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", database_name, "-qtAc", sql]
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no user input
-        command, env={**os.environ, "PGPASSWORD": PG["password"]}, capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
-
-
-def manage(size, media, *args):
-    command = [sys.executable, "manage.py", *args]
-    result = subprocess.run(  # noqa: S603 - this project's manage.py, fixed arguments
-        command, cwd=ROOT, env=child_env(size, media), capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result.stdout
-
-
-def prepare(size, media, fresh=False):
-    """The size's database: kept from an earlier run unless ``fresh``, else restored from its dump.
-    Migrated either way (the schema may have moved on since the dump). Returns what was done."""
-    dump = DUMPS / f"scale-{size}.dump"
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{database(size)}'") == "1"  # noqa: S608 - our own name
-    started = time.perf_counter()
-    if exists and not fresh:
-        manage(size, media, "migrate", "--noinput", "-v", "0")
-        return f"kept {database(size)} (migrated in {time.perf_counter() - started:.1f} s)"
-    if not dump.is_file():
-        raise SystemExit(
-            f"No dump at {dump}: make it with `.venv/bin/python bench/indicators.py --sizes {size} --prepare-only`."
-        )
-    psql(f"DROP DATABASE IF EXISTS {database(size)}")
-    psql(f"CREATE DATABASE {database(size)}")
-    manage(size, media, "generate_scale", "--restore", str(dump))
-    manage(size, media, "migrate", "--noinput", "-v", "0")
-    psql("ANALYZE", database(size))
-    return f"restored {dump.relative_to(ROOT)} into {database(size)} in {time.perf_counter() - started:.1f} s"
-
-
-def run_child(script, size, media, spec, timeout=7200):
-    command = [sys.executable, str(script), "--child", json.dumps({"size": size, **spec})]
-    result = subprocess.run(  # noqa: S603 - this project's script, fixed arguments
-        command, cwd=ROOT, env=child_env(size, media), capture_output=True, text=True, timeout=timeout
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"measurement at {size} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def machine():
-    cpu, memory_gb = "unknown CPU", 0
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.startswith("model name"):
-                cpu = text.split(":", 1)[1].strip()
-                break
-        memory = next(t for t in Path("/proc/meminfo").read_text().splitlines() if t.startswith("MemTotal"))
-        memory_gb = int(memory.split()[1]) / 1024 / 1024
-    except (OSError, StopIteration):
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, PostgreSQL {psql('SHOW server_version')} (local TCP), "
-        f"load average {load:.1f} at start"
-    )
-
-
-def percentile(values, share):
-    """Nearest-rank percentile (``share`` in 0..1) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 # --- the child --------------------------------------------------------------------------------------

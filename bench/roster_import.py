@@ -28,19 +28,17 @@ import csv
 import io
 import json
 import os
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, child_env, machine, manage, psql, run_child
+
 DB_NAME = "songjiang_bench"
-PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres", "password": "postgres"}
-DATABASE_URL = f"postgres://{PG['user']}:{PG['password']}@{PG['host']}:{PG['port']}/{DB_NAME}"
 
 UNITS = [
     "岳阳街道", "永丰", "方松街道", "中山", "广富林街道", "九里亭", "泗泾镇", "佘山", "车墩镇",
@@ -53,32 +51,6 @@ TIERS = ["", "", "创新型中小企业", "专精特新中小企业", '专精特
 
 
 # --- The parent: files, database, children, report -----------------------------------------------------
-
-
-def child_env(media):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "REDIS_"))}
-    env.update(
-        DATABASE_URL=DATABASE_URL,
-        DJANGO_SETTINGS_MODULE="songjiang_pilot.settings.base",
-        PORTAL_VAR_DIR=str(media),
-        DJANGO_LOG_LEVEL="WARNING",
-        # As in production: with DEBUG on, Django keeps the SQL of the last 9,000 queries in memory.
-        DJANGO_DEBUG="false",
-        PGPASSWORD=PG["password"],
-    )
-    env.pop("REDIS_URL", None)
-    return env
-
-
-def psql(sql, database="postgres"):
-    binary = shutil.which("psql")
-    if binary is None:
-        raise SystemExit("psql is needed to create the benchmark database")
-    command = [binary, "-h", PG["host"], "-p", PG["port"], "-U", PG["user"], "-d", database, "-qtAc", sql]
-    result = subprocess.run(  # noqa: S603 - fixed arguments, no user input
-        command, env={**os.environ, "PGPASSWORD": PG["password"]}, capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
 
 
 def generate(rows, directory, *, renamed=False):
@@ -122,34 +94,6 @@ def generate(rows, directory, *, renamed=False):
     return {"xlsx": xlsx, "csv": path_csv}
 
 
-def measure(spec, media):
-    """Run one measurement in a fresh child process; returns its JSON report."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
-    result = subprocess.run(  # noqa: S603 - this script, fixed arguments
-        command, cwd=ROOT, env=child_env(media), capture_output=True, text=True, timeout=3600
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"measurement {spec} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.startswith("model name"):
-                cpu = text.split(":", 1)[1].strip()
-                break
-        memory = next(t for t in Path("/proc/meminfo").read_text().splitlines() if t.startswith("MemTotal"))
-        memory_gb = int(memory.split()[1]) / 1024 / 1024
-    except (OSError, StopIteration):
-        memory_gb = 0
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory_gb:.0f} GB RAM, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, {psql('SHOW server_version')} (PostgreSQL, local TCP)"
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,50000")
@@ -169,12 +113,10 @@ def main():
     psql(f"CREATE DATABASE {DB_NAME}")
     results = []
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=child_env(media), check=True
-        )
+        manage(None, media, "migrate", "--noinput", "-v", "0", database_name=DB_NAME)
         print(f"Machine: {machine()}")
         # The parent reads the factories' credit codes: Django set up on the benchmark database.
-        os.environ.update(child_env(media))
+        os.environ.update(child_env(None, media, database_name=DB_NAME))
         sys.path.insert(0, str(ROOT))
         import django
 
@@ -197,7 +139,8 @@ def main():
                     plan += [("ie-dry-run", fmt, files[fmt], True), ("ie-import", fmt, files[fmt], True)]
             plan.append(("copy", "csv", files["csv"], True))
             for operation, fmt, path, reset in plan:
-                report = measure({"operation": operation, "path": str(path), "rows": rows, "reset": reset}, media)
+                spec = {"operation": operation, "path": str(path), "rows": rows, "reset": reset}
+                report = run_child(Path(__file__).resolve(), rows, media, spec, timeout=3600, database_name=DB_NAME)
                 report.update(operation=operation, format=fmt, rows=rows)
                 results.append(report)
                 print(
