@@ -125,8 +125,13 @@ class Project(models.Model):
                 violation_error_message=_("Progress runs from 0 to 100%."),
             ),
         ]
-        # The project list's order: a page without sorting every project (bench/lists.py).
-        indexes = [models.Index(fields=["-filed_on", "-id"], name="fund_project_list_order")]
+        indexes = [
+            # The project list's order: a page without sorting every project (bench/lists.py).
+            models.Index(fields=["-filed_on", "-id"], name="fund_project_list_order"),
+            # A status's projects in filing order (the home page's "projects to approve": its first
+            # rows and its count from the index alone; the list filtered by status).
+            models.Index(fields=["status", "filed_on", "id"], name="fund_project_status_filed"),
+        ]
 
     def __str__(self):
         return self.title or f"{self.enterprise} · {self.contract_no}"

@@ -150,6 +150,8 @@ def snapshot_get(*, viewer, snapshot_id):
 #: A snapshot's JSON columns that its list and its page do not show: at 100,000 enterprises a
 #: district snapshot's rows hold megabytes of ids.
 UNSHOWN_JSON = ("indicators", "units", "extras")
+#: How long a finished snapshot's page rows stay cached (they never change once it is finished).
+PAGE_ROWS_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def _counted_row(row):
@@ -161,13 +163,27 @@ def _counted_row(row):
     return light
 
 
+def _page_rows_key(snapshot_pk):
+    return f"reports:snapshot-page-rows:v1:{snapshot_pk}"
+
+
 def snapshot_page(*, viewer, snapshot_id):
     """A snapshot for its page, or a 404 exactly like a missing one: as :func:`snapshot_get`, with
     ``page_rows`` (its rows as :func:`_counted_row` makes them) and without ``indicators`` and
     ``extras``. On PostgreSQL the ids are counted and left out in the query, so the megabytes of
     JSON they make at 100,000 enterprises are neither sent nor parsed; elsewhere the rows are read
-    whole and counted here."""
+    whole and counted here. A finished snapshot's page rows are then cached: it is never written
+    again (:func:`snapshot_compute` returns it untouched) and its id is never reused, so the copy
+    cannot go stale; the scoped query for the snapshot itself runs on every request."""
     queryset = snapshots_visible_to(viewer).select_related("period", "unit", "requested_by").filter(pk=snapshot_id)
+    key = _page_rows_key(snapshot_id)
+    cached = cache.get(key)
+    if cached is not None:
+        snapshot = queryset.defer("indicators", "extras").first()
+        if snapshot is None:
+            raise DomainError("not_found", _("No report snapshot you can see has this id."), status=404)
+        snapshot.page_rows = cached
+        return snapshot
     postgresql = connection.vendor == "postgresql"
     if postgresql:
         counted = RawSQL(  # a constant statement: no value from outside
@@ -186,6 +202,8 @@ def snapshot_page(*, viewer, snapshot_id):
     snapshot.page_rows = (
         (snapshot.page_rows or []) if postgresql else [_counted_row(row) for row in snapshot.indicators or []]
     )
+    if snapshot.status == ReportSnapshot.Status.DONE:
+        cache.set(key, snapshot.page_rows, PAGE_ROWS_CACHE_SECONDS)
     return snapshot
 
 

@@ -43,12 +43,13 @@ def _domain(call, *args, **kwargs):
         raise
 
 
-def _get(request, pk):
+def _get(request, pk, read=None):
+    """The snapshot ``pk`` through ``read`` (default ``snapshot_get``); 404 for an id that is no uuid."""
     try:
         uuid.UUID(str(pk))
     except ValueError:
         raise Http404(_("No report snapshot you can see has this id.")) from None
-    return _domain(snapshots.snapshot_get, viewer=request.user, snapshot_id=pk)
+    return _domain(read or snapshots.snapshot_get, viewer=request.user, snapshot_id=pk)
 
 
 def _may_request(user):
@@ -65,7 +66,7 @@ def snapshot_list(request):
         qs = snapshots.snapshot_list(viewer=request.user, filters=request.GET)
     except DomainError as exc:
         error = exc.message
-        qs = qs.select_related("period", "unit", "requested_by").order_by("-requested_at")
+        qs = snapshots.snapshot_list(viewer=request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     is_unit_staff = role_of(request.user) == Role.UNIT_STAFF
     return render(
@@ -119,7 +120,8 @@ def snapshot_request(request):
 
 
 def _shown_rows(snapshot_rows):
-    """Rows with numbers, split into the count rows and the ratio goals."""
+    """Rows with numbers (the page's rows, with ``count`` and ``denominator``: ``snapshot_page``),
+    split into the count rows and the ratio goals."""
     rows = [
         {**row, **{k: snapshots._number(row.get(k)) for k in snapshots.NUMBER_FIELDS}} for row in snapshot_rows or []
     ]
@@ -128,8 +130,6 @@ def _shown_rows(snapshot_rows):
         row["target_shown"] = snapshots._shown(row["target"], uom)
         row["actual_shown"] = snapshots._shown(row["actual"], uom)
         row["completion_shown"] = snapshots._completion_shown(row["completion"])
-        row["count"] = len(row["ids"]) if isinstance(row.get("ids"), list) else None
-        row["denominator"] = len(row["denominator_ids"]) if isinstance(row.get("denominator_ids"), list) else None
     return [r for r in rows if r["number"] not in RATIOS], [r for r in rows if r["number"] in RATIOS]
 
 
@@ -137,16 +137,16 @@ def _shown_rows(snapshot_rows):
 def snapshot_detail(request, pk):
     """A snapshot: its status (polled by htmx while pending or running), the table, the ratio goals,
     the per-unit annex, the PDF link and the link to compare with the previous snapshot."""
-    snapshot = _get(request, pk)
+    snapshot = _get(request, pk, read=snapshots.snapshot_page)
     if request.headers.get("HX-Request"):
         if snapshot.is_finished:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
         return render(request, "reports/snapshot_status.html", {"snapshot": snapshot})
-    rows, ratios = _shown_rows(snapshot.indicators)
+    rows, ratios = _shown_rows(snapshot.page_rows)
     annex_numbers, annex = [], []
-    uoms = {row["number"]: row.get("unit_of_measure", "") for row in snapshot.indicators or []}
+    uoms = {row["number"]: row.get("unit_of_measure", "") for row in snapshot.page_rows}
     if snapshot.units:
         keep = [
             i for i, row in enumerate(snapshot.units[0]["indicators"]) if row["number"] not in snapshots.NOT_BY_UNIT
