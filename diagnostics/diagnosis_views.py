@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.files import serve_protected_file
+from core.pagination import KeysFirstPaginator
 from core.roles import DISTRICT_ROLES, Role, role_of
 from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
@@ -75,7 +76,8 @@ def _form_error(form, exc):
 def report_list(request):
     """Every report the viewer may see, with filters and each one's evidence gaps."""
     filterset, queryset = diagnosis_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Keys first: a deep page does not build (join, annotate) every report it skips.
+    page = KeysFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pagination import KeysFirstPaginator
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_list
 
@@ -48,7 +48,7 @@ def _form_error(form, exc):
 def enterprise_list_page(request):
     """The registry in the viewer's scope, with filters, sortable columns and counts by status."""
     filterset, queryset = enterprise_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -4,8 +4,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.pagination import PortalPagination
 from core.errors import DomainError
 from core.models import OrgUnit
+from core.pagination import KeysFirstPaginator
 from enterprises import services
 from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
@@ -30,11 +32,18 @@ def unit_by_code(code, field="unit"):
     return unit
 
 
+class EnterprisePagination(PortalPagination):
+    """The portal's pages, each chosen by the ordered keys first (a deep page skips keys, not rows)."""
+
+    django_paginator_class = KeysFirstPaginator
+
+
 class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The registry of pilot enterprises, scoped to the caller (404 outside scope)."""
 
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilter
+    pagination_class = EnterprisePagination
 
     def get_queryset(self):
         return enterprise_list(viewer=self.request.user).order_by("unit__code", "name", "pk")
