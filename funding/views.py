@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pagination import KeysFirstPaginator
 from core.roles import Role, role_of
 from enterprises.selectors import enterprise_list
 
@@ -68,7 +69,12 @@ def _fmt(request):
 def project_list_page(request):
     """Projects in the viewer's scope with filters and counts by status."""
     filterset, queryset = selectors.project_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset.order_by("-filed_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.project_status_counts(queryset=queryset)
+    # Keys first: a deep page skips plain ordered ids, not joined rows (the last of 1,100 pages sorted 54,000
+    # joined rows on disk). The counts by status cover the same rows, so their sum is the total: no COUNT(*).
+    paginator = KeysFirstPaginator(queryset.order_by("-filed_on", "-pk"), PAGE_SIZE)
+    paginator.count = sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -78,7 +84,7 @@ def project_list_page(request):
             "filter": filterset,
             "page_obj": page,
             "query": query.urlencode(),
-            "counts": selectors.project_status_counts(queryset=queryset),
+            "counts": counts,
             "statuses": ProjectStatus,
             "can_file": permissions.can_file_any(request.user)[0],
         },

@@ -3,6 +3,7 @@ rules (codes, dates not in the future, who may do what) are the services', whose
 put back on the form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import Sector
@@ -148,10 +149,39 @@ class EndAssignmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=60)
 
 
+class TypedRowField(forms.ModelChoiceField):
+    """One row of the queryset (a provider or an evaluation body), typed rather than picked: its credit code,
+    its exact name, or its id (what a drop-down posts). The pool holds thousands of providers, and a drop-down
+    of every one made the enterprise's page grow with the programme; the row is checked against the queryset
+    here, on the server."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid_choice": _("Nothing matches “%(value)s”: give the credit code or the exact name."),
+        "ambiguous": _("Several match “%(value)s”: give the credit code."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()[:200]
+        if text.isdigit() and len(text) <= 9:  # an id (a credit code has 18 characters)
+            candidates = [self.queryset.filter(pk=int(text))]
+        else:
+            candidates = [self.queryset.filter(credit_code=text.upper()), self.queryset.filter(name=text)]
+        for rows in candidates:
+            found = list(rows[:2])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
+
+
 class AssignOneForm(forms.Form):
     """From the enterprise's page: assign it to one provider or evaluation body."""
 
-    target = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=_("— choose —"))
+    target = TypedRowField(label=_("Assign to"), queryset=None, empty_label=_("— choose —"))
     assigned_on = forms.DateField(label=_("Assigned on"), required=False, widget=DateInput)
 
     def __init__(self, *args, queryset=None, **kwargs):

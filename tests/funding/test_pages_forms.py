@@ -324,6 +324,70 @@ def test_the_project_list_filters_counts_and_scopes(client, users, world):
     assert client.get(url).context["page_obj"].paginator.count == 2
 
 
+def test_the_project_list_filters_by_a_typed_provider_name_or_credit_code(client, world):
+    from providers.factories import ProviderFactory
+
+    idle = [ProviderFactory(name=f"未备案服务商{i}有限公司") for i in range(30)]
+    client.force_login(world["district"])
+    url = reverse("funding:project_list")
+    response = client.get(url)
+    html = response.content.decode()
+    # A text box, not a drop-down of every provider: the page does not grow with the pool.
+    assert 'name="provider"' in html and '<select class="form-select form-select-sm" name="provider"' not in html
+    assert not any(p.name in html for p in idle)
+    a, b = world["provider_a"], world["provider_b"]
+
+    def count(query):
+        return client.get(url, query).context["page_obj"].paginator.count
+
+    assert count({"provider": a.name[1:-1]}) == 2  # any part of the name
+    assert count({"provider": f"  {b.credit_code.lower()} "}) == 1  # the credit code, trimmed, any case
+    assert count({"provider": str(a.pk)}) == 2  # an id, as links made for the drop-down carry
+    assert count({"provider": idle[0].name}) == 0
+    assert count({"provider": "没有这个服务商"}) == 0
+    assert count({"provider": "9" * 30}) == 0  # digits too long for an id: text, no overflow
+    assert client.get(url, {"provider": "x" * 201}).context["page_obj"].paginator.count == 0  # too long: no 500
+    assert client.get(url, {"provider": a.name}).context["filter"].form["provider"].value() == a.name
+
+
+def test_the_project_list_query_count_does_not_grow_with_providers(client, world, django_assert_max_num_queries):
+    from providers.factories import ProviderFactory
+
+    client.force_login(world["district"])
+    url = reverse("funding:project_list")
+    client.get(url)
+    with django_assert_max_num_queries(12) as before:
+        client.get(url)
+    ProviderFactory.create_batch(40)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url)
+
+
+def test_every_page_of_the_project_list_keeps_the_order_and_the_rows(client, world, monkeypatch):
+    """Pages are picked by their ids first; every row appears once, in the list's order, joined facts included."""
+    from funding import views
+
+    for n in range(4):
+        world["filed"].pk = None
+        world["filed"].contract_no = f"HT-COPY-{n}"
+        world["filed"].save()
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(world["district"])
+    url = reverse("funding:project_list")
+    expected = list(Project.objects.order_by("-filed_on", "-pk").values_list("pk", flat=True))
+    assert len(expected) == 7
+    seen = []
+    for number in range(1, 5):
+        response = client.get(url, {"page": number})
+        rows = list(response.context["page_obj"])
+        seen += [p.pk for p in rows]
+        html = response.content.decode()
+        assert all(p.enterprise.name in html and p.provider.name in html for p in rows)
+    assert seen == expected
+    last = client.get(url, {"page": 99, "provider": world["provider_a"].name}).context["page_obj"]
+    assert [p.pk for p in last] == [pk for pk in expected if pk != world["passed"].pk][-2:]
+
+
 # --- the ledger -------------------------------------------------------------------------------
 
 
