@@ -147,6 +147,7 @@ def report_dashboard(r):
             continue
         print(
             f"   dashboard {case:<38} {d['queries']:>7} {d['median'] * 1000:>8.0f} ms   p95 {d['p95'] * 1000:.0f} ms"
+            f"   (first request: {d['queries_first']} queries)"
             f" ({d['requests']} requests, {d['bytes'] / 1000:.0f} kB)"
         )
     for name, m in r["snapshots"].items():
@@ -323,13 +324,18 @@ def _request_stats(client, url, requests):
     times = []
     if first > SLOW:
         requests, times = 1, [first]  # too slow to repeat: the one request is the figure
+    warm = QueryCounter()
     for _ in range(requests if not times else 0):
+        warm.count = 0
         started = time.perf_counter()
-        response = client.get(url)
+        with connection.execute_wrapper(warm):
+            response = client.get(url)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
     return {
-        "queries": counter.count,
+        # The first request reads the snapshots' JSON and fills the cache; the next ones read metadata only.
+        "queries": counter.count if len(times) == 1 and first > SLOW else warm.count,
+        "queries_first": counter.count,
         "median": statistics.median(times),
         "p95": percentile(times, 0.95),
         "requests": requests,

@@ -6,7 +6,8 @@ model (:func:`enterprise_base`, :func:`recognition_base`, products, providers). 
 turns all conditions into conditional aggregates, so a report costs a fixed number of queries
 (four district-wide, two for a unit) whatever the size of the data; :func:`records` lists the
 rows behind one number with the same conditions, so the drill-down always agrees with the count;
-:func:`near_misses` lists the records that nearly counted, each with the reasons it was not.
+:func:`near_misses` lists the records that nearly counted, each with the reasons it was not;
+:func:`drill_down` reads both a page at a time, with their totals counted in the database.
 
 Common rules (settled details of §6):
 
@@ -28,7 +29,21 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
@@ -308,8 +323,11 @@ def recognition_base(w):
     counts after its enterprise has withdrawn": the enterprise's status is not looked at."""
     qs = Recognition.objects.all()
     if w.unit is not None:
-        tied = Q(enterprise__unit=w.unit) | Q(kind=RecognitionKind.CHAIN_MODEL, members__unit=w.unit)
-        qs = qs.filter(pk__in=Recognition.objects.filter(tied).values("pk"))
+        # Two semi-joins on the unit's enterprises (each read once, by the unit's index), not an OR across
+        # joins of every recognition, member and enterprise.
+        of_unit = Enterprise.objects.filter(unit=w.unit).values("pk")
+        members = Recognition.members.through.objects.filter(enterprise__in=of_unit).values("recognition_id")
+        qs = qs.filter(Q(enterprise__in=of_unit) | Q(kind=RecognitionKind.CHAIN_MODEL, pk__in=members))
     return qs
 
 
@@ -586,22 +604,220 @@ def _listing_reasons(enterprise, w):
     return reasons
 
 
-def _near_enterprises(w, candidates, counted):
-    """Enterprises of the report's unit (large ones included) meeting ``candidates``, annotated with
-    the facts of :func:`enterprise_base` and ``counted`` (the number's full condition), not counted."""
+#: The facts of an enterprise each family of numbers reads (in its rule or its near-miss reasons):
+#: the drill-down computes only these.
+_FACTS_READ = {
+    "transformed": ("first_pass", "any_pass", "has_accepted_diagnosis"),
+    "5": (),
+    "8": ("first_level4_post", "level4_self", "level4_baseline"),
+    "R1": ("latest_level",),
+    "R2": ("first_pass", "has_accepted_diagnosis", "latest_post_level"),
+    "R3": (),
+}
+
+
+def _fact_expressions(w, names):
+    """The facts ``names`` of :func:`enterprise_base` (plus ``any_pass``, the first passed acceptance at
+    any date, and ``level4_self`` / ``level4_baseline``, a submitted level-4 self-assessment / on-site
+    baseline), as annotations. On PostgreSQL they are aggregates over joins grouped by enterprise, as in
+    :func:`grouped_enterprise_base` (one hash join per table instead of subqueries run once per
+    enterprise and per reference); elsewhere (the embedded SQLite of ``make run``) correlated subqueries."""
+    if connection.vendor != "postgresql":
+        any_pass = Acceptance.objects.filter(project__enterprise=OuterRef("pk"), passed=True).order_by("accepted_on")
+        level4 = Assessment.objects.filter(enterprise=OuterRef("pk"), status=AssessmentStatus.SUBMITTED, level=4)
+        facts = {
+            **_enterprise_facts(w),
+            "any_pass": Subquery(any_pass.values("accepted_on")[:1]),
+            "level4_self": Exists(level4.filter(method=Method.SELF)),
+            "level4_baseline": Exists(level4.filter(method=Method.ONSITE, stage=Stage.BASELINE)),
+        }
+        return {name: facts[name] for name in names}
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models.lookups import GreaterThan
+
+    passed = Q(projects__acceptances__passed=True)
+    onsite = Q(assessments__method=Method.ONSITE, assessments__status=AssessmentStatus.SUBMITTED)
+    up_to_cut = onsite & Q(assessments__evaluated_on__lte=w.cut)
+    latest_first = [
+        F("assessments__evaluated_on").desc(),
+        Case(When(assessments__stage=Stage.POST, then=Value(1)), default=Value(0)).desc(),
+        F("assessments__created_at").desc(),
+        F("assessments__id").desc(),
+    ]
+    level4 = Q(assessments__status=AssessmentStatus.SUBMITTED, assessments__level=4)
+    # Joins that multiply rows change neither a minimum, nor the first element of an order, nor whether
+    # a count is above 0.
+    facts = {
+        "first_pass": lambda: Min(
+            "projects__acceptances__accepted_on", filter=passed & Q(projects__acceptances__accepted_on__gte=PILOT_START)
+        ),
+        "any_pass": lambda: Min("projects__acceptances__accepted_on", filter=passed),
+        # A join rather than ``Exists``: the planner reads every accepted report for the subquery (a hash
+        # of them) even for one unit's few hundred enterprises.
+        "has_accepted_diagnosis": lambda: GreaterThan(
+            Count("diagnoses", filter=Q(diagnoses__status=DiagnosisStatus.ACCEPTED, diagnoses__is_current=True)), 0
+        ),
+        "first_level4_post": lambda: Min(
+            "assessments__evaluated_on", filter=onsite & Q(assessments__stage=Stage.POST, assessments__level=4)
+        ),
+        "latest_level": lambda: _FirstElement(ArrayAgg("assessments__level", filter=up_to_cut, order_by=latest_first)),
+        "latest_post_level": lambda: _FirstElement(
+            ArrayAgg("assessments__level", filter=up_to_cut & Q(assessments__stage=Stage.POST), order_by=latest_first)
+        ),
+        "level4_self": lambda: GreaterThan(Count("assessments", filter=level4 & Q(assessments__method=Method.SELF)), 0),
+        "level4_baseline": lambda: GreaterThan(
+            Count(
+                "assessments", filter=level4 & Q(assessments__method=Method.ONSITE, assessments__stage=Stage.BASELINE)
+            ),
+            0,
+        ),
+    }
+    return {name: facts[name]() for name in names}
+
+
+@dataclass(frozen=True)
+class _EnterpriseDrill:
+    """How the drill-down of an enterprise number reads the enterprises of the report's unit (large
+    ones and those not in the list included): ``candidates``, the enterprises that count or nearly
+    count; ``listed``, those in the records list (for a count the enterprises counted, for a ratio its
+    denominator); ``meets`` (ratios), the numerator's condition. A candidate not listed, or listed and
+    not meeting a ratio's goal, is a near miss."""
+
+    facts: tuple
+    candidates: Q
+    listed: Q
+    meets: Q | None = None
+    #: A condition every candidate meets, on the enterprise's rows only: narrows the grouping.
+    narrowed: Q | None = None
+
+
+def _enterprise_drill(w, number):
+    in_list = pilot_enterprise() & in_pilot_list(w)
+    if number in _TRANSFORMED_SPLIT:
+        any_pass = Acceptance.objects.filter(project__enterprise=OuterRef("pk"), passed=True)
+        return _EnterpriseDrill(
+            facts=_FACTS_READ["transformed"],
+            candidates=_TRANSFORMED_SPLIT[number] & Q(any_pass__isnull=False),
+            listed=in_list & ENTERPRISE_COUNTS[number](w),
+            narrowed=_TRANSFORMED_SPLIT[number] & Exists(any_pass),
+        )
+    if number == "5":
+        return _EnterpriseDrill(
+            facts=(), candidates=Q(cloud_verified_on__isnull=False), listed=in_list & indicator_5(w)
+        )
+    if number == "8":
+        level4 = Assessment.objects.filter(enterprise=OuterRef("pk"), status=AssessmentStatus.SUBMITTED, level=4)
+        return _EnterpriseDrill(
+            facts=_FACTS_READ["8"],
+            candidates=Q(first_level4_post__isnull=False) | Q(level4_self=True) | Q(level4_baseline=True),
+            listed=in_list & indicator_8(w),
+            narrowed=Exists(level4),
+        )
+    denominator, numerator = ENTERPRISE_RATIOS[number](w)
+    # Enterprises never in the list (proposed, declined) are left out of the ratios.
+    return _EnterpriseDrill(
+        facts=_FACTS_READ[number],
+        candidates=denominator & Q(status__in=(Status.ACTIVE, Status.WITHDRAWN)),
+        listed=in_list & denominator,
+        meets=numerator,
+    )
+
+
+def _flag(condition):
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _drill_enterprises(w, drill):
+    """The candidates of ``drill`` (see :class:`_EnterpriseDrill`) with the facts it reads, and
+    ``meets`` for a ratio."""
     qs = Enterprise.objects.all()
     if w.unit is not None:
         qs = qs.filter(unit=w.unit)
-    any_pass = (
-        Acceptance.objects.filter(project__enterprise=OuterRef("pk"), passed=True)
-        .order_by("accepted_on")
-        .values("accepted_on")[:1]
-    )
-    qs = qs.annotate(**_enterprise_facts(w), any_pass=Subquery(any_pass))
-    qs = qs.annotate(
-        counted=Case(When(pilot_enterprise() & in_pilot_list(w) & counted, then=Value(True)), default=Value(False))
-    )
-    return qs.filter(candidates, counted=False).select_related("unit").order_by("unit__code", "name", "pk")
+    if drill.narrowed is not None:
+        qs = qs.filter(drill.narrowed)
+    qs = qs.annotate(**_fact_expressions(w, drill.facts)).filter(drill.candidates)
+    if drill.meets is not None:
+        qs = qs.annotate(meets=_flag(drill.meets))
+    return qs
+
+
+_ORDER = ("unit__code", "name", "pk")
+
+
+def _enterprise_miss(number, w, e):
+    """The :class:`NearMiss` of enterprise ``e`` (a candidate not counted) in ``number``."""
+    reasons = _listing_reasons(e, w)
+    if number in _TRANSFORMED_SPLIT:
+        if e.first_pass is None:
+            reasons.append("accepted_before_pilot")
+        else:
+            reasons.append(_outside(e.first_pass, w, "accepted_before_period", "accepted_after_period"))
+        if not e.has_accepted_diagnosis:
+            reasons.append("no_accepted_diagnosis")
+        return NearMiss(e, tuple(r for r in reasons if r), e.first_pass or e.any_pass)
+    if number == "5":
+        reasons.append(_outside(e.cloud_verified_on, w, "cloud_verified_before_period", "cloud_verified_after_period"))
+        return NearMiss(e, tuple(r for r in reasons if r), e.cloud_verified_on)
+    if number == "8":
+        if e.first_level4_post is None:
+            if e.level4_self:
+                reasons.append("level4_self_assessment")
+            if e.level4_baseline:
+                reasons.append("level4_baseline_only")
+        elif _outside(e.first_level4_post, w, True, True):
+            reasons.append("level4_in_other_period")
+        return NearMiss(e, tuple(reasons), e.first_level4_post)
+    day = None
+    if not e.meets:
+        if number == "R3":
+            day = e.cloud_verified_on
+            reasons.append("cloud_not_verified" if day is None else "cloud_verified_after_period")
+        else:
+            level = e.latest_level if number == "R1" else e.latest_post_level
+            reasons.append("not_evaluated_on_site" if level is None else "level_below_2")
+    return NearMiss(e, tuple(reasons), day)
+
+
+def _other_misses(w, number):
+    """``(queryset, make)`` of the near misses of a number that counts recognitions, products or
+    providers: the records in order, and the function giving a record's :class:`NearMiss`."""
+    if number in RECOGNITION_COUNTS:
+        rows = (
+            recognition_base(w)
+            .filter(_RECOGNITION_KINDS[number])
+            .exclude(RECOGNITION_COUNTS[number](w))
+            .select_related("enterprise__unit")
+            .order_by("recognised_on", "pk")
+        )
+
+        def make(r):
+            reasons = [_outside(r.recognised_on, w, "recognised_before_period", "recognised_after_period")]
+            if number == "11" and r.level not in (RecognitionLevel.MUNICIPAL, RecognitionLevel.NATIONAL):
+                reasons.append("recognition_level_below_municipal")
+            return NearMiss(r, tuple(x for x in reasons if x), r.recognised_on)
+
+        return rows, make
+    if number == "6":
+        rows = Product.objects.none() if w.unit is not None else Product.objects.filter(recognised_on__isnull=False)
+        rows = rows.exclude(indicator_6(w)).select_related("provider").order_by("recognised_on", "pk")
+
+        def make(p):
+            reason = _outside(p.recognised_on, w, "recognised_before_period", "recognised_after_period")
+            return NearMiss(p, (reason,), p.recognised_on)
+
+        return rows, make
+    if number == "9":
+        rows = (
+            Provider.objects.none() if w.unit is not None else Provider.objects.filter(key_provider_since__isnull=False)
+        )
+        rows = rows.exclude(indicator_9(w)).order_by("key_provider_since", "pk")
+
+        def make(p):
+            reason = _outside(p.key_provider_since, w, "designated_before_period", "designated_after_period")
+            return NearMiss(p, (reason,), p.key_provider_since)
+
+        return rows, make
+    raise KeyError(number)
 
 
 def near_misses(number, *, start, end, as_of, unit=None):
@@ -621,103 +837,97 @@ def near_misses(number, *, start, end, as_of, unit=None):
     * 7, 10–13 (recognitions of the number's kinds): recognised before / after the period; 11 also
       recognised below the municipal level;
     * 6 (recognised products) and 9 (key providers): dated before / after the period (none in a unit's report).
+
+    :func:`drill_down` gives the first of them and their number, for a page.
     """
     w = _window(start, end, as_of, unit)
     number = str(number)
-    result = []
-    if number in _TRANSFORMED_SPLIT:
-        rows = _near_enterprises(
-            w, _TRANSFORMED_SPLIT[number] & Q(any_pass__isnull=False), ENTERPRISE_COUNTS[number](w)
+    if number in ENTERPRISE_COUNTS or number in ENTERPRISE_RATIOS:
+        drill = _enterprise_drill(w, number)
+        counted = drill.listed if drill.meets is None else drill.listed & drill.meets
+        rows = (
+            _drill_enterprises(w, drill)
+            .annotate(counted=_flag(counted))
+            .filter(counted=False)
+            .select_related("unit")
+            .order_by(*_ORDER)
         )
-        for e in rows:
-            reasons = _listing_reasons(e, w)
-            if e.first_pass is None:
-                reasons.append("accepted_before_pilot")
-            else:
-                reasons += [_outside(e.first_pass, w, "accepted_before_period", "accepted_after_period")]
-            if not e.has_accepted_diagnosis:
-                reasons.append("no_accepted_diagnosis")
-            result.append(NearMiss(e, tuple(r for r in reasons if r), e.first_pass or e.any_pass))
-        return result
-    if number == "5":
-        for e in _near_enterprises(w, Q(cloud_verified_on__isnull=False), indicator_5(w)):
-            reasons = _listing_reasons(e, w)
-            reasons += [_outside(e.cloud_verified_on, w, "cloud_verified_before_period", "cloud_verified_after_period")]
-            result.append(NearMiss(e, tuple(r for r in reasons if r), e.cloud_verified_on))
-        return result
-    if number == "8":
-        level4 = Assessment.objects.filter(enterprise=OuterRef("pk"), status=AssessmentStatus.SUBMITTED, level=4)
-        rows = _near_enterprises(
-            w,
-            Q(first_level4_post__isnull=False)
-            | Exists(level4.filter(method=Method.SELF))
-            | Exists(level4.filter(method=Method.ONSITE, stage=Stage.BASELINE)),
-            indicator_8(w),
-        ).annotate(
-            level4_self=Exists(level4.filter(method=Method.SELF)),
-            level4_baseline=Exists(level4.filter(method=Method.ONSITE, stage=Stage.BASELINE)),
-        )
-        for e in rows:
-            reasons = _listing_reasons(e, w)
-            if e.first_level4_post is None:
-                if e.level4_self:
-                    reasons.append("level4_self_assessment")
-                if e.level4_baseline:
-                    reasons.append("level4_baseline_only")
-            elif _outside(e.first_level4_post, w, True, True):
-                reasons.append("level4_in_other_period")
-            result.append(NearMiss(e, tuple(reasons), e.first_level4_post))
-        return result
-    if number in ENTERPRISE_RATIOS:
-        denominator, numerator = ENTERPRISE_RATIOS[number](w)
-        rows = _near_enterprises(
-            w, denominator & Q(status__in=(Status.ACTIVE, Status.WITHDRAWN)), denominator & numerator
-        ).annotate(meets=Case(When(numerator, then=Value(True)), default=Value(False)))
-        for e in rows:
-            reasons = _listing_reasons(e, w)
-            day = None
-            if not e.meets:
-                if number == "R3":
-                    day = e.cloud_verified_on
-                    reasons.append("cloud_not_verified" if day is None else "cloud_verified_after_period")
-                else:
-                    level = e.latest_level if number == "R1" else e.latest_post_level
-                    reasons.append("not_evaluated_on_site" if level is None else "level_below_2")
-            result.append(NearMiss(e, tuple(reasons), day))
-        return result
+        return [_enterprise_miss(number, w, e) for e in rows]
+    rows, make = _other_misses(w, number)
+    return [make(r) for r in rows]
+
+
+def drill_down(number, *, start, end, as_of, unit=None, page=1, per_page=100, misses_shown=200):
+    """One page of the drill-down behind ``number``: the same records, in the same order, as
+    :func:`records` and :func:`near_misses`, read a page at a time with the totals counted in the database.
+
+    Returns ``{"counted": page ``page`` of the records (``per_page`` a page; enterprises carry the facts
+    their rule reads, and ``meets`` for a ratio), "counted_total", "meets" (ratios: the records meeting
+    the goal, else None), "misses": the first ``misses_shown`` near misses (:class:`NearMiss`),
+    "misses_total"}``. Enterprises in two queries whatever the data size: the facts of every candidate
+    are computed once and the counts, the page and the first near misses taken from them; then the
+    records shown. Nothing for 6 and 9 in a unit's report."""
+    w = _window(start, end, as_of, unit)
+    number = str(number)
+    offset = (page - 1) * per_page
+    if number in ENTERPRISE_COUNTS or number in ENTERPRISE_RATIOS:
+        return _enterprise_page(w, number, offset, per_page, misses_shown)
+    found = records(number, start=start, end=end, as_of=as_of, unit=unit)
     if number in RECOGNITION_COUNTS:
-        rows = (
-            recognition_base(w)
-            .filter(_RECOGNITION_KINDS[number])
-            .exclude(RECOGNITION_COUNTS[number](w))
-            .select_related("enterprise__unit")
-            .order_by("recognised_on", "pk")
-        )
-        for r in rows:
-            reasons = [_outside(r.recognised_on, w, "recognised_before_period", "recognised_after_period")]
-            if number == "11" and r.level not in (RecognitionLevel.MUNICIPAL, RecognitionLevel.NATIONAL):
-                reasons.append("recognition_level_below_municipal")
-            result.append(NearMiss(r, tuple(x for x in reasons if x), r.recognised_on))
-        return result
-    if number == "6":
-        if unit is not None:
-            return result
-        rows = (
-            Product.objects.filter(recognised_on__isnull=False)
-            .exclude(indicator_6(w))
-            .select_related("provider")
-            .order_by("recognised_on", "pk")
-        )
-        for p in rows:
-            reason = _outside(p.recognised_on, w, "recognised_before_period", "recognised_after_period")
-            result.append(NearMiss(p, (reason,), p.recognised_on))
-        return result
-    if number == "9":
-        if unit is not None:
-            return result
-        rows = Provider.objects.filter(key_provider_since__isnull=False).exclude(indicator_9(w))
-        for p in rows.order_by("key_provider_since", "pk"):
-            reason = _outside(p.key_provider_since, w, "designated_before_period", "designated_after_period")
-            result.append(NearMiss(p, (reason,), p.key_provider_since))
-        return result
-    raise KeyError(number)
+        found = found.select_related("enterprise__unit")
+    misses, make = _other_misses(w, number)
+    return {
+        "counted": list(found[offset : offset + per_page]),
+        "counted_total": found.count(),
+        "meets": None,
+        "misses": [make(r) for r in misses[:misses_shown]],
+        "misses_total": misses.count(),
+    }
+
+
+def _enterprise_page(w, number, offset, per_page, misses_shown):
+    drill = _enterprise_drill(w, number)
+    candidates = _drill_enterprises(w, drill).annotate(
+        listed=_flag(drill.listed),
+        goal=_flag(drill.meets if drill.meets is not None else Q(pk__isnull=False)),
+        row_id=F("pk"),
+        row_unit=F("unit__code"),
+        row_name=F("name"),
+    )
+    inner, params = (
+        candidates.values_list("row_id", "row_unit", "row_name", "listed", "goal").order_by().query.sql_with_params()
+    )
+    # The candidates' facts once (a CTE read three times is computed once), then the counts, the page of
+    # records and the first near misses, each a top-N sort. A near miss: not listed, or not meeting the goal.
+    sql = f"""
+        WITH c AS ({inner})
+        SELECT 0, 0, SUM(CASE WHEN listed THEN 1 ELSE 0 END),
+            SUM(CASE WHEN listed AND goal THEN 0 ELSE 1 END), SUM(CASE WHEN listed AND goal THEN 1 ELSE 0 END)
+        FROM c
+        UNION ALL SELECT * FROM (
+            SELECT 1, row_id, 0, 0, 0 FROM c WHERE listed ORDER BY row_unit, row_name, row_id LIMIT %s OFFSET %s
+        ) AS counted
+        UNION ALL SELECT * FROM (
+            SELECT 2, row_id, 0, 0, 0 FROM c WHERE NOT (listed AND goal)
+            ORDER BY row_unit, row_name, row_id LIMIT %s
+        ) AS misses
+    """  # noqa: S608 - the inner query is the ORM's, every value a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_page, offset, misses_shown])
+        rows = cursor.fetchall()
+    totals = next(row for row in rows if row[0] == 0)
+    counted_ids = [row[1] for row in rows if row[0] == 1]
+    miss_ids = [row[1] for row in rows if row[0] == 2]
+    shown = {}
+    if counted_ids or miss_ids:
+        shown = {
+            e.pk: e
+            for e in _drill_enterprises(w, drill).filter(pk__in={*counted_ids, *miss_ids}).select_related("unit")
+        }
+    return {
+        "counted": [shown[pk] for pk in counted_ids],
+        "counted_total": totals[2] or 0,
+        "meets": (totals[4] or 0) if drill.meets is not None else None,
+        "misses": [_enterprise_miss(number, w, shown[pk]) for pk in miss_ids],
+        "misses_total": totals[3] or 0,
+    }

@@ -89,12 +89,63 @@ def indicator_dashboard(request):
             },
         },
     }
+    context["body_html"] = _cached_body(request, data, context)
     return render(request, "reports/indicators.html", context)
+
+
+#: How long a rendered dashboard body is kept. It is keyed on the snapshots it shows, so a new snapshot
+#: shows at once; the timeout only bounds how long a renamed indicator or fund source keeps its old name.
+BODY_CACHE_SECONDS = 300
+
+
+def _cached_body(request, data, context):
+    """The dashboard's figures (``reports/_dashboard_body.html``) rendered once per set of snapshots:
+    when every column, the levels and the money come from finished snapshots (which never change),
+    the HTML depends only on those snapshots, the trend, the scope, the period and the language. A
+    page computed now (an as-of date asked for, or a period without a snapshot) is rendered each time.
+    ``None``: render in the page."""
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    if data["explicit"] or data["extras_snapshot"] is None or any(c["snapshot"] is None for c in data["columns"]):
+        return None
+    chosen = next(c for c in data["columns"] if c["period"].pk == data["period"].pk)
+    if data["unit"] is None and not chosen["units"]:  # a snapshot without annex: the heat map is computed now
+        return None
+    trend = hashlib.sha256(json.dumps(data["trend"], sort_keys=True, default=str).encode()).hexdigest()[:16]
+    key = ":".join(
+        [
+            "reports:dashboard-body:v1",
+            get_language() or "",
+            data["unit"].code if data["unit"] else "district",
+            data["period"].code,
+            *(str(c["snapshot"].pk) for c in data["columns"]),
+            trend,
+        ]
+    )
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("reports/_dashboard_body.html", context, request=request)
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine above (auto-escaped)
 
 
 RECORDS_PER_PAGE = 100
 #: Near misses shown on the page (all are counted; the evidence pack lists every record counted).
 MISSES_SHOWN = 200
+
+
+def _page_number(value):
+    """The page asked for as a number, at least 1 (1 when not a number, as ``Paginator.get_page``)."""
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 @login_required
@@ -119,24 +170,22 @@ def indicator_records(request, number):
     window = {"start": period.start, "end": period.end or as_of, "as_of": as_of, "unit": unit}
     applies = indicator.by_unit or unit is None
     counted, misses, page_obj = [], [], None
-    counted_total = meets = 0
+    counted_total = meets = misses_total = 0
     if applies:
-        found = counting.records(number, **window)
-        if isinstance(found, dict):
-            # Withdrawn enterprises meeting the rule are among the near misses (reason "withdrawn").
-            records = found["counted"].select_related("unit")
-        elif number in counting.RECOGNITION_COUNTS:
-            records = found.select_related("enterprise__unit")
-        else:
-            records = found
-        # A page of the records at a time (tens of thousands district-wide at national size); the
-        # totals are counted in the database.
-        page_obj = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
-        counted = list(page_obj.object_list)
-        counted_total = page_obj.paginator.count
-        if number in counting.ENTERPRISE_RATIOS:
-            meets = records.filter(meets=True).count()
-        misses = counting.near_misses(number, **window)
+        # A page of the records at a time (tens of thousands district-wide at national size) and the first
+        # near misses; the totals are counted in the database.
+        requested = request.GET.get("page")
+        found = counting.drill_down(
+            number, **window, page=_page_number(requested), per_page=RECORDS_PER_PAGE, misses_shown=MISSES_SHOWN
+        )
+        page_obj = Paginator(range(found["counted_total"]), RECORDS_PER_PAGE).get_page(requested)
+        if page_obj.number != _page_number(requested):  # out of range: the last page, as Paginator.get_page
+            found = counting.drill_down(
+                number, **window, page=page_obj.number, per_page=RECORDS_PER_PAGE, misses_shown=MISSES_SHOWN
+            )
+        counted = page_obj.object_list = found["counted"]
+        counted_total, meets = found["counted_total"], found["meets"] or 0
+        misses, misses_total = found["misses"], found["misses_total"]
     kind = (
         "enterprise"
         if number in counting.ENTERPRISE_COUNTS or number in counting.ENTERPRISE_RATIOS
@@ -170,8 +219,8 @@ def indicator_records(request, number):
         "counted": counted,
         "counted_total": counted_total,
         "page_obj": page_obj,
-        "misses": misses[:MISSES_SHOWN],
-        "misses_total": len(misses),
+        "misses": misses,
+        "misses_total": misses_total,
         "misses_shown": MISSES_SHOWN,
         "meets": meets,
         "share": shown(counting.ratio(meets, counted_total), True) if number in counting.ENTERPRISE_RATIOS else None,
