@@ -234,7 +234,7 @@ PAYLOAD_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def _payload_key(snapshot_pk):
-    return f"reports:snapshot-payload:v1:{snapshot_pk}"
+    return f"reports:snapshot-payload:v2:{snapshot_pk}"
 
 
 def _with_payload(snapshot):
@@ -250,11 +250,18 @@ def _with_payload(snapshot):
     payload = cache.get(key)
     if payload is None:
         row = _light(ReportSnapshot.objects.filter(pk=snapshot.pk)).first()
-        payload = {"light_rows": _rows_of(row), "units": row.units or [], "extras": row.extras or {}}
+        payload = {
+            # Stored with their numbers already converted (see _numbers): read on every dashboard view.
+            "light_rows": [_numbers(r) for r in _rows_of(row)],
+            "units": row.units or [],
+            "annex_as_numbers": _annex_as_numbers(row),
+            "extras": row.extras or {},
+        }
         if snapshot.status == ReportSnapshot.Status.DONE:
             cache.set(key, payload, PAYLOAD_CACHE_SECONDS)
     snapshot.light_rows = payload["light_rows"]
     snapshot.units = payload["units"]
+    snapshot.annex_as_numbers = payload["annex_as_numbers"]
     snapshot.extras = payload["extras"]
     return snapshot
 
@@ -321,8 +328,8 @@ def snapshot_latest(*, viewer, period, unit=None):
         return {
             "snapshot": snapshot,
             "source": "district",
-            "indicators": [_numbers(row) for row in _rows_of(snapshot)],
-            "units": _annex_as_numbers(snapshot),
+            "indicators": list(snapshot.light_rows),  # converted by _with_payload
+            "units": list(snapshot.annex_as_numbers),
         }
     own = _with_payload(done.filter(unit=unit).order_by("-as_of", "-finished_at").first())
     # The district snapshot is read here for its annex entry of this unit only (the viewer's scope
@@ -340,7 +347,7 @@ def snapshot_latest(*, viewer, period, unit=None):
         return {
             "snapshot": own,
             "source": "unit",
-            "indicators": [_numbers(row) for row in _rows_of(own)],
+            "indicators": list(own.light_rows),
             "units": [],
         }
     return {"snapshot": district, "source": "annex", "indicators": rows, "units": []}

@@ -9,7 +9,7 @@ and security tests); it must never be set behind a real proxy.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import MIDDLEWARE, STORAGES, env
+from .base import DATABASES, MIDDLEWARE, STORAGES, env
 
 
 def _required(name):
@@ -28,6 +28,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production settings need DJANGO_ALLOWED_HOSTS; see .env.example.")
 _required("REDIS_URL")
+
+# Persistent connections: one per gunicorn worker and Celery process, checked before each request
+# (CONN_HEALTH_CHECKS in base), so a restarted PostgreSQL costs one reconnect, not an error
+# (tests/robustness). Opening a connection per request cost each page a PostgreSQL backend fork and
+# the session set-up (bench/README.md, load test). Behind pgbouncer in transaction mode, keep it.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 
 PLAIN_HTTP = env.bool("DJANGO_ALLOW_PLAIN_HTTP", default=False)
 
