@@ -526,6 +526,7 @@ def main():
         "--wrk-connections connections, each path for --wrk-duration seconds, logged in as a district official",
     )
     parser.add_argument("--wrk-connections", type=int, default=20)
+    parser.add_argument("--worker-nice", type=int, default=6, help="the Celery worker's niceness (compose: 1/4 share)")
     parser.add_argument("--wrk-duration", type=int, default=60)
     parser.add_argument("--fresh", action="store_true", help="restore the database from its dump again")
     parser.add_argument("--setup-child", help=argparse.SUPPRESS)
@@ -560,13 +561,16 @@ def main():
          "--workers", str(args.workers), "--timeout", "60"],
         env, logs / "gunicorn.log",
     )  # fmt: skip
+    # The worker's CPU weight as docker-compose gives it (cpu_shares 256 against web's 1024): nice 6
+    # is weight 272 against 1024 in the Linux scheduler; --worker-nice 0 runs it as web's equal.
     worker = start(
-        [str(VENV_BIN / "celery"), "-A", "songjiang_pilot", "worker", "-l", "warning", "--concurrency", "2"],
+        ["nice", "-n", str(args.worker_nice), str(VENV_BIN / "celery"), "-A", "songjiang_pilot", "worker",
+         "-l", "warning", "--concurrency", "2"],
         env, logs / "celery.log",
     )  # fmt: skip
     try:
         wait_ready(base)
-        print(f"   gunicorn ({args.workers} workers) on {base}, Celery worker (2 processes); {args.users} users, "
+        print(f"   gunicorn ({args.workers} workers) on {base}, Celery worker (2 processes, nice {args.worker_nice}); {args.users} users, "
               f"{args.duration} s, think time {args.think} s ± 50%; left out: {sorted(world['skip']) or 'nothing'}",
               flush=True)  # fmt: skip
         if args.duration > 0:
