@@ -32,12 +32,18 @@ seconds between actions: the home page, the dashboard (``/reports/indicators/``)
 and a snapshot's page, the enterprise list page and ``GET /api/v1/enterprises/`` with a random
 filter (unit, status, sector, scale, tier, search, sort, a random page), an enterprise's page,
 the project list, drill-downs (``/reports/indicators/<n>/?unit=<code>``: one unit's records; the
-district-wide ones are unpaginated and take seconds at 100,000, see ``bench/lists.py``), for unit staff the preview of a 20-row
+district-wide ones are measured apart by ``bench/pages.py``), for unit staff the preview of a 20-row
 roster (``POST /enterprises/import/`` then the batch page it redirects to) and, for officials and
 unit staff, report requests (``POST /api/v1/reports/``: a unit's snapshot of a period; the worker
 computes it). An error is any status other than the expected one, or a failed/timed-out request.
 
-Printed: per endpoint, requests, errors, median, p95 and p99 (ms); overall throughput; the client's
+``--wrk PATHS`` then runs wrk (Debian's, in C) against each path in a closed loop
+(``--wrk-connections``, default 20, each sending its next request as soon as the last is answered,
+logged in as a district official) for ``--wrk-duration`` seconds; ``--duration 0`` runs wrk only. The
+Celery worker runs at ``nice --worker-nice`` (6: the quarter CPU weight docker-compose gives it).
+
+Printed: per endpoint, requests, errors, median, p95 and p99 (ms), for the whole run and for the steady
+state (the requests started after the last log-in); overall throughput; the client's
 CPU time (it shares the 2 cores with the server); the snapshots requested and how many the worker
 finished during the run; error samples.
 """
@@ -322,8 +328,8 @@ class VirtualUser:
         elif action == "project list":
             self.call(action, "GET", "/funding/projects/")
         elif action == "drill-down":
-            # One unit's records (unit staff: their own, by scope). District-wide drill-downs list every
-            # record unpaginated (seconds each at 100,000: bench/lists.py measures them apart).
+            # One unit's records (unit staff: their own, by scope); bench/pages.py measures the
+            # district-wide ones apart.
             unit = self.info["unit"] or rnd.choice(w["units"])
             self.call(action, "GET", f"/reports/indicators/{rnd.choice(w['numbers'])}/?unit={unit}")
         elif action == "import preview":

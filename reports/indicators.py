@@ -181,6 +181,17 @@ class _FirstElement(Func):
     output_field = IntegerField()
 
 
+def _latest_assessment_first():
+    """The order of an enterprise's assessments over a join, latest first: evaluation date, then a
+    post-transformation evaluation before a baseline of the same day, then the one entered last."""
+    return [
+        F("assessments__evaluated_on").desc(),
+        Case(When(assessments__stage=Stage.POST, then=Value(1)), default=Value(0)).desc(),
+        F("assessments__created_at").desc(),
+        F("assessments__id").desc(),
+    ]
+
+
 def grouped_enterprise_base(w):
     """:func:`enterprise_base` for whole-table aggregates on PostgreSQL: the same facts, as aggregates
     over joins grouped by enterprise, so each is computed once per enterprise with one hash join per
@@ -199,12 +210,7 @@ def grouped_enterprise_base(w):
         qs = qs.filter(unit=w.unit)
     onsite = Q(assessments__method=Method.ONSITE, assessments__status=AssessmentStatus.SUBMITTED)
     up_to_cut = onsite & Q(assessments__evaluated_on__lte=w.cut)
-    latest_first = [
-        F("assessments__evaluated_on").desc(),
-        Case(When(assessments__stage=Stage.POST, then=Value(1)), default=Value(0)).desc(),
-        F("assessments__created_at").desc(),
-        F("assessments__id").desc(),
-    ]
+    latest_first = _latest_assessment_first()
     passed = Q(projects__acceptances__passed=True, projects__acceptances__accepted_on__gte=PILOT_START)
     return qs.annotate(
         first_pass=Min("projects__acceptances__accepted_on", filter=passed),
@@ -638,12 +644,7 @@ def _fact_expressions(w, names):
     passed = Q(projects__acceptances__passed=True)
     onsite = Q(assessments__method=Method.ONSITE, assessments__status=AssessmentStatus.SUBMITTED)
     up_to_cut = onsite & Q(assessments__evaluated_on__lte=w.cut)
-    latest_first = [
-        F("assessments__evaluated_on").desc(),
-        Case(When(assessments__stage=Stage.POST, then=Value(1)), default=Value(0)).desc(),
-        F("assessments__created_at").desc(),
-        F("assessments__id").desc(),
-    ]
+    latest_first = _latest_assessment_first()
     level4 = Q(assessments__status=AssessmentStatus.SUBMITTED, assessments__level=4)
     # Joins that multiply rows change neither a minimum, nor the first element of an order, nor whether
     # a count is above 0.
