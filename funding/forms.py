@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from providers.forms import TypedRowField
+
 from .choices import BudgetPurpose, FundSourceKind, RecognitionKind, RecognitionLevel
 from .models import BudgetLine, FinancialProduct, FundSource, SubsidyPolicy
 from .services.evidence import PROJECT_EVIDENCE
@@ -126,9 +128,34 @@ class ProjectFactsForm(BootstrapForm):
         return data
 
 
+class TypedRow(TypedRowField):
+    """A typed row whose initial value, when it is a row, shows as its credit code (what a person reads and types
+    back) rather than its id."""
+
+    def prepare_value(self, value):
+        if hasattr(value, "_meta"):
+            return value.credit_code
+        return super().prepare_value(value)
+
+
 class ProjectFileForm(ProjectFactsForm):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, empty_label=_("— choose —"))
-    provider = forms.ModelChoiceField(label=_("Service provider"), queryset=None, empty_label=_("— choose —"))
+    # Typed, not picked: the enterprises with an accepted diagnosis number tens of thousands and the pool
+    # thousands of providers at 100,000 enterprises, and drop-downs of every one made the page grow with the
+    # programme. What is typed is checked against the same querysets the drop-downs listed.
+    enterprise = TypedRow(
+        label=_("Enterprise"),
+        queryset=None,
+        help_text=_("Credit code or exact name of an enterprise whose diagnosis report the district accepted."),
+        error_messages={
+            "invalid_choice": _(
+                "No enterprise you can file for matches “%(value)s”: give the credit code or the exact name of "
+                "an enterprise in your scope whose diagnosis report the district accepted."
+            )
+        },
+    )
+    provider = TypedRow(
+        label=_("Service provider"), queryset=None, help_text=_("Credit code or exact name of the service provider.")
+    )
     date = DateField(_("Filed on"), help_text=_("The day the project was filed; today when left empty."))
     field_order = ["enterprise", "provider", "date"]
 
@@ -136,6 +163,8 @@ class ProjectFileForm(ProjectFactsForm):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises
         self.fields["provider"].queryset = providers
+        for name in ("enterprise", "provider"):
+            self.fields[name].widget.attrs.update(maxlength="200", autocomplete="off")
         self.order_fields(["enterprise", "provider", "date"])
 
 

@@ -123,11 +123,16 @@ def project_create(request):
     _allow(permissions.can_file_any(request.user))
     enterprises = _fileable_enterprises(request.user)
     providers = _fileable_providers(request.user)
+    is_provider = role_of(request.user) == Role.PROVIDER_USER
     initial = {}
-    if request.GET.get("enterprise", "").isdigit():
-        initial["enterprise"] = request.GET["enterprise"]
-    if role_of(request.user) == Role.PROVIDER_USER:
-        initial["provider"] = request.user.provider_id
+    if request.method == "GET":
+        # From the enterprise's page (``?enterprise=<id>``): shown by its credit code and name when the viewer
+        # may file for it, left empty otherwise (as the drop-down showed no choice).
+        wanted = request.GET.get("enterprise", "")
+        if wanted.isdigit() and len(wanted) <= 9:
+            initial["enterprise"] = enterprises.filter(pk=int(wanted)).first()
+        if is_provider:
+            initial["provider"] = providers.first()
     form = ProjectFileForm(request.POST or None, initial=initial, enterprises=enterprises, providers=providers)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,7 +151,12 @@ def project_create(request):
     return render(
         request,
         "funding/project_form.html",
-        {"form": form, "creating": True, "no_enterprise": not enterprises.exists()},
+        {
+            "form": form,
+            "creating": True,
+            "no_enterprise": not enterprises.exists(),
+            "find_provider": not is_provider,
+        },
     )
 
 

@@ -386,6 +386,16 @@ def _actuals(row, unit_code=None):
     return {n: _number(a) for n, a in zip(row["numbers"] or [], row["actuals"] or [], strict=True)}
 
 
+def finished_marker():
+    """A short text that changes whenever a snapshot finishes or a finished one is deleted (their
+    number and the last finishing time): what a cached view derived from finished snapshots is keyed
+    on. One aggregate over the snapshots table (a few rows a day)."""
+    row = ReportSnapshot.objects.filter(status=ReportSnapshot.Status.DONE).aggregate(
+        n=Count("pk"), last=Max("finished_at")
+    )
+    return f"{row['n']}:{row['last'].isoformat() if row['last'] else '-'}"
+
+
 def snapshot_series(*, viewer, period, unit=None):
     """The actuals of the finished snapshots of ``period`` for ``unit`` over time, for trend charts:
     ``[(as_of, finished_at, {number: actual}), …]`` ordered by as-of date, one entry per as-of date

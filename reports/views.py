@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -56,27 +57,44 @@ def indicator_dashboard(request):
     from .snapshots import REQUEST_ROLES
 
     units = list(unit_list())
-    error = None
+    error = key = page = None
     try:
         unit = _unit_from(request, units)
         period = period_by_code(request.GET["period"]) if request.GET.get("period") else None
-        data = dashboard(viewer=request.user, unit=unit, as_of=request.GET.get("as_of"), period=period)
+        scope = report_scope(request.user, unit)  # the refusal comes before anything is read or cached
+        key = _page_key(scope, period, request.GET.get("as_of"))
+        page = cache.get(key) if key else None
+        if page is None:
+            data = dashboard(viewer=request.user, unit=unit, as_of=request.GET.get("as_of"), period=period)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
     except DomainError as exc:
-        error = exc.message
+        error, key = exc.message, None
         data = dashboard(viewer=request.user, unit=report_scope(request.user, None))
-    for row in data["table"]:
-        for cell in row["cells"]:
-            cell["url"] = _records_url(row["indicator"].number, cell["period"], data["unit"], cell["as_of"])
+    if page is None:
+        page = _page(request, data)
+        if key is not None and page["body_html"] is not None:
+            cache.set(key, _light_page(page), BODY_CACHE_SECONDS)
     request_url = _url_or_none("reports:snapshot_request")
     role = role_of(request.user)
     context = {
-        **data,
+        **page,
         "units": [] if role == Role.UNIT_STAFF else units,
         "can_request": request_url is not None and role in REQUEST_ROLES,
         "request_url": request_url,
         "error": error,
+    }
+    return render(request, "reports/indicators.html", context)
+
+
+def _page(request, data):
+    """What the dashboard shows of ``data`` (:func:`reports.selectors.dashboard`): the figures with
+    their drill-down links, the charts' data and the figures' HTML (cached apart, :func:`_cached_body`)."""
+    for row in data["table"]:
+        for cell in row["cells"]:
+            cell["url"] = _records_url(row["indicator"].number, cell["period"], data["unit"], cell["as_of"])
+    page = {
+        **data,
         "chart": {
             "heat": data["heat"],
             "trend": data["trend"],
@@ -89,8 +107,53 @@ def indicator_dashboard(request):
             },
         },
     }
-    context["body_html"] = _cached_body(request, data, context)
-    return render(request, "reports/indicators.html", context)
+    page["body_html"] = _cached_body(request, data, page)
+    return page
+
+
+def _page_key(scope, period, as_of):
+    """The cache key of a whole dashboard (its figures and what the page says of them), or ``None``
+    for a page computed now at an asked-for date. It holds the scope, the period, the language and
+    :func:`reports.snapshots.finished_marker`, so a snapshot finishing anywhere gives a new key; a page
+    with any part computed now is not stored (see :func:`_cached_body`)."""
+    from django.utils.translation import get_language
+
+    from .snapshots import finished_marker
+
+    if as_of not in (None, ""):
+        return None
+    return ":".join(
+        [
+            "reports:dashboard-page:v1",
+            get_language() or "",
+            scope.code if scope else "district",
+            period.code if period else "-",
+            finished_marker(),
+        ]
+    )
+
+
+def _light_page(page):
+    """A dashboard page as cached: the snapshots without the rows, annex and figures read into them
+    (the figures are in the page already), the columns without their rows."""
+    import copy
+
+    def light(snapshot):
+        if snapshot is None:
+            return None
+        clone = copy.copy(snapshot)
+        for name in ("light_rows", "units", "annex_as_numbers", "extras", "indicators"):
+            clone.__dict__.pop(name, None)
+        return clone
+
+    return {
+        **page,
+        "columns": [
+            {**{k: v for k, v in c.items() if k not in ("rows", "units")}, "snapshot": light(c["snapshot"])}
+            for c in page["columns"]
+        ],
+        "extras_snapshot": light(page["extras_snapshot"]),
+    }
 
 
 #: How long a rendered dashboard body is kept. It is keyed on the snapshots it shows, so a new snapshot
@@ -107,7 +170,6 @@ def _cached_body(request, data, context):
     import hashlib
     import json
 
-    from django.core.cache import cache
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language

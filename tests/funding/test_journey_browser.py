@@ -92,8 +92,8 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     log_in(page, base, cast["provider_user"].username)
     menu(page, "/funding/projects/")
     page.click("#file-project")
-    page.select_option("#id_enterprise", str(enterprise.pk))
-    assert page.locator("#id_provider").input_value() == str(cast["provider"].pk)
+    page.fill("#id_enterprise", enterprise.name)  # typed: the exact name (or the credit code)
+    assert page.locator("#id_provider").input_value() == cast["provider"].credit_code  # files as itself
     page.fill("#id_contract_no", "SJ-HT-2026-088")
     page.fill("#id_title", "车墩精工 MES 与质量追溯改造")
     page.fill("#id_total_investment", "500000")

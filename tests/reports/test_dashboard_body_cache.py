@@ -84,3 +84,32 @@ def test_a_page_computed_now_is_not_cached(client, users, snapshots):
     for _ in range(2):
         response = client.get(URL, {"as_of": "2025-12-31"})
         assert response.context["body_html"] is None and rendered_body(response)
+
+
+def test_a_cached_page_costs_a_few_queries_and_shows_the_same(client, users, snapshots):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users[Role.DISTRICT_OFFICIAL])
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(URL)
+    with CaptureQueriesContext(connection) as warm:
+        second = client.get(URL)
+    # Session, user, units, the finished snapshots' marker: nothing of the figures is read again.
+    assert len(warm.captured_queries) <= 5 < len(cold.captured_queries)
+    for name in ("table", "heat", "trend", "levels", "money", "chart", "body_html"):
+        assert second.context[name] == first.context[name], name
+    assert second.context["extras_snapshot"].pk == first.context["extras_snapshot"].pk
+    assert [c["snapshot"].pk for c in second.context["columns"]] == [c["snapshot"].pk for c in first.context["columns"]]
+    assert second.content.decode().count('id="indicator-table"') == 1
+
+
+def test_the_scope_is_checked_before_the_cache(client, users, snapshots):
+    client.force_login(users[Role.DISTRICT_OFFICIAL])
+    assert client.get(URL, {"unit": "310117104"}).status_code == 200  # cached for that unit
+    client.force_login(users[Role.UNIT_STAFF])  # staff of another unit
+    assert client.get(URL, {"unit": "310117104"}).status_code == 403
+    own = client.get(URL)
+    assert own.status_code == 200 and own.context["unit"].pk == users[Role.UNIT_STAFF].unit_id
+    client.force_login(users[Role.PROVIDER_USER])
+    assert client.get(URL).status_code == 403
