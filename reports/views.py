@@ -144,6 +144,9 @@ def _light_page(page):
         clone = copy.copy(snapshot)
         for name in ("light_rows", "units", "annex_as_numbers", "extras", "indicators"):
             clone.__dict__.pop(name, None)
+        # Its own state, without the requesting user read with it (no account row in the cache).
+        clone._state = copy.copy(snapshot._state)
+        clone._state.fields_cache = {k: v for k, v in snapshot._state.fields_cache.items() if k != "requested_by"}
         return clone
 
     return {

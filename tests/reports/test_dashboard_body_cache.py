@@ -113,3 +113,24 @@ def test_the_scope_is_checked_before_the_cache(client, users, snapshots):
     assert own.status_code == 200 and own.context["unit"].pk == users[Role.UNIT_STAFF].unit_id
     client.force_login(users[Role.PROVIDER_USER])
     assert client.get(URL).status_code == 403
+
+
+def test_the_cached_page_holds_no_account(client, users, snapshots):
+    import pickle
+
+    from django.core.cache import cache
+
+    from reports.views import _page_key
+
+    official = users[Role.DISTRICT_OFFICIAL]
+    official.set_password("a-password-for-this-test")
+    official.save()
+    client.force_login(official)
+    client.get(URL)
+    page = cache.get(_page_key(None, None, None))
+    assert page is not None and page["body_html"]
+    dumped = pickle.dumps(page)
+    for user in users.values():
+        if user.password:
+            assert user.password.encode() not in dumped
+    assert b"accounts.models" not in dumped
