@@ -386,13 +386,15 @@ def _actuals(row, unit_code=None):
     return {n: _number(a) for n, a in zip(row["numbers"] or [], row["actuals"] or [], strict=True)}
 
 
-def finished_marker():
-    """A short text that changes whenever a snapshot finishes or a finished one is deleted (their
-    number and the last finishing time): what a cached view derived from finished snapshots is keyed
-    on. One aggregate over the snapshots table (a few rows a day)."""
-    row = ReportSnapshot.objects.filter(status=ReportSnapshot.Status.DONE).aggregate(
-        n=Count("pk"), last=Max("finished_at")
-    )
+def finished_marker(unit=None):
+    """A short text that changes whenever a snapshot a view of ``unit`` (None: the district) reads
+    finishes, or such a finished one is deleted (their number and the last finishing time): what a
+    cached view derived from finished snapshots is keyed on. The district's views read district
+    snapshots only; a unit's, its own and the district's (their annex). One aggregate over the
+    snapshots table (a few rows a day)."""
+    done = ReportSnapshot.objects.filter(status=ReportSnapshot.Status.DONE)
+    done = done.filter(unit__isnull=True) if unit is None else done.filter(Q(unit__isnull=True) | Q(unit=unit))
+    row = done.aggregate(n=Count("pk"), last=Max("finished_at"))
     return f"{row['n']}:{row['last'].isoformat() if row['last'] else '-'}"
 
 

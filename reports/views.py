@@ -114,8 +114,9 @@ def _page(request, data):
 def _page_key(scope, period, as_of):
     """The cache key of a whole dashboard (its figures and what the page says of them), or ``None``
     for a page computed now at an asked-for date. It holds the scope, the period, the language and
-    :func:`reports.snapshots.finished_marker`, so a snapshot finishing anywhere gives a new key; a page
-    with any part computed now is not stored (see :func:`_cached_body`)."""
+    :func:`reports.snapshots.finished_marker` of the scope, so a snapshot the page reads finishing gives
+    a new key (another unit's does not); a page with any part computed now is not stored (see
+    :func:`_cached_body`)."""
     from django.utils.translation import get_language
 
     from .snapshots import finished_marker
@@ -128,7 +129,7 @@ def _page_key(scope, period, as_of):
             get_language() or "",
             scope.code if scope else "district",
             period.code if period else "-",
-            finished_marker(),
+            finished_marker(scope),
         ]
     )
 

@@ -134,3 +134,25 @@ def test_the_cached_page_holds_no_account(client, users, snapshots):
         if user.password:
             assert user.password.encode() not in dumped
     assert b"accounts.models" not in dumped
+
+
+def test_another_units_snapshot_keeps_the_district_page(client, users, snapshots, units):
+    from reports.views import _page_key
+
+    client.force_login(users[Role.DISTRICT_OFFICIAL])
+    client.get(URL)
+    unit = units["310117104"]
+    district_key, unit_key = _page_key(None, None, None), _page_key(unit, None, None)
+    other = snapshot_request(
+        actor=users[Role.DISTRICT_OFFICIAL], period=ReportingPeriod.objects.get(code="total"), unit=units["310117001"]
+    )
+    assert snapshot_compute(other.pk) == "done"
+    assert _page_key(None, None, None) == district_key  # the district page reads district snapshots only
+    assert _page_key(unit, None, None) == unit_key  # nor does 310117104's
+    assert _page_key(units["310117001"], None, None) != unit_key
+    assert not rendered_body(client.get(URL))  # still the cached page
+    own = snapshot_request(
+        actor=users[Role.DISTRICT_OFFICIAL], period=ReportingPeriod.objects.get(code="total"), unit=unit
+    )
+    assert snapshot_compute(own.pk) == "done"
+    assert _page_key(unit, None, None) != unit_key
