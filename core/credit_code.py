@@ -13,6 +13,8 @@ VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
 WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
 FORM = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _SEPARATORS = re.compile(r"[\s\-_－—–·.]+")
+#: A row's id as typed in a form or a link has at most 9 digits; a credit code has 18 characters.
+ROW_ID_DIGITS = 9
 
 
 def normalise(raw):
@@ -55,3 +57,10 @@ def problem(code):
 
 def is_valid(code):
     return problem(normalise(code)) is None
+
+
+def as_row_id(text):
+    """``text`` as a row's id when it is one (digits only, at most :data:`ROW_ID_DIGITS`), else ``None``:
+    what tells an id typed or posted (``?provider=12``) from a credit code or a name in a typed field."""
+    text = str(text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= ROW_ID_DIGITS else None

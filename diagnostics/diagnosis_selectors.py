@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Attachment
+from core.pagination import page_rows
 from core.roles import DISTRICT_ROLES, Role, role_of
 from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
@@ -433,17 +434,14 @@ class TodoList:
 
 
 def _todo(key, title, queryset, *, url="", empty="", decorate_rows=False):
-    """A to-do list's first rows and its count. The rows are read in two steps: the ids of the first
-    ones in the list's order, then those rows with everything shown about them. In one query,
-    PostgreSQL plans the per-row annotations (an accepted report exists, the deadline...) for the whole
-    queue before the limit: at 100,000 enterprises it read every accepted report and sorted thousands
-    of wide rows to show ten."""
-    ids = list(queryset.values_list("pk", flat=True)[:PENDING_ROWS_SHOWN])
-    found = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
-    rows = [found[pk] for pk in ids if pk in found]
+    """A to-do list's first rows and its count. The rows are chosen by their ids first
+    (:func:`core.pagination.page_rows`): sliced directly, PostgreSQL plans the per-row annotations (an
+    accepted report exists, the deadline...) for the whole queue before the limit; at 100,000
+    enterprises it read every accepted report and sorted thousands of wide rows to show ten."""
+    rows = list(page_rows(queryset, 0, PENDING_ROWS_SHOWN))
     if decorate_rows:
         rows = decorate(rows)
-    count = len(ids) if len(ids) < PENDING_ROWS_SHOWN else queryset.count()
+    count = len(rows) if len(rows) < PENDING_ROWS_SHOWN else queryset.count()
     return TodoList(key, str(title), count, rows, url, str(empty))
 
 

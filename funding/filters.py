@@ -4,13 +4,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.credit_code import as_row_id, normalise
 from enterprises.choices import Sector
 from enterprises.filters import unit_choices
 
 from .choices import ProjectStatus, RecognitionKind, RecognitionLevel
 
-# An id has at most 9 digits (a credit code has 18 characters): longer digit strings are read as text.
-PROVIDER_ID_DIGITS = 9
 YEARS = [(str(y), str(y)) for y in (2024, 2025, 2026)]
 
 
@@ -47,9 +46,10 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit() and len(value) <= PROVIDER_ID_DIGITS:
-            return queryset.filter(provider_id=int(value))
-        providers = Provider.objects.filter(Q(name__icontains=value) | Q(credit_code=value.upper()))
+        row_id = as_row_id(value)
+        if row_id is not None:
+            return queryset.filter(provider_id=row_id)
+        providers = Provider.objects.filter(Q(name__icontains=value) | Q(credit_code=normalise(value)))
         return queryset.filter(provider_id__in=providers.values("pk"))
 
 

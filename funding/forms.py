@@ -128,21 +128,11 @@ class ProjectFactsForm(BootstrapForm):
         return data
 
 
-class TypedRow(TypedRowField):
-    """A typed row whose initial value, when it is a row, shows as its credit code (what a person reads and types
-    back) rather than its id."""
-
-    def prepare_value(self, value):
-        if hasattr(value, "_meta"):
-            return value.credit_code
-        return super().prepare_value(value)
-
-
 class ProjectFileForm(ProjectFactsForm):
     # Typed, not picked: the enterprises with an accepted diagnosis number tens of thousands and the pool
     # thousands of providers at 100,000 enterprises, and drop-downs of every one made the page grow with the
     # programme. What is typed is checked against the same querysets the drop-downs listed.
-    enterprise = TypedRow(
+    enterprise = TypedRowField(
         label=_("Enterprise"),
         queryset=None,
         help_text=_("Credit code or exact name of an enterprise whose diagnosis report the district accepted."),
@@ -153,7 +143,7 @@ class ProjectFileForm(ProjectFactsForm):
             )
         },
     )
-    provider = TypedRow(
+    provider = TypedRowField(
         label=_("Service provider"), queryset=None, help_text=_("Credit code or exact name of the service provider.")
     )
     date = DateField(_("Filed on"), help_text=_("The day the project was filed; today when left empty."))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.credit_code import as_row_id
 from core.errors import DomainError
 from core.pagination import KeysFirstPaginator
 from core.roles import Role, role_of
@@ -128,9 +129,9 @@ def project_create(request):
     if request.method == "GET":
         # From the enterprise's page (``?enterprise=<id>``): shown by its credit code and name when the viewer
         # may file for it, left empty otherwise (as the drop-down showed no choice).
-        wanted = request.GET.get("enterprise", "")
-        if wanted.isdigit() and len(wanted) <= 9:
-            initial["enterprise"] = enterprises.filter(pk=int(wanted)).first()
+        wanted = as_row_id(request.GET.get("enterprise"))
+        if wanted is not None:
+            initial["enterprise"] = enterprises.filter(pk=wanted).first()
         if is_provider:
             initial["provider"] = providers.first()
     form = ProjectFileForm(request.POST or None, initial=initial, enterprises=enterprises, providers=providers)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.credit_code import as_row_id, normalise
 from enterprises.choices import Sector
 
 from .choices import SCENE_CODES, PoolStatus, PriceModel, ProviderType
@@ -150,10 +151,11 @@ class EndAssignmentForm(forms.Form):
 
 
 class TypedRowField(forms.ModelChoiceField):
-    """One row of the queryset (a provider or an evaluation body), typed rather than picked: its credit code,
-    its exact name, or its id (what a drop-down posts). The pool holds thousands of providers, and a drop-down
-    of every one made the enterprise's page grow with the programme; the row is checked against the queryset
-    here, on the server."""
+    """One row of the queryset (an enterprise, a provider or an evaluation body), typed rather than picked:
+    its credit code, its exact name, or its id (what a drop-down or a link posts). The pool holds thousands of
+    providers and the registry tens of thousands of enterprises, and drop-downs of every one made pages grow
+    with the programme; the row is checked against the queryset here, on the server. A row given as the
+    initial value shows as its credit code, what a person reads and types back."""
 
     widget = forms.TextInput
     default_error_messages = {
@@ -165,10 +167,12 @@ class TypedRowField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()[:200]
-        if text.isdigit() and len(text) <= 9:  # an id (a credit code has 18 characters)
-            candidates = [self.queryset.filter(pk=int(text))]
+        row_id = as_row_id(text)
+        if row_id is not None:
+            candidates = [self.queryset.filter(pk=row_id)]
         else:
-            candidates = [self.queryset.filter(credit_code=text.upper()), self.queryset.filter(name=text)]
+            code = normalise(text)
+            candidates = [self.queryset.filter(credit_code=code), self.queryset.filter(name=text)]
         for rows in candidates:
             found = list(rows[:2])
             if len(found) == 1:
@@ -177,11 +181,16 @@ class TypedRowField(forms.ModelChoiceField):
                 raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
         raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
 
+    def prepare_value(self, value):
+        if hasattr(value, "_meta"):
+            return value.credit_code
+        return super().prepare_value(value)
+
 
 class AssignOneForm(forms.Form):
     """From the enterprise's page: assign it to one provider or evaluation body."""
 
-    target = TypedRowField(label=_("Assign to"), queryset=None, empty_label=_("— choose —"))
+    target = TypedRowField(label=_("Assign to"), queryset=None)
     assigned_on = forms.DateField(label=_("Assigned on"), required=False, widget=DateInput)
 
     def __init__(self, *args, queryset=None, **kwargs):

@@ -74,7 +74,7 @@ def indicator_dashboard(request):
     if page is None:
         page = _page(request, data)
         if key is not None and page["body_html"] is not None:
-            cache.set(key, _light_page(page), BODY_CACHE_SECONDS)
+            cache.set(key, _light_page(page), PAGE_CACHE_SECONDS)
     request_url = _url_or_none("reports:snapshot_request")
     role = role_of(request.user)
     context = {
@@ -89,7 +89,7 @@ def indicator_dashboard(request):
 
 def _page(request, data):
     """What the dashboard shows of ``data`` (:func:`reports.selectors.dashboard`): the figures with
-    their drill-down links, the charts' data and the figures' HTML (cached apart, :func:`_cached_body`)."""
+    their drill-down links, the charts' data and the figures' HTML (:func:`_body_html`)."""
     for row in data["table"]:
         for cell in row["cells"]:
             cell["url"] = _records_url(row["indicator"].number, cell["period"], data["unit"], cell["as_of"])
@@ -107,7 +107,7 @@ def _page(request, data):
             },
         },
     }
-    page["body_html"] = _cached_body(request, data, page)
+    page["body_html"] = _body_html(request, data, page)
     return page
 
 
@@ -116,7 +116,7 @@ def _page_key(scope, period, as_of):
     for a page computed now at an asked-for date. It holds the scope, the period, the language and
     :func:`reports.snapshots.finished_marker` of the scope, so a snapshot the page reads finishing gives
     a new key (another unit's does not); a page with any part computed now is not stored (see
-    :func:`_cached_body`)."""
+    :func:`_body_html`)."""
     from django.utils.translation import get_language
 
     from .snapshots import finished_marker
@@ -160,44 +160,27 @@ def _light_page(page):
     }
 
 
-#: How long a rendered dashboard body is kept. It is keyed on the snapshots it shows, so a new snapshot
-#: shows at once; the timeout only bounds how long a renamed indicator or fund source keeps its old name.
-BODY_CACHE_SECONDS = 300
+#: How long a dashboard page is kept in the cache. It is keyed on the snapshots it reads
+#: (:func:`_page_key`), so a new snapshot shows at once; the timeout only bounds how long a renamed
+#: indicator or fund source keeps its old name.
+PAGE_CACHE_SECONDS = 300
 
 
-def _cached_body(request, data, context):
-    """The dashboard's figures (``reports/_dashboard_body.html``) rendered once per set of snapshots:
-    when every column, the levels and the money come from finished snapshots (which never change),
-    the HTML depends only on those snapshots, the trend, the scope, the period and the language. A
-    page computed now (an as-of date asked for, or a period without a snapshot) is rendered each time.
-    ``None``: render in the page."""
-    import hashlib
-    import json
-
+def _body_html(request, data, context):
+    """The dashboard's figures (``reports/_dashboard_body.html``) rendered here, to be cached with the
+    page, when every column, the levels, the money and the heat map come from finished snapshots (which
+    never change); ``None`` for a page with any part computed now (an as-of date asked for, a period
+    without a snapshot, a snapshot without its annex or frozen figures), which renders them in the page
+    and is not cached."""
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language
 
     if data["explicit"] or data["extras_snapshot"] is None or any(c["snapshot"] is None for c in data["columns"]):
         return None
     chosen = next(c for c in data["columns"] if c["period"].pk == data["period"].pk)
     if data["unit"] is None and not chosen["units"]:  # a snapshot without annex: the heat map is computed now
         return None
-    trend = hashlib.sha256(json.dumps(data["trend"], sort_keys=True, default=str).encode()).hexdigest()[:16]
-    key = ":".join(
-        [
-            "reports:dashboard-body:v1",
-            get_language() or "",
-            data["unit"].code if data["unit"] else "district",
-            data["period"].code,
-            *(str(c["snapshot"].pk) for c in data["columns"]),
-            trend,
-        ]
-    )
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("reports/_dashboard_body.html", context, request=request)
-        cache.set(key, html, BODY_CACHE_SECONDS)
+    html = render_to_string("reports/_dashboard_body.html", context, request=request)
     return mark_safe(html)  # noqa: S308 - rendered by the template engine above (auto-escaped)
 
 
