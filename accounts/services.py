@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from core.errors import DomainError, PermissionDenied
+from core.history import save_with_history
 from core.roles import Role
 
 from . import throttle
@@ -123,8 +124,7 @@ def user_create(
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError("invalid_user", " ".join(messages), field=field) from exc
-    user._history_user = actor
-    user.save()
+    save_with_history(user, actor=actor, clean=False)
     return user, issued
 
 
@@ -141,8 +141,7 @@ def user_update(
     user.evaluation_body = evaluation_body if role == Role.EVALUATOR else None
     user.display_name, user.phone, user.email = display_name, phone, email
     user.is_staff = role == Role.ADMIN or user.is_superuser
-    user._history_user = actor
-    user.save()
+    save_with_history(user, actor=actor, clean=False)
     return user
 
 
@@ -153,8 +152,7 @@ def user_set_active(*, actor, user, active):
     if user.pk == actor.pk and not active:
         raise DomainError("cannot_deactivate_self", _("You cannot deactivate your own account."))
     user.is_active = active
-    user._history_user = actor
-    user.save(update_fields=["is_active"])
+    save_with_history(user, actor=actor, clean=False, update_fields=["is_active"])
     if not active:
         Token.objects.filter(user=user).delete()
     return user
@@ -167,8 +165,7 @@ def user_reset_password(*, actor, user):
     issued = one_time_password()
     user.set_password(issued)
     user.must_change_password = True
-    user._history_user = actor
-    user.save(update_fields=["password", "must_change_password"])
+    save_with_history(user, actor=actor, clean=False, update_fields=["password", "must_change_password"])
     throttle.unlock(user.username)
     return issued
 
@@ -188,6 +185,5 @@ def user_change_own_password(*, user, new_password):
         raise DomainError("weak_password", " ".join(exc.messages), field="new_password1") from exc
     user.set_password(new_password)
     user.must_change_password = False
-    user._history_user = user
-    user.save(update_fields=["password", "must_change_password"])
+    save_with_history(user, actor=user, clean=False, update_fields=["password", "must_change_password"])
     return user

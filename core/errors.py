@@ -1,4 +1,6 @@
-"""The one domain error type every service raises (HOUSE_STYLE.md habit 1)."""
+"""The one domain error type every service raises (docs/style.md habit 1)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
 
 class DomainError(Exception):
@@ -24,8 +26,11 @@ class DomainError(Exception):
         return data
 
 
-class PermissionDenied(DomainError):
-    """The actor's role or scope does not allow the action."""
+class PermissionDenied(DomainError, DjangoPermissionDenied):
+    """The actor's role or scope does not allow the action.
+
+    It is also Django's ``PermissionDenied``, so a page that lets it through answers 403 with the
+    predicate's reason, and the API answers 403 ``{code, message}`` (``core.api.exceptions``)."""
 
     def __init__(self, message, *, code="permission_denied", field=None):
         super().__init__(code, message, field=field, status=403)

@@ -6,12 +6,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from .downloads import logged_download
 from .errors import DomainError
+from .history import set_history
 from .models import Attachment
-from .services import client_address, download_log
 
 #: File types accepted as evidence, by extension.
 EVIDENCE_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".csv", ".zip", ".ofd"}
@@ -67,7 +67,7 @@ def attachment_create(*, actor, owner, upload, purpose="", allowed_extensions=EV
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )
-    attachment._history_user = actor
+    set_history(attachment, actor=actor)
     attachment.file.save(name, upload, save=False)
     attachment.save()
     return attachment
@@ -88,20 +88,12 @@ def attachment_owner_visible(attachment, viewer):
 
 
 def serve_protected_file(request, attachment):
-    """Stream an attachment as a download (never inline), and log who took it."""
-    download_log(
-        actor=request.user,
-        kind="attachment",
-        description=attachment.original_name,
-        path=request.path,
-        ip_address=client_address(request),
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    """Stream an attachment as a download (never inline, run nothing), and log who took it."""
+    return logged_download(
+        request,
         filename=attachment.original_name,
         content_type=attachment.mime_type,
+        kind="attachment",
+        file=attachment.file.open("rb"),
+        sandbox=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

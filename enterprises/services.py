@@ -4,12 +4,13 @@ in the same transaction (HOUSE_STYLE.md habits 1 and 4)."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, DomainError, PermissionDenied
+from core.errors import Conflict, DomainError
+from core.history import save_with_history
+from core.permissions import require
 from core.roles import DISTRICT_ROLES, role_of
 
 from . import permissions
@@ -43,12 +44,6 @@ EDITABLE_FIELDS = (
 DATE_FIELDS = ("founded_on", "cloud_verified_on")
 
 
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _today():
     return timezone.localdate()
 
@@ -62,19 +57,6 @@ def _check_date(value, field):
 def initial_status(actor):
     """Enterprises added by the district enter the pilot list at once; a unit's are proposed."""
     return Status.ACTIVE if role_of(actor) in DISTRICT_ROLES else Status.PROPOSED
-
-
-def _save(enterprise, actor, reason=""):
-    try:
-        enterprise.full_clean(validate_unique=False, validate_constraints=True)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
-    enterprise._history_user = actor
-    if reason:
-        enterprise._change_reason = reason
-    enterprise.save()
-    return enterprise
 
 
 def _record(
@@ -112,7 +94,7 @@ def enterprise_create(
 ):
     """Register an enterprise. Unit staff only in their own unit (it is then *proposed*); the
     district's additions are *active* at once. The credit code is the natural key."""
-    _allow(permissions.can_create_in_unit(actor, unit))
+    require(permissions.can_create_in_unit(actor, unit))
     code = checked_credit_code(credit_code, actor=actor, override_reason=credit_code_override_reason)
     if Enterprise.objects.filter(credit_code=code).exists():
         raise DomainError(
@@ -140,7 +122,7 @@ def enterprise_create(
         created_by=actor,
         **facts,
     )
-    _save(enterprise, actor)
+    save_with_history(enterprise, actor=actor, validate_unique=False)
     _record(enterprise, actor=actor, kind=EnterpriseStatusChange.Kind.CREATED, happened_on=_today(), to_status=status)
     if credit_code_override_reason.strip():
         _record(
@@ -161,7 +143,7 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
     their own actions, so that each is recorded with a reason.
     """
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _allow(permissions.can_edit(actor, enterprise))
+    require(permissions.can_edit(actor, enterprise))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
@@ -169,7 +151,7 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
         _check_date(changes.get(field), field)
     code_changed = credit_code is not None and credit_code != enterprise.credit_code
     if code_changed or credit_code_override_reason:
-        _allow(permissions.can_decide(actor))
+        require(permissions.can_decide(actor))
         code = checked_credit_code(
             credit_code if credit_code is not None else enterprise.credit_code,
             actor=actor,
@@ -194,13 +176,13 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
             )
     for field, value in changes.items():
         setattr(enterprise, field, value.strip() if isinstance(value, str) else value)
-    return _save(enterprise, actor)
+    return save_with_history(enterprise, actor=actor, validate_unique=False)
 
 
 @transaction.atomic
 def enterprise_confirm(*, actor, enterprise, date=None, note=""):
     """A proposed enterprise enters the pilot list (district officials and admins)."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if enterprise.status != Status.PROPOSED:
         raise Conflict(
@@ -211,7 +193,7 @@ def enterprise_confirm(*, actor, enterprise, date=None, note=""):
         )
     happened_on = _check_date(date, "date") or _today()
     enterprise.status = Status.ACTIVE
-    _save(enterprise, actor, reason="confirmed")
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason="confirmed")
     _record(
         enterprise,
         actor=actor,
@@ -233,7 +215,7 @@ def enterprise_confirm_many(*, actor, enterprises, date=None):
 @transaction.atomic
 def enterprise_decline(*, actor, enterprise, reason, date=None):
     """The district declines a proposed enterprise, saying why."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not reason or not reason.strip():
         raise DomainError("reason_required", _("Say why the enterprise is declined."), field="reason")
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -246,7 +228,7 @@ def enterprise_decline(*, actor, enterprise, reason, date=None):
         )
     happened_on = _check_date(date, "date") or _today()
     enterprise.status = Status.DECLINED
-    _save(enterprise, actor, reason="declined")
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason="declined")
     _record(
         enterprise,
         actor=actor,
@@ -267,7 +249,7 @@ def enterprise_withdraw(*, actor, enterprise, reason, date=None, replacement=Non
     different enterprise that is proposed or active. Past dates are normal (history since 2024-10).
     """
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _allow(permissions.can_withdraw(actor, enterprise))
+    require(permissions.can_withdraw(actor, enterprise))
     if reason not in WithdrawalReason.values:
         raise DomainError("invalid_reason", _("Choose one of the withdrawal reasons."), field="reason")
     if enterprise.status != Status.ACTIVE:
@@ -284,7 +266,7 @@ def enterprise_withdraw(*, actor, enterprise, reason, date=None, replacement=Non
     enterprise.withdrawn_on = happened_on
     enterprise.withdrawal_reason = reason
     enterprise.replacement = replacement
-    _save(enterprise, actor, reason=f"withdrawn: {reason}")
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason=f"withdrawn: {reason}")
     _record(
         enterprise,
         actor=actor,
@@ -328,11 +310,11 @@ def _check_replacement(actor, enterprise, replacement):
 def enterprise_name_replacement(*, actor, enterprise, replacement):
     """Name (or change) the replacement of an enterprise already withdrawn."""
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    _allow(permissions.can_withdraw(actor, enterprise))
+    require(permissions.can_withdraw(actor, enterprise))
     if enterprise.status != Status.WITHDRAWN:
         raise Conflict("not_withdrawn", _("Only a withdrawn enterprise has a replacement."))
     enterprise.replacement = _check_replacement(actor, enterprise, replacement)
-    _save(enterprise, actor, reason="replacement named")
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason="replacement named")
     _record(
         replacement,
         actor=actor,
@@ -346,7 +328,7 @@ def enterprise_name_replacement(*, actor, enterprise, replacement):
 @transaction.atomic
 def enterprise_reinstate(*, actor, enterprise, note, date=None):
     """The district puts back a wrongly withdrawn (or declined) enterprise, saying why."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not note or not note.strip():
         raise DomainError("reason_required", _("Say why the enterprise is reinstated."), field="note")
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -357,7 +339,7 @@ def enterprise_reinstate(*, actor, enterprise, note, date=None):
     enterprise.status = Status.ACTIVE
     enterprise.withdrawn_on = None
     enterprise.withdrawal_reason = ""
-    _save(enterprise, actor, reason="reinstated")
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason="reinstated")
     _record(
         enterprise,
         actor=actor,
@@ -373,7 +355,7 @@ def enterprise_reinstate(*, actor, enterprise, note, date=None):
 @transaction.atomic
 def enterprise_move(*, actor, enterprise, unit, note):
     """The district moves an enterprise to another unit (a correction), saying why."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not note or not note.strip():
         raise DomainError("reason_required", _("Say why the enterprise moves to another unit."), field="note")
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -381,7 +363,7 @@ def enterprise_move(*, actor, enterprise, unit, note):
         raise DomainError("same_unit", _("The enterprise already belongs to this unit."), field="unit")
     previous = enterprise.unit
     enterprise.unit = unit
-    _save(enterprise, actor, reason="moved")
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason="moved")
     _record(
         enterprise,
         actor=actor,
@@ -410,7 +392,7 @@ def enterprise_levels_set(*, actor, enterprise, baseline_level, current_level):
         return enterprise
     enterprise.baseline_level = baseline_level
     enterprise.current_level = current_level
-    return _save(enterprise, actor, reason="levels from on-site evaluations")
+    return save_with_history(enterprise, actor=actor, validate_unique=False, reason="levels from on-site evaluations")
 
 
 def parse_date(value, field="date"):
@@ -428,10 +410,8 @@ def parse_date(value, field="date"):
 @transaction.atomic
 def unit_quota_set(*, actor, unit, required, note=""):
     """The district sets how many pilot enterprises a unit must keep."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     quota = UnitQuota.objects.filter(unit=unit).first() or UnitQuota(unit=unit)
     quota.required = required
     quota.note = note
-    quota._history_user = actor
-    quota.save()
-    return quota
+    return save_with_history(quota, actor=actor, clean=False)

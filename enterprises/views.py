@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.pagination import KeysFirstPaginator
+from core.permissions import allowed, can_see_history
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_list
 
@@ -139,7 +140,7 @@ def enterprise_detail(request, pk):
         "can_edit": permissions.can_edit(user, enterprise)[0],
         "can_decide": can_decide,
         "can_withdraw": permissions.can_withdraw(user, enterprise)[0] and enterprise.status == Status.ACTIVE,
-        "can_see_history": role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+        "can_see_history": allowed(can_see_history(user)),
         "withdraw_form": WithdrawForm(),
         "reason_form": ReasonForm(),
         "move_form": MoveForm(),

@@ -10,14 +10,15 @@ transaction.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import credit_code as cc
 from core import jobs
-from core.errors import Conflict, DomainError, PermissionDenied
+from core.errors import Conflict, DomainError
+from core.history import save_with_history, set_history
+from core.permissions import require
 from enterprises.choices import Sector
 
 from . import permissions
@@ -51,14 +52,8 @@ EVALUATION_BODY_FIELDS = ("name", "contact_name", "contact_phone")
 PRODUCT_FIELDS = ("name", "description", "scenes", "price_model", "price_note", "deployments")
 
 
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _check(actor):
-    _allow(permissions.can_manage_providers(actor))
+    require(permissions.can_manage_providers(actor))
 
 
 def _today():
@@ -84,19 +79,6 @@ def _checked_code(raw, model, *, exclude_pk=None):
             status=409,
         )
     return code
-
-
-def _save(obj, actor, reason=""):
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
-    obj._history_user = actor
-    if reason:
-        obj._change_reason = reason[:100]
-    obj.save()
-    return obj
 
 
 def _codes(values, allowed, field, message):
@@ -181,7 +163,7 @@ def provider_create(
         qualifications=qualifications or "",
         address=address or "",
     )
-    _save(provider, actor)
+    save_with_history(provider, actor=actor)
     _event(
         provider,
         actor=actor,
@@ -229,7 +211,7 @@ def provider_update(*, actor, provider, note="", **changes):
             changes["pool_status_since"] = _today()
     for field, value in changes.items():
         setattr(provider, field, value)
-    _save(provider, actor, reason=note)
+    save_with_history(provider, actor=actor, reason=note)
 
     if "key_provider_since" in changes and changes["key_provider_since"] != old_key:
         if changes["key_provider_since"]:
@@ -298,7 +280,7 @@ def evaluation_body_create(*, actor, credit_code, name, contact_name="", contact
         contact_name=contact_name or "",
         contact_phone=contact_phone or "",
     )
-    return _save(body, actor)
+    return save_with_history(body, actor=actor)
 
 
 @transaction.atomic
@@ -312,7 +294,7 @@ def evaluation_body_update(*, actor, evaluation_body, **changes):
         changes["credit_code"] = _checked_code(changes["credit_code"], EvaluationBody, exclude_pk=evaluation_body.pk)
     for field, value in changes.items():
         setattr(evaluation_body, field, (value or "").strip() if isinstance(value, str) or value is None else value)
-    return _save(evaluation_body, actor)
+    return save_with_history(evaluation_body, actor=actor)
 
 
 # --- Assignments -----------------------------------------------------------------------------------
@@ -342,8 +324,9 @@ def provider_assign(*, actor, enterprise, provider, assigned_on=None):
     if existing:
         return existing
     _assignable_provider(provider)
-    return _save(
-        ProviderAssignment(enterprise=enterprise, provider=provider, assigned_on=assigned_on, assigned_by=actor), actor
+    return save_with_history(
+        ProviderAssignment(enterprise=enterprise, provider=provider, assigned_on=assigned_on, assigned_by=actor),
+        actor=actor,
     )
 
 
@@ -373,8 +356,9 @@ def provider_unassign(*, actor, assignment, date=None, reason=""):
     The row is deleted; its history keeps who ended it, when and why (``history_change_reason``)."""
     _check(actor)
     date = _not_future(date, "date") or _today()
-    assignment._history_user = actor
-    assignment._change_reason = _("ended {date}: {reason}").format(date=date.isoformat(), reason=reason)[:100]
+    set_history(
+        assignment, actor=actor, reason=_("ended {date}: {reason}").format(date=date.isoformat(), reason=reason)
+    )
     assignment.delete()
 
 
@@ -387,11 +371,11 @@ def evaluator_assign(*, actor, enterprise, evaluation_body, assigned_on: datetim
     existing = EvaluatorAssignment.objects.filter(enterprise=enterprise, evaluation_body=evaluation_body).first()
     if existing:
         return existing
-    return _save(
+    return save_with_history(
         EvaluatorAssignment(
             enterprise=enterprise, evaluation_body=evaluation_body, assigned_on=assigned_on, assigned_by=actor
         ),
-        actor,
+        actor=actor,
     )
 
 
@@ -415,8 +399,9 @@ def evaluator_unassign(*, actor, assignment, date=None, reason=""):
     """End an evaluation body's assignment (deleted; the history keeps who, when and why)."""
     _check(actor)
     date = _not_future(date, "date") or _today()
-    assignment._history_user = actor
-    assignment._change_reason = _("ended {date}: {reason}").format(date=date.isoformat(), reason=reason)[:100]
+    set_history(
+        assignment, actor=actor, reason=_("ended {date}: {reason}").format(date=date.isoformat(), reason=reason)
+    )
     assignment.delete()
 
 
@@ -456,27 +441,27 @@ def _unique_product_name(provider, name, exclude_pk=None):
 def product_create(*, actor, provider, name, recognised_on=None, **facts):
     """Add a 小快轻准 product or solution to a provider's catalogue. A provider user adds its own (never
     recognised: ``recognised_on`` is the district's); the district may enter it recognised at once."""
-    _allow(permissions.can_create_product(actor, provider))
+    require(permissions.can_create_product(actor, provider))
     unknown = set(facts) - set(PRODUCT_FIELDS)
     if unknown:
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
     if recognised_on:
-        _allow(permissions.can_recognise_products(actor))
+        require(permissions.can_recognise_products(actor))
         _not_future(recognised_on, "recognised_on")
     facts = _product_facts({"name": name, **facts})
     _unique_product_name(provider, facts["name"])
     product = Product(provider=provider, recognised_on=recognised_on, **facts)
-    return _save(product, actor)
+    return save_with_history(product, actor=actor)
 
 
 @transaction.atomic
 def product_update(*, actor, product, **changes):
     """Change a product's facts. ``recognised_on`` is the district's decision (see :func:`product_recognise`)."""
-    _allow(permissions.can_edit_product(actor, product))
+    require(permissions.can_edit_product(actor, product))
     if "recognised_on" in changes:
         recognised_on = changes.pop("recognised_on")
         if recognised_on != product.recognised_on:
-            _allow(permissions.can_recognise_products(actor))
+            require(permissions.can_recognise_products(actor))
             _not_future(recognised_on, "recognised_on")
             product.recognised_on = recognised_on
     unknown = set(changes) - set(PRODUCT_FIELDS)
@@ -487,26 +472,26 @@ def product_update(*, actor, product, **changes):
         _unique_product_name(product.provider, changes["name"], exclude_pk=product.pk)
     for field, value in changes.items():
         setattr(product, field, value)
-    return _save(product, actor)
+    return save_with_history(product, actor=actor)
 
 
 @transaction.atomic
 def product_recognise(*, actor, product, date=None):
     """The district selects the product into the 优秀产品清单 on ``date`` (default today)."""
-    _allow(permissions.can_recognise_products(actor))
+    require(permissions.can_recognise_products(actor))
     date = _not_future(date, "recognised_on") or _today()
     product.recognised_on = date
-    return _save(product, actor, reason=_("recognised"))
+    return save_with_history(product, actor=actor, reason=_("recognised"))
 
 
 @transaction.atomic
 def product_withdraw_recognition(*, actor, product, reason=""):
     """The district takes the product off the 优秀产品清单 (the history keeps when it was recognised)."""
-    _allow(permissions.can_recognise_products(actor))
+    require(permissions.can_recognise_products(actor))
     if not product.recognised_on:
         raise Conflict("not_recognised", _("This product is not recognised."), field="recognised_on")
     product.recognised_on = None
-    return _save(product, actor, reason=reason or _("recognition withdrawn"))
+    return save_with_history(product, actor=actor, reason=reason or _("recognition withdrawn"))
 
 
 # --- Satisfaction ratings --------------------------------------------------------------------------
@@ -516,7 +501,7 @@ def product_withdraw_recognition(*, actor, product, reason=""):
 def rating_create(*, actor, enterprise, provider, score, rated_on=None, comment=""):
     """Record an enterprise's satisfaction (1–5) with a provider assigned to it, as its street/town
     staff (or the district) heard it on ``rated_on`` (default today)."""
-    _allow(permissions.can_rate(actor, enterprise))
+    require(permissions.can_rate(actor, enterprise))
     rated_on = _not_future(rated_on, "rated_on") or _today()
     if not ProviderAssignment.objects.filter(enterprise=enterprise, provider=provider).exists():
         raise DomainError(
@@ -534,7 +519,7 @@ def rating_create(*, actor, enterprise, provider, score, rated_on=None, comment=
         comment=(comment or "").strip(),
         rated_by=actor,
     )
-    return _save(rating, actor)
+    return save_with_history(rating, actor=actor)
 
 
 # --- Scorecards ------------------------------------------------------------------------------------
@@ -550,7 +535,7 @@ def scorecard_weights_set(*, actor, weights, note=""):
 
     Codes of metrics not registered (yet) are kept as they were, so a metric registered later keeps
     its weight. Cards already computed keep the weights they were computed with until recomputed."""
-    _allow(permissions.can_compute_scorecards(actor))
+    require(permissions.can_compute_scorecards(actor))
     known = {m.code for m in scorecard_metrics()}
     cleaned = {}
     for code, value in (weights or {}).items():
@@ -570,7 +555,7 @@ def scorecard_weights_set(*, actor, weights, note=""):
     record.weights = merged
     record.note = (note or "")[:500]
     record.updated_by = actor
-    return _save(record, actor)
+    return save_with_history(record, actor=actor)
 
 
 @transaction.atomic
@@ -580,7 +565,7 @@ def scorecard_compute(*, actor, period):
     Each metric answers for all providers in one query; the cards store the values, points, details
     and the weights used. A provider's written reply is kept across recomputations. Returns the cards.
     """
-    _allow(permissions.can_compute_scorecards(actor))
+    require(permissions.can_compute_scorecards(actor))
     code = normalise_period(period)
     start, end = period_bounds(code)
     if start > _today():
@@ -602,7 +587,7 @@ def scorecard_compute(*, actor, period):
         card.total = total
         card.computed_at = now
         card.computed_by = actor
-        cards.append(_save(card, actor))
+        cards.append(save_with_history(card, actor=actor))
     return cards
 
 
@@ -610,7 +595,7 @@ def scorecard_compute(*, actor, period):
 def scorecard_recompute_request(*, actor, period):
     """The district's "recompute" button: a background job computes the period's cards (in-process
     when no broker is configured). Returns the job."""
-    _allow(permissions.can_compute_scorecards(actor))
+    require(permissions.can_compute_scorecards(actor))
     code = normalise_period(period)
     start, _end = period_bounds(code)
     if start > _today():
@@ -627,7 +612,7 @@ def scorecard_recompute_request(*, actor, period):
 @transaction.atomic
 def scorecard_reply(*, actor, scorecard, reply):
     """The provider's written answer to its card (replaces an earlier one; the history keeps it)."""
-    _allow(permissions.can_reply(actor, scorecard))
+    require(permissions.can_reply(actor, scorecard))
     text = (reply or "").strip()
     if not text:
         raise DomainError("reply_required", _("Write the reply."), field="reply")
@@ -636,4 +621,4 @@ def scorecard_reply(*, actor, scorecard, reply):
     scorecard.reply = text
     scorecard.replied_at = timezone.now()
     scorecard.replied_by = actor
-    return _save(scorecard, actor)
+    return save_with_history(scorecard, actor=actor)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.models import BackgroundJob
+from core.permissions import allowed, can_see_history, require
 from core.roles import Role, role_of
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_get, enterprise_list
@@ -47,12 +48,6 @@ from .scorecard import METRIC_HELP, normalise_period, scorecard_metrics
 
 PAGE_SIZE = 50
 ASSIGN_PAGE_SIZE = 100
-
-
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _found(getter, **kwargs):
@@ -90,7 +85,7 @@ def _query(request, drop=("page",)):
 @login_required
 def provider_list_page(request):
     """The resource pool with filters (type, sector, scene, pool status, key provider, search) and counts."""
-    _allow(permissions.can_view_providers(request.user))
+    require(permissions.can_view_providers(request.user))
     filterset, queryset = selectors.provider_filtered(viewer=request.user, params=request.GET)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -112,7 +107,7 @@ def provider_list_page(request):
 @login_required
 def provider_export(request):
     """The 服务商清单 in the viewer's scope, with the list's filters."""
-    _allow(permissions.can_view_providers(request.user))
+    require(permissions.can_view_providers(request.user))
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise Http404
@@ -122,7 +117,7 @@ def provider_export(request):
 
 @login_required
 def provider_create(request):
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +133,7 @@ def provider_create(request):
 @login_required
 def provider_edit(request, pk):
     provider = _found(selectors.provider_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     initial = {field: getattr(provider, field) for field in (*services.PROVIDER_FIELDS, "credit_code")}
     form = ProviderForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +164,7 @@ def provider_detail(request, pk):
         "events": selectors.provider_events(viewer=user, provider=provider)[:50],
         "can_manage": can_manage,
         "can_add_product": permissions.can_create_product(user, provider)[0],
-        "can_see_history": role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+        "can_see_history": allowed(can_see_history(user)),
     }
     if permissions.can_view_scorecards(user)[0]:
         context["scorecards"] = selectors.provider_scorecards(viewer=user, provider=provider)
@@ -198,7 +193,7 @@ def provider_action(request, pk, action):
     if action not in ("pool", "key", "revoke"):
         raise Http404
     provider = _found(selectors.provider_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     try:
         if action == "pool":
             form = PoolStatusForm(request.POST)
@@ -276,7 +271,7 @@ def _assign_page(request, *, organisation, assigned_ids, assign_many, template_c
 @login_required
 def provider_assign(request, pk):
     provider = _found(selectors.provider_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     assigned = ProviderAssignment.objects.filter(provider=provider).values_list("enterprise_id", flat=True)
     return _assign_page(
         request,
@@ -291,9 +286,9 @@ def provider_assign(request, pk):
 
 @login_required
 def body_assign(request, pk):
-    _allow(permissions.can_view_evaluation_bodies(request.user))
+    require(permissions.can_view_evaluation_bodies(request.user))
     body = _found(selectors.evaluation_body_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     assigned = EvaluatorAssignment.objects.filter(evaluation_body=body).values_list("enterprise_id", flat=True)
     return _assign_page(
         request,
@@ -319,7 +314,7 @@ def assignment_end(request, pk, kind):
     assignment = queryset.filter(pk=pk).first()
     if assignment is None:
         raise Http404
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     fallback = (
         reverse("providers:detail", args=[assignment.provider_id])
         if kind == "provider"
@@ -351,7 +346,7 @@ def enterprise_assign(request, pk, kind):
     if kind not in ("provider", "body"):
         raise Http404
     enterprise = _found(enterprise_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     queryset = Provider.objects.all() if kind == "provider" else EvaluationBody.objects.all()
     form = AssignOneForm(request.POST, queryset=queryset, prefix=kind)
     if not form.is_valid():
@@ -392,7 +387,7 @@ def rating_create(request):
     provider = selectors.provider_list(viewer=user).filter(pk=request.POST.get("provider") or 0).first()
     if enterprise is None or provider is None:
         raise Http404
-    _allow(permissions.can_rate(user, enterprise))
+    require(permissions.can_rate(user, enterprise))
     fallback = reverse("providers:detail", args=[provider.pk])
     form = RatingForm(
         request.POST,
@@ -494,7 +489,7 @@ def product_create(request):
 @login_required
 def product_edit(request, pk):
     product = _found(selectors.product_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_edit_product(request.user, product))
+    require(permissions.can_edit_product(request.user, product))
     initial = {field: getattr(product, field) for field in services.PRODUCT_FIELDS}
     form = _product_form(request, data=request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -523,7 +518,7 @@ def product_detail(request, pk):
             "provider_visible": selectors.provider_list(viewer=user).filter(pk=product.provider_id).exists(),
             "recognise_form": RecogniseForm(initial={"date": timezone.localdate()}),
             "withdraw_form": WithdrawRecognitionForm(),
-            "can_see_history": role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+            "can_see_history": allowed(can_see_history(user)),
         },
     )
 
@@ -535,7 +530,7 @@ def product_action(request, pk, action):
     if action not in ("recognise", "withdraw"):
         raise Http404
     product = _found(selectors.product_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_recognise_products(request.user))
+    require(permissions.can_recognise_products(request.user))
     try:
         if action == "recognise":
             form = RecogniseForm(request.POST)
@@ -561,7 +556,7 @@ def product_action(request, pk, action):
 
 @login_required
 def body_list_page(request):
-    _allow(permissions.can_view_evaluation_bodies(request.user))
+    require(permissions.can_view_evaluation_bodies(request.user))
     filterset, queryset = selectors.evaluation_body_filtered(viewer=request.user, params=request.GET)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -577,7 +572,7 @@ def body_list_page(request):
 
 @login_required
 def body_detail(request, pk):
-    _allow(permissions.can_view_evaluation_bodies(request.user))
+    require(permissions.can_view_evaluation_bodies(request.user))
     body = _found(selectors.evaluation_body_get, viewer=request.user, pk=pk)
     can_manage = permissions.can_manage_providers(request.user)[0]
     return render(
@@ -589,14 +584,14 @@ def body_detail(request, pk):
             "assignments": selectors.evaluator_assignments(viewer=request.user, evaluation_body=body),
             "can_manage": can_manage,
             "end_form": EndAssignmentForm() if can_manage else None,
-            "can_see_history": role_of(request.user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+            "can_see_history": allowed(can_see_history(request.user)),
         },
     )
 
 
 @login_required
 def body_create(request):
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     form = EvaluationBodyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -611,9 +606,9 @@ def body_create(request):
 
 @login_required
 def body_edit(request, pk):
-    _allow(permissions.can_view_evaluation_bodies(request.user))
+    require(permissions.can_view_evaluation_bodies(request.user))
     body = _found(selectors.evaluation_body_get, viewer=request.user, pk=pk)
-    _allow(permissions.can_manage_providers(request.user))
+    require(permissions.can_manage_providers(request.user))
     initial = {f: getattr(body, f) for f in ("credit_code", "name", "contact_name", "contact_phone")}
     form = EvaluationBodyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -659,10 +654,10 @@ def scorecard_list(request):
     """The district's comparison table for one period (sortable), with the weights and the recompute
     button; a provider user sees its own cards, one per period."""
     user = request.user
-    _allow(permissions.can_view_scorecards(user))
+    require(permissions.can_view_scorecards(user))
     metrics = scorecard_metrics()
     if request.method == "POST":
-        _allow(permissions.can_compute_scorecards(user))
+        require(permissions.can_compute_scorecards(user))
     if not permissions.can_compare_scorecards(user)[0]:
         cards = selectors.scorecard_list(viewer=user)
         return render(
@@ -729,7 +724,7 @@ def scorecard_detail(request, pk):
     """One provider's card: each metric's value, points, weight and the records behind it; the
     provider's cards of other periods; the card's recomputation history; the reply."""
     user = request.user
-    _allow(permissions.can_view_scorecards(user))
+    require(permissions.can_view_scorecards(user))
     card = _found(selectors.scorecard_get, viewer=user, pk=pk)
     metrics = scorecard_metrics()
     known = {m.code for m in metrics}
@@ -742,7 +737,7 @@ def scorecard_detail(request, pk):
     can_reply = permissions.can_reply(user, card)[0]
     form = ReplyForm(request.POST or None, initial={"reply": card.reply})
     if request.method == "POST":
-        _allow(permissions.can_reply(user, card))
+        require(permissions.can_reply(user, card))
         if form.is_valid():
             try:
                 services.scorecard_reply(actor=user, scorecard=card, reply=form.cleaned_data["reply"])
@@ -772,12 +767,12 @@ def scorecard_detail(request, pk):
 def scorecard_weights(request):
     """The district sets the weights (history kept); everyone who compares cards sees them."""
     user = request.user
-    _allow(permissions.can_compare_scorecards(user))
+    require(permissions.can_compare_scorecards(user))
     metrics = scorecard_metrics()
     can_edit = permissions.can_compute_scorecards(user)[0]
     form = WeightsForm(request.POST or None, metrics=metrics, initial_weights=selectors.current_weights())
     if request.method == "POST":
-        _allow(permissions.can_compute_scorecards(user))
+        require(permissions.can_compute_scorecards(user))
         if form.is_valid():
             try:
                 services.scorecard_weights_set(actor=user, weights=form.weights(), note=form.cleaned_data["note"])

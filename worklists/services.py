@@ -9,13 +9,14 @@ the future, nor before 1949.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError
 from core.files import attachment_create
+from core.history import save_with_history
+from core.permissions import require
 
 from . import permissions
 from .choices import TaskCategory, TaskStatus
@@ -67,12 +68,6 @@ TEXT_FIELDS = {
 }
 
 
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _date(value, field):
     if value in (None, ""):
         return None
@@ -99,16 +94,10 @@ def _apply(record, facts, allowed):
 
 
 def _clean_save(record, actor):
-    try:
-        record.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
+    """Stamp who last changed the record, then validate and save it with its history."""
     record.updated_by = actor
     record.updated_at = timezone.now()
-    record._history_user = actor
-    record.save()
-    return record
+    return save_with_history(record, actor=actor)
 
 
 # --- tasks ------------------------------------------------------------------------------------
@@ -142,7 +131,7 @@ def _check_task(task):
 @transaction.atomic
 def task_create(*, actor, title, target, deadline, **facts):
     """Add a task to the 任务清单 (district officials). It starts not started, at 0%."""
-    _allow(permissions.can_manage_tasks(actor))
+    require(permissions.can_manage_tasks(actor))
     task = WorkTask()
     _apply(task, {"title": title, "target": target, "deadline": deadline, **facts}, TASK_FIELDS)
     if "position" not in facts:
@@ -155,7 +144,7 @@ def task_create(*, actor, title, target, deadline, **facts):
 @transaction.atomic
 def task_update(*, actor, task, **facts):
     """Change what a task is: its title, target, responsibility, dates (district officials)."""
-    _allow(permissions.can_manage_tasks(actor))
+    require(permissions.can_manage_tasks(actor))
     task = WorkTask.objects.select_for_update().get(pk=task.pk)
     _apply(task, facts, TASK_FIELDS)
     _check_task(task)
@@ -170,7 +159,7 @@ def task_progress_update(*, actor, task, status, percent=None, note=""):
     100% of a task is the task done. The note says what was achieved or what blocks it.
     """
     task = WorkTask.objects.select_for_update().get(pk=task.pk)
-    _allow(permissions.can_update_progress(actor, task))
+    require(permissions.can_update_progress(actor, task))
     if status not in TaskStatus.values:
         raise DomainError("invalid_status", _("Choose not started, in progress or done."), field="status")
     if percent in (None, ""):
@@ -250,7 +239,7 @@ def _attach(actor, policy, upload):
 @transaction.atomic
 def policy_create(*, actor, title, file=None, **facts):
     """Add a document to the 政策清单 (district officials), with its file if one is given."""
-    _allow(permissions.can_manage_policies(actor))
+    require(permissions.can_manage_policies(actor))
     policy = PolicyDocument()
     _apply(policy, {"title": title, **facts}, POLICY_FIELDS)
     _check_policy(policy)
@@ -262,7 +251,7 @@ def policy_create(*, actor, title, file=None, **facts):
 @transaction.atomic
 def policy_update(*, actor, policy, file=None, **facts):
     """Correct a document, mark it repealed, or attach a (new) copy of its file (district officials)."""
-    _allow(permissions.can_manage_policies(actor))
+    require(permissions.can_manage_policies(actor))
     policy = PolicyDocument.objects.select_for_update().get(pk=policy.pk)
     _apply(policy, facts, POLICY_FIELDS)
     _check_policy(policy)
