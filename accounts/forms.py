@@ -8,7 +8,6 @@ from core.models import OrgUnit
 from core.roles import Role
 from core.selectors import unit_list
 from core.services import client_address
-from providers.models import EvaluationBody, Provider
 
 from . import services
 
@@ -46,13 +45,13 @@ class UserForm(forms.Form):
     )
     provider = forms.ModelChoiceField(
         label=_("Service provider"),
-        queryset=Provider.objects.order_by("name"),
+        queryset=None,  # set per form: the model is read from the user's relation
         required=False,
         help_text=_("Required for provider users."),
     )
     evaluation_body = forms.ModelChoiceField(
         label=_("Evaluation body"),
-        queryset=EvaluationBody.objects.order_by("name"),
+        queryset=None,
         required=False,
         help_text=_("Required for evaluators."),
     )
@@ -62,6 +61,9 @@ class UserForm(forms.Form):
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = unit_list()
+        user_model = get_user_model()
+        for name in ("provider", "evaluation_body"):
+            self.fields[name].queryset = user_model.organisation_model(name).objects.order_by("name")
         if editing:
             self.fields["username"].disabled = True
 

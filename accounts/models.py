@@ -75,3 +75,11 @@ class User(AbstractUser):
     def organisation(self):
         """The unit, provider or evaluation body the user acts for, if any."""
         return self.unit or self.provider or self.evaluation_body
+
+    @classmethod
+    def organisation_model(cls, field):
+        """The model behind ``provider`` or ``evaluation_body``.
+
+        Providers sit above accounts in the layers, so the relation is declared by name and the model
+        is read from it here rather than imported (docs/architecture.md "Layers")."""
+        return cls._meta.get_field(field).related_model

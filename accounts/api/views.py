@@ -13,7 +13,6 @@ from core.api.permissions import IsAdminRole
 from core.errors import DomainError
 from core.models import OrgUnit
 from core.services import client_address
-from providers.models import EvaluationBody, Provider
 
 from .serializers import TokenRequestSerializer, TokenSerializer, UserCreateSerializer, UserSerializer
 
@@ -74,10 +73,14 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
             role=v["role"],
             unit=_lookup(OrgUnit, "code", v.get("unit"), "unit", _("No unit has this code.")),
             provider=_lookup(
-                Provider, "credit_code", v.get("provider"), "provider", _("No provider has this credit code.")
+                User.organisation_model("provider"),
+                "credit_code",
+                v.get("provider"),
+                "provider",
+                _("No provider has this credit code."),
             ),
             evaluation_body=_lookup(
-                EvaluationBody,
+                User.organisation_model("evaluation_body"),
                 "credit_code",
                 v.get("organisation"),
                 "organisation",
