@@ -4,12 +4,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .audit import audited_models, history_entries
+from .credit_code import normalise
 from .files import attachment_owner_visible, serve_protected_file
 from .models import Attachment
 from .roles import Role, has_role
@@ -95,3 +98,27 @@ def error_404(request, exception=None):
 def error_500(request):
     # No context processors and no database: the page must render whatever broke.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+PICK_LIMIT = 20
+
+
+@login_required
+def pick(request, kind):
+    """Suggestions for a record picker: the viewer's records of ``kind`` whose name contains the
+    typed text or whose credit code starts with it, at most :data:`PICK_LIMIT`, as JSON
+    ``{"results": [{"value": credit code, "label": "name · credit code"}]}``."""
+    picker = registry.pickers.get(kind)
+    if picker is None:
+        raise Http404
+    text = request.GET.get("q", "").strip()[:100]
+    if len(text) < 2:
+        return JsonResponse({"results": []})
+    rows = picker.queryset(request.user)
+    code = normalise(text)
+    rows = rows.filter(Q(name__icontains=text) | Q(credit_code__startswith=code)).order_by("name", "pk")
+    results = [
+        {"value": credit_code, "label": f"{name} · {credit_code}"}
+        for name, credit_code in rows.values_list("name", "credit_code")[:PICK_LIMIT]
+    ]
+    return JsonResponse({"results": results})

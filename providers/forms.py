@@ -3,10 +3,9 @@ rules (codes, dates not in the future, who may do what) are the services', whose
 put back on the form."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.credit_code import as_row_id, normalise
+from core.forms import RecordField
 from enterprises.choices import Sector
 
 from .choices import SCENE_CODES, PoolStatus, PriceModel, ProviderType
@@ -150,47 +149,10 @@ class EndAssignmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=60)
 
 
-class TypedRowField(forms.ModelChoiceField):
-    """One row of the queryset (an enterprise, a provider or an evaluation body), typed rather than picked:
-    its credit code, its exact name, or its id (what a drop-down or a link posts). The pool holds thousands of
-    providers and the registry tens of thousands of enterprises, and drop-downs of every one made pages grow
-    with the programme; the row is checked against the queryset here, on the server. A row given as the
-    initial value shows as its credit code, what a person reads and types back."""
-
-    widget = forms.TextInput
-    default_error_messages = {
-        "invalid_choice": _("Nothing matches “%(value)s”: give the credit code or the exact name."),
-        "ambiguous": _("Several match “%(value)s”: give the credit code."),
-    }
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip()[:200]
-        row_id = as_row_id(text)
-        if row_id is not None:
-            candidates = [self.queryset.filter(pk=row_id)]
-        else:
-            code = normalise(text)
-            candidates = [self.queryset.filter(credit_code=code), self.queryset.filter(name=text)]
-        for rows in candidates:
-            found = list(rows[:2])
-            if len(found) == 1:
-                return found[0]
-            if found:
-                raise ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"value": text})
-        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
-
-    def prepare_value(self, value):
-        if hasattr(value, "_meta"):
-            return value.credit_code
-        return super().prepare_value(value)
-
-
 class AssignOneForm(forms.Form):
     """From the enterprise's page: assign it to one provider or evaluation body."""
 
-    target = TypedRowField(label=_("Assign to"), queryset=None)
+    target = RecordField(label=_("Assign to"), queryset=None)
     assigned_on = forms.DateField(label=_("Assigned on"), required=False, widget=DateInput)
 
     def __init__(self, *args, queryset=None, **kwargs):
@@ -259,3 +221,7 @@ class WeightsForm(forms.Form):
 
     def weights(self):
         return {code: self.cleaned_data[f"w_{code}"] for code in self.metric_codes}
+
+
+#: The typed record field under the name funding's forms import (the field itself lives in core.forms).
+TypedRowField = RecordField
