@@ -15,6 +15,7 @@ from funding.models import FundSource, SubsidyPolicy
 from funding.reference import load_funds
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
 from reports.reference import load_indicators
+from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -66,8 +67,6 @@ def units(db):
 
 @pytest.fixture
 def make_user(db):
-    from accounts.factories import UserFactory
-
     def make(role, **kwargs):
         kwargs.setdefault("username", f"{role}_{UserFactory._meta.model.objects.count() + 1}")
         return UserFactory(role=role, **kwargs)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "reports",
     "worklists",
 ]
+# Demo and benchmark data (seed_demo, generate_scale, the factories): above every app, imported by none.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("core"), "demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
