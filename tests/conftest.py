@@ -37,19 +37,25 @@ def _uses_db(request):
     )
 
 
+def ensure_reference_data():
+    """Units, the index, the fund sources and the indicators come from migrations; transactional tests
+    truncate them, so put back whatever is missing (also for module-scoped fixtures that need them)."""
+    if not OrgUnit.objects.filter(parent__isnull=False).exists():
+        load_units(OrgUnit)
+    if not IndexEdition.objects.exists():
+        load_index(app_models())
+    if not FundSource.objects.exists():
+        load_funds(FundSource, SubsidyPolicy)
+    if not Indicator.objects.exists():
+        load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Units come from a migration; transactional tests truncate them, so put them back."""
     if _uses_db(request):
         request.getfixturevalue("_django_db_helper")
-        if not OrgUnit.objects.filter(parent__isnull=False).exists():
-            load_units(OrgUnit)
-        if not IndexEdition.objects.exists():
-            load_index(app_models())
-        if not FundSource.objects.exists():
-            load_funds(FundSource, SubsidyPolicy)
-        if not Indicator.objects.exists():
-            load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
+        ensure_reference_data()
     yield
 
 

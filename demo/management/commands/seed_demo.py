@@ -1,19 +1,22 @@
 """Load deterministic demo data: users of every role, providers, evaluation bodies, ~540 enterprises,
 then each app's demo records (``demo.seed``), and print the demo log-ins.
 
-Running it twice changes nothing (the data is there already); the demo users' passwords are reset
-to the printed ones on every run.
+Only where the demo is on (``PORTAL_DEMO``; the demo app is installed only then, and core's guard
+command of the same name refuses everywhere else). Running it twice changes nothing (the data is there
+already) and prints the same log-ins. It changes only accounts it created itself, which it records
+(``demo.models.SeededAccount``; how, in demo/seed/accounts.py): an existing ``admin`` it did not create
+keeps its password and rights, and the demo's administrator is made as ``admin_demo`` instead.
 """
 
 import factory.random
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from accounts.models import User
+from core.demo_switch import demo_enabled, demo_off_message
 from core.roles import Role
-from core.selectors import unit_list
 from demo.factories import DEFAULT_PASSWORD
+from demo.seed.accounts import seed_accounts
 from demo.seed.assessments import seed_assessments
 from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
@@ -23,16 +26,19 @@ from enterprises.models import Enterprise
 from providers.models import EvaluationBody, Provider
 
 SEED = "songjiang-pilot-demo"
+SHOWN = ("admin", "district", "finance", "auditor", "unit_310117001", "unit_310117501", "provider1", "evaluator1")
 
 
 class Command(BaseCommand):
     help = "Load deterministic demo data and print the demo log-ins."
 
     def handle(self, *args, **options):
+        if not demo_enabled():  # the app installed by hand in settings that turn the demo off
+            raise CommandError(demo_off_message())
         factory.random.reseed_random(SEED)
         with transaction.atomic():
             providers, bodies = seed_organisations()
-            users = self._users(providers, bodies)
+            users = seed_accounts(providers, bodies)
             staff = {u.unit_id: u for name, u in users.items() if name.startswith("unit_")}
             if not Enterprise.objects.exists():
                 seed_enterprises(providers, bodies, users["district"], staff)
@@ -48,67 +54,21 @@ class Command(BaseCommand):
         compute_demo_scorecards(district=users["district"], period="2025")
         self._print_logins(users)
 
-    def _user(self, username, role, display_name, **org):
-        user, _created = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "role": role,
-                "display_name": display_name,
-                "is_active": True,
-                "must_change_password": False,
-                "is_staff": role == Role.ADMIN,
-                "is_superuser": role == Role.ADMIN,
-                **org,
-            },
-        )
-        user.set_password(DEFAULT_PASSWORD)
-        user.save(update_fields=["password"])
-        return user
-
-    def _users(self, providers, bodies):
-        units = list(unit_list())
-        users = {
-            "admin": self._user("admin", Role.ADMIN, "系统管理员"),
-            "district": self._user("district", Role.DISTRICT_OFFICIAL, "区经委 王科长", phone="021-57721234"),
-            "finance": self._user("finance", Role.FINANCE_OFFICER, "区财政局 李会计", phone="021-57725678"),
-            "auditor": self._user("auditor", Role.AUDITOR, "审计 赵审计师"),
-        }
-        for unit in units:
-            users[f"unit_{unit.code}"] = self._user(
-                f"unit_{unit.code}",
-                Role.UNIT_STAFF,
-                f"{unit.short_name} 企服专员",
-                unit=unit,
-                phone=f"1380000{unit.code[-4:]}",
-            )
-        for i, provider in enumerate(providers, start=1):
-            users[f"provider{i}"] = self._user(
-                f"provider{i}", Role.PROVIDER_USER, f"{provider.name[2:6]} 项目经理", provider=provider
-            )
-        for i, body in enumerate(bodies, start=1):
-            users[f"evaluator{i}"] = self._user(
-                f"evaluator{i}", Role.EVALUATOR, f"{body.name[2:6]} 评测员", evaluation_body=body
-            )
-        return users
-
     def _print_logins(self, users):
         with translation.override("zh-hans"):
             lines = ["", f"演示账号 Demo log-ins (password for every demo user: {DEFAULT_PASSWORD})"]
-            for name in (
-                "admin",
-                "district",
-                "finance",
-                "auditor",
-                "unit_310117001",
-                "unit_310117501",
-                "provider1",
-                "evaluator1",
-            ):
-                user = users[name]
+            for key in SHOWN:
+                user = users[key]
                 org = f" · {user.organisation}" if user.organisation else ""
-                lines.append(f"  {name:<22} {Role(user.role).label}{org}")
+                lines.append(f"  {user.username:<22} {Role(user.role).label}{org}")
             lines.append(
                 f"  (unit staff of every unit: unit_<unit code>; providers: provider1..provider{Provider.objects.count()};"
                 f" evaluators: evaluator1..evaluator{EvaluationBody.objects.count()})"
             )
+            lines += [
+                f"  ({key}: that user name belongs to an account seed_demo did not create, left as it is;"
+                f" the demo's is {user.username})"
+                for key, user in users.items()
+                if user.username != key
+            ]
         self.stdout.write("\n".join([*lines, ""]))
