@@ -109,3 +109,29 @@ def test_no_product_module_imports_the_demo():
         if pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert not offenders, offenders
+
+
+def test_the_product_needs_none_of_the_demos_packages():
+    """requirements.txt carries no demo package, and production settings load, check and route with
+    factory_boy and Faker unimportable."""
+    requirements = (ROOT / "requirements.txt").read_text().lower()
+    assert "factory_boy" not in requirements and "faker" not in requirements
+    code = (
+        "import sys, importlib.abc\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name.split('.')[0] in ('factory', 'faker'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import django; django.setup()\n"
+        "from django.core.management import call_command; call_command('check')\n"
+        "import songjiang_pilot.urls, songjiang_pilot.celery\n"
+        "from django.urls import reverse; reverse('home')\n"
+        "print('PRODUCT OK')\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
+    environment.update(PRODUCTION, DATABASE_URL="postgres://nobody@127.0.0.1:5432/unused")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert "PRODUCT OK" in result.stdout, result.stderr
