@@ -37,9 +37,12 @@ RUN groupadd --system --gid 10001 portal \
 WORKDIR /app
 
 # Runtime dependencies only (pinned exactly, see STACK_NOTES.md); a layer of its own so
-# code changes do not reinstall them.
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# code changes do not reinstall them. The demo's packages (factory_boy, Faker) only in an image
+# built for a demonstration: docker build --build-arg PORTAL_DEMO=1 (then run it with PORTAL_DEMO=1
+# to install the demo app and its seed_demo). The production image never carries them.
+ARG PORTAL_DEMO=0
+COPY requirements.txt requirements-demo.txt ./
+RUN if [ "$PORTAL_DEMO" = "1" ]; then pip install -r requirements-demo.txt; else pip install -r requirements.txt; fi
 
 COPY . .
 

@@ -6,7 +6,7 @@
     .venv/bin/python bench/indicators.py --sizes 100000 --prepare-only   # generate (or restore) only
 
 Each size gets its own PostgreSQL database ``songjiang_bench_<N>`` (psql on 127.0.0.1 as postgres),
-filled by ``manage.py generate_scale --enterprises N --as-of 2026-11-25`` (``reports.scale``) the
+filled by ``manage.py generate_scale --enterprises N --as-of 2026-11-25`` (``demo.scale``) the
 first time and dumped to ``var/bench/scale-<N>.dump`` (``pg_dump -Fc``); later runs restore the dump
 (and migrate, in case the schema moved on) instead of regenerating. ``--drop`` drops the databases
 at the end (the dumps stay). The measurements of one size run in a fresh child process with

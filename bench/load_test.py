@@ -130,8 +130,8 @@ def setup_child(spec):
     from accounts.models import User
     from core.roles import Role
     from core.selectors import unit_list
+    from demo.factories import make_credit_code
     from enterprises.choices import Scale, Sector, Status, Tier
-    from enterprises.factories import make_credit_code
     from enterprises.models import Enterprise
     from enterprises.roster import HEADERS
     from reports.indicators import NUMBERS

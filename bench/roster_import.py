@@ -55,7 +55,7 @@ TIERS = ["", "", "创新型中小企业", "专精特新中小企业", '专精特
 
 def generate(rows, directory, *, renamed=False):
     """A valid roster of ``rows`` enterprises spread over the 18 units, as xlsx and csv (UTF-8 BOM)."""
-    from enterprises.factories import make_credit_code
+    from demo.factories import make_credit_code
     from enterprises.roster import HEADERS
 
     def line(i):

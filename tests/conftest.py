@@ -15,6 +15,7 @@ from funding.models import FundSource, SubsidyPolicy
 from funding.reference import load_funds
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
 from reports.reference import load_indicators
+from tests.factories import UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -36,19 +37,25 @@ def _uses_db(request):
     )
 
 
+def ensure_reference_data():
+    """Units, the index, the fund sources and the indicators come from migrations; transactional tests
+    truncate them, so put back whatever is missing (also for module-scoped fixtures that need them)."""
+    if not OrgUnit.objects.filter(parent__isnull=False).exists():
+        load_units(OrgUnit)
+    if not IndexEdition.objects.exists():
+        load_index(app_models())
+    if not FundSource.objects.exists():
+        load_funds(FundSource, SubsidyPolicy)
+    if not Indicator.objects.exists():
+        load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """Units come from a migration; transactional tests truncate them, so put them back."""
     if _uses_db(request):
         request.getfixturevalue("_django_db_helper")
-        if not OrgUnit.objects.filter(parent__isnull=False).exists():
-            load_units(OrgUnit)
-        if not IndexEdition.objects.exists():
-            load_index(app_models())
-        if not FundSource.objects.exists():
-            load_funds(FundSource, SubsidyPolicy)
-        if not Indicator.objects.exists():
-            load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
+        ensure_reference_data()
     yield
 
 
@@ -66,8 +73,6 @@ def units(db):
 
 @pytest.fixture
 def make_user(db):
-    from accounts.factories import UserFactory
-
     def make(role, **kwargs):
         kwargs.setdefault("username", f"{role}_{UserFactory._meta.model.objects.count() + 1}")
         return UserFactory(role=role, **kwargs)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD
 from core.roles import Role
+from tests.factories import DEFAULT_PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

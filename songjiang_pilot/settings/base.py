@@ -51,6 +51,22 @@ INSTALLED_APPS = [
     "reports",
     "worklists",
 ]
+# Demo and benchmark data (the demo app: seed_demo, generate_scale, the factories), imported by no product
+# module. On in this embedded default (`make run`) and the tests; production.py turns it off unless
+# PORTAL_DEMO=1. Off, the app is not installed and core's guard command answers `seed_demo` with a refusal.
+PORTAL_DEMO = env.bool("PORTAL_DEMO", default=True)
+
+
+def installed_apps(*, demo):
+    """INSTALLED_APPS with the demo app when ``demo``: ahead of core, so that its ``seed_demo`` wins over
+    core's guard command of the same name (Django takes a command from the first app that has it)."""
+    apps = [app for app in INSTALLED_APPS if app != "demo"]
+    if demo:
+        apps.insert(apps.index("core"), "demo")
+    return apps
+
+
+INSTALLED_APPS = installed_apps(demo=PORTAL_DEMO)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,7 +9,7 @@ and security tests); it must never be set behind a real proxy.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import DATABASES, MIDDLEWARE, STORAGES, env
+from .base import DATABASES, MIDDLEWARE, STORAGES, env, installed_apps
 
 
 def _required(name):
@@ -28,6 +28,12 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production settings need DJANGO_ALLOWED_HOSTS; see .env.example.")
 _required("REDIS_URL")
+
+# No demo data here unless asked for: PORTAL_DEMO=1 installs the demo app (seed_demo, generate_scale),
+# as the fault tests' throwaway stack does (tests/robustness/stack.py). Never on a real installation:
+# seed_demo makes accounts, an administrator among them, with a published password.
+PORTAL_DEMO = env.bool("PORTAL_DEMO", default=False)
+INSTALLED_APPS = installed_apps(demo=PORTAL_DEMO)
 
 # Persistent connections: one per gunicorn worker and Celery process, checked before each request
 # (CONN_HEALTH_CHECKS in base), so a restarted PostgreSQL costs one reconnect, not an error

@@ -5,7 +5,11 @@ them at PostgreSQL and Redis); only speed-ups and artefact-free storage differ.
 """
 
 from .base import *
-from .base import VAR_DIR
+from .base import VAR_DIR, installed_apps
+
+# The suite tests the demo (seed_demo, the scale generator) and builds its data with the demo's factories.
+PORTAL_DEMO = True
+INSTALLED_APPS = installed_apps(demo=True)
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts import services, throttle
-from accounts.factories import DEFAULT_PASSWORD
 from core.roles import Role
+from tests.factories import DEFAULT_PASSWORD
 
 
 def token(api, username, password, address="10.0.0.1"):

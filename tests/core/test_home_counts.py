@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from enterprises.selectors import enterprise_counts, enterprise_status_counts, unit_enterprise_counts
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.files import attachment_create
 from core.roles import Role
 from core.scoping import visible_enterprise_ids
-from enterprises.factories import EnterpriseFactory
 from enterprises.models import Enterprise
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluationBody, Provider, ProviderAssignment
 from providers.services import evaluator_assign, provider_assign
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ import datetime
 from django.utils import timezone
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
-from providers.factories import EvaluationBodyFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory
 
 #: The contract's example request (API_CONTRACT.md): 43.675 points, level 0.
 CONTRACT_ANSWERS = {

@@ -8,9 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluatorAssignment, Product, ProviderAssignment
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 #: The contract's example answers (API_CONTRACT.md "Score request and result"): every item answered.
 FULL_ANSWERS = {

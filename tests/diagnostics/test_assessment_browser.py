@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from accounts.factories import DEFAULT_PASSWORD
 from diagnostics.models import Assessment
+from tests.factories import DEFAULT_PASSWORD
 
 from .assessment_helpers import make_world
 

@@ -302,8 +302,8 @@ def test_the_enterprise_section_compares_before_and_after(client, users, world):
 
 
 def test_the_work_list_shows_done_due_and_overdue(client, users, world):
-    from enterprises.factories import EnterpriseFactory
     from providers.models import EvaluatorAssignment
+    from tests.factories import EnterpriseFactory
 
     late = EnterpriseFactory(unit=world["ours"].unit, name="上海迟到评测有限公司")
     EvaluatorAssignment.objects.create(enterprise=late, evaluation_body=world["body"], assigned_on=days(-60))
@@ -331,8 +331,8 @@ def test_the_assessment_list_filters(client, users, world):
 
 
 def test_list_pages_do_not_query_per_row(client, users, world, django_assert_max_num_queries):
-    from enterprises.factories import EnterpriseFactory
     from providers.models import EvaluatorAssignment
+    from tests.factories import EnterpriseFactory
 
     for i in range(12):
         enterprise = EnterpriseFactory(unit=world["ours"].unit, name=f"上海查询计数{i:02d}有限公司")

@@ -18,7 +18,7 @@ from diagnostics.services.diagnoses import (
     diagnosis_create,
     diagnosis_submit,
 )
-from enterprises.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory
 
 from . import diagnosis_helpers
 from .diagnosis_helpers import days, today

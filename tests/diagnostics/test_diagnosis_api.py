@@ -286,8 +286,8 @@ def test_list_filters(api, users, world):
 
 def test_the_list_takes_a_fixed_number_of_queries(api, users, world, django_assert_max_num_queries):
     from diagnostics.services.diagnoses import diagnosis_attach_signed_pdf, diagnosis_create, diagnosis_update
-    from enterprises.factories import EnterpriseFactory
     from providers.models import ProviderAssignment
+    from tests.factories import EnterpriseFactory
 
     for _ in range(12):
         enterprise = EnterpriseFactory(unit=world["ours"].unit)

@@ -18,8 +18,8 @@ from diagnostics.services.diagnoses import (
     diagnosis_submit,
     diagnosis_update,
 )
-from enterprises.factories import EnterpriseFactory
 from providers.models import ProviderAssignment
+from tests.factories import EnterpriseFactory
 
 from . import diagnosis_helpers
 from .diagnosis_helpers import ALL_SCENES, FULL_ANSWERS, complete_content, days, pdf_upload, today

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from diagnostics.models import Assessment, Diagnosis
-from enterprises.factories import EnterpriseFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory
 
 from ..test_browser import log_in
 from .diagnosis_helpers import PDF_BYTES

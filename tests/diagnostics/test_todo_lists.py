@@ -13,8 +13,8 @@ from diagnostics.services.diagnoses import (
     diagnosis_return,
     diagnosis_submit,
 )
-from enterprises.factories import EnterpriseFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory
 
 from . import diagnosis_helpers
 from .diagnosis_helpers import days, today

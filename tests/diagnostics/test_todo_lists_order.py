@@ -9,8 +9,8 @@ from core.roles import Role
 from diagnostics.diagnosis_selectors import PENDING_ROWS_SHOWN, review_queue, todo_lists
 from diagnostics.models import Diagnosis
 from diagnostics.services.diagnoses import diagnosis_create, diagnosis_submit
-from enterprises.factories import EnterpriseFactory
 from providers.models import ProviderAssignment
+from tests.factories import EnterpriseFactory
 
 from . import diagnosis_helpers
 from .diagnosis_helpers import today

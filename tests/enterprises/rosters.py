@@ -7,7 +7,7 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enterprises import roster
-from enterprises.factories import make_credit_code
+from tests.factories import make_credit_code
 
 HEADERS = list(roster.HEADERS)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

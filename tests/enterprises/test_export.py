@@ -13,9 +13,9 @@ from core.models import DownloadLog
 from core.roles import Role
 from enterprises import exports, imports, roster
 from enterprises.choices import Status
-from enterprises.factories import EnterpriseFactory
 from enterprises.resources import EnterpriseResource
 from enterprises.selectors import enterprise_list
+from tests.factories import EnterpriseFactory
 
 from .rosters import HEADERS, XLSX_TYPE, sheet_rows, upload
 

@@ -13,9 +13,9 @@ from core.models import BackgroundJob, DownloadLog
 from core.roles import Role
 from enterprises import imports
 from enterprises.choices import Status
-from enterprises.factories import EnterpriseFactory
 from enterprises.models import Enterprise, EnterpriseStatusChange, ImportBatch
 from enterprises.tasks import roster_import_task
+from tests.factories import EnterpriseFactory
 
 from .rosters import HEADERS, XLSX_TYPE, code, csv_bytes, row, sheet_rows, upload, xlsx_bytes
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD
 from core.roles import Role
 from enterprises.models import Enterprise
+from tests.factories import DEFAULT_PASSWORD
 
 from .rosters import code, csv_bytes, row
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from core.pagination import KeysFirstPaginator
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from enterprises.selectors import enterprise_filtered
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

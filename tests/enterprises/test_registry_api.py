@@ -3,9 +3,9 @@
 import pytest
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory, make_credit_code
 from enterprises.models import Enterprise, EnterpriseStatusChange
 from providers.services import provider_assign
+from tests.factories import EnterpriseFactory, make_credit_code
 
 BAD_CHECK = "91350100M0001TGQXM"  # real-world code issued before the standard: fails its check character
 

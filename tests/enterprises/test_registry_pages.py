@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory, make_credit_code
 from enterprises.models import Enterprise, UnitQuota
 from enterprises.services import enterprise_withdraw, unit_quota_set
+from tests.factories import EnterpriseFactory, make_credit_code
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
-from enterprises.factories import EnterpriseFactory, make_credit_code
 from funding import backfill
 from funding.models import FundSource
 from funding.services import ledger
-from providers.factories import EvaluationBodyFactory, ProviderFactory
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory, make_credit_code
 
 PROJECT_HEADERS = [c.header for c in backfill.PROJECT_COLUMNS]
 ACCEPTANCE_HEADERS = [c.header for c in backfill.ACCEPTANCE_COLUMNS]

@@ -8,10 +8,9 @@ from rest_framework.test import APIClient
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
-from enterprises.factories import EnterpriseFactory
 from funding.models import Project
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 PAST = "2025-05-20"
 

@@ -329,7 +329,7 @@ def test_bad_acceptance_rows(world, admin, changes, column, reason):
 
 
 def test_an_unknown_evaluation_body_or_provider_or_enterprise_is_named(world, admin):
-    from enterprises.factories import make_credit_code
+    from tests.factories import make_credit_code
 
     stranger = make_credit_code(99999)
     result = run(

@@ -7,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.factories import EnterpriseFactory
 from funding.models import Project
-from providers.factories import ProviderFactory
 from providers.models import ProviderAssignment
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 from .test_pages_forms import FILING
 from .test_pages_setup import PAST, accepted_diagnosis, build_world

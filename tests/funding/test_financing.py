@@ -8,11 +8,11 @@ import pytest
 
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from funding import balances
 from funding.choices import BudgetPurpose
 from funding.models import Commitment, FinancialProduct, FundSource, InterestSubsidy, SubsidyPolicy
 from funding.services import financing, ledger
+from tests.factories import EnterpriseFactory
 
 D = Decimal
 

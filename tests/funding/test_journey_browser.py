@@ -12,16 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
-from enterprises.factories import EnterpriseFactory
 from funding.choices import BudgetPurpose, DisbursementStatus, ProjectStatus
 from funding.models import Disbursement, FundSource, Project
 from funding.services import ledger
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 

@@ -11,12 +11,11 @@ from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, Method, Stage
 from diagnostics.models import Assessment, IndexEdition
-from enterprises.factories import EnterpriseFactory
 from funding import balances
 from funding.choices import BudgetPurpose, DisbursementStatus, ProjectStatus
 from funding.models import CommitmentLine, Disbursement, FundSource, SubsidyPolicy
 from funding.services import ledger
-from providers.factories import ProviderFactory
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 D = Decimal
 PAST = datetime.date(2025, 6, 1)

@@ -241,7 +241,7 @@ def test_a_district_official_corrects_an_acceptance_through_a_recorded_correctio
 
 
 def test_the_district_records_a_chain_model_with_members_and_the_gongfu_flag(client, world, units):
-    from enterprises.factories import EnterpriseFactory
+    from tests.factories import EnterpriseFactory
 
     members = [EnterpriseFactory(unit=units["310117001"]) for _ in range(2)]
     client.force_login(world["district"])
@@ -325,7 +325,7 @@ def test_the_project_list_filters_counts_and_scopes(client, users, world):
 
 
 def test_the_project_list_filters_by_a_typed_provider_name_or_credit_code(client, world):
-    from providers.factories import ProviderFactory
+    from tests.factories import ProviderFactory
 
     idle = [ProviderFactory(name=f"未备案服务商{i}有限公司") for i in range(30)]
     client.force_login(world["district"])
@@ -351,7 +351,7 @@ def test_the_project_list_filters_by_a_typed_provider_name_or_credit_code(client
 
 
 def test_the_project_list_query_count_does_not_grow_with_providers(client, world, django_assert_max_num_queries):
-    from providers.factories import ProviderFactory
+    from tests.factories import ProviderFactory
 
     client.force_login(world["district"])
     url = reverse("funding:project_list")

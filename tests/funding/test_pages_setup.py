@@ -12,12 +12,11 @@ from decimal import Decimal
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
-from enterprises.factories import EnterpriseFactory
 from funding.choices import BudgetPurpose
 from funding.models import FundSource, SubsidyPolicy
 from funding.services import ledger, projects
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 D = Decimal
 PAST = datetime.date(2025, 4, 1)

@@ -9,12 +9,11 @@ from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role
 from diagnostics.choices import DiagnosisStatus
 from diagnostics.models import Diagnosis, IndexEdition
-from enterprises.factories import EnterpriseFactory
 from funding.choices import ProjectAction, ProjectStatus
 from funding.models import AcceptanceCorrection, Project
 from funding.services import projects
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 D = Decimal
 PAST = datetime.date(2025, 3, 1)

@@ -6,9 +6,8 @@ import datetime
 import pytest
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from providers import services
-from providers.factories import EvaluationBodyFactory, ProviderFactory
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 
 @pytest.fixture

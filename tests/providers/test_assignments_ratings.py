@@ -7,8 +7,8 @@ import datetime
 from django.urls import reverse
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment, ProviderRating
+from tests.factories import EnterpriseFactory
 
 
 def test_the_district_assigns_several_enterprises_from_a_filtered_list(client, world, units):

@@ -5,8 +5,8 @@ server resolves what was typed to exactly one provider or says why it cannot."""
 from django.urls import reverse
 
 from providers.choices import PoolStatus
-from providers.factories import ProviderFactory
 from providers.models import ProviderAssignment
+from tests.factories import ProviderFactory
 
 
 def assign(client, enterprise, target):

@@ -51,7 +51,7 @@ def test_the_list_filters_and_counts(client, world):
 
 
 def test_the_list_page_query_count_does_not_grow_with_providers(client, world, django_assert_max_num_queries):
-    from providers.factories import ProviderFactory
+    from tests.factories import ProviderFactory
 
     ProviderFactory.create_batch(30)
     client.force_login(world["district"])
@@ -173,7 +173,7 @@ def test_pool_status_and_key_designation_are_dated_events(client, world):
 
 def test_a_suspended_provider_takes_no_new_enterprises(world, units):
     from core.errors import Conflict
-    from enterprises.factories import EnterpriseFactory
+    from tests.factories import EnterpriseFactory
 
     services.provider_set_pool_status(actor=world["district"], provider=world["prov_b"], status="suspended")
     with pytest.raises(Conflict):

@@ -13,10 +13,10 @@ from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DeadlineKind, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Deadline, Diagnosis, IndexEdition
 from diagnostics.scorecard_metrics import level_gained, reports_on_time, rounds_of_return
-from enterprises.factories import EnterpriseFactory
 from providers import scorecard, services
 from providers.models import Provider, ProviderScorecard
 from providers.scorecard_metrics import satisfaction
+from tests.factories import EnterpriseFactory
 
 D = datetime.date
 
@@ -221,7 +221,7 @@ def test_a_metric_registered_later_takes_its_default_weight(records, world, firs
 
 @pytest.mark.django_db(transaction=True)
 def test_the_recompute_button_runs_on_a_real_worker(celery_worker, api, users):
-    from providers.factories import ProviderFactory
+    from tests.factories import ProviderFactory
 
     ProviderFactory.create_batch(2)
     response = api.as_user(users[Role.DISTRICT_OFFICIAL]).post(

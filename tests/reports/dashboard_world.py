@@ -8,10 +8,9 @@ import pytest
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from enterprises.choices import Scale, Sector, Size, Status
-from enterprises.factories import EnterpriseFactory
 from funding.choices import BudgetPurpose, CommitmentStatus, DisbursementStatus, ProjectStatus
 from funding.models import Acceptance, BudgetLine, Commitment, CommitmentLine, Disbursement, FundSource, Project
-from providers.factories import ProviderFactory
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 D = datetime.date
 

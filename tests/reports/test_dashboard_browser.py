@@ -21,7 +21,7 @@ dash = dashboard_world.dash  # the fixture building small programme states
 
 
 def log_in(page, base_url, username):
-    from accounts.factories import DEFAULT_PASSWORD
+    from tests.factories import DEFAULT_PASSWORD
 
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)

@@ -20,7 +20,6 @@ from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from enterprises.choices import Scale, Sector, Size, Tier
-from enterprises.factories import EnterpriseFactory
 from funding.choices import BudgetPurpose, DisbursementStatus, ProjectAction, ProjectStatus, RecognitionKind
 from funding.models import (
     Acceptance,
@@ -33,9 +32,9 @@ from funding.models import (
     ProjectTransition,
     Recognition,
 )
-from providers.factories import ProviderFactory
 from reports import documents
 from reports.tasks import render_document_task
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 D = datetime.date
 

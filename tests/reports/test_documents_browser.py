@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD
 from core.models import DownloadLog
 from core.roles import Role
+from tests.factories import DEFAULT_PASSWORD
 
 from .test_documents import world  # noqa: F401 - the hand-built programme state
 

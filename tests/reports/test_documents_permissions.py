@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from core.models import GeneratedDocument, OrgUnit
 from core.roles import Role
-from providers.factories import ProviderFactory
 from reports import documents
+from tests.factories import ProviderFactory
 
 from .test_documents import eager, world  # noqa: F401 - fixtures shared with the PDF tests
 

@@ -7,8 +7,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
+from tests.factories import EnterpriseFactory
 
 NUMBERS = ["1", "2", "1+2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "R1", "R2", "R3"]
 

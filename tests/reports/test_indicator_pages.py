@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, db):

@@ -9,13 +9,12 @@ import pytest
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from enterprises.choices import Scale, Sector, Size, Status, Tier
-from enterprises.factories import EnterpriseFactory
 from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
-from providers.factories import ProviderFactory
 from providers.models import Product
 from reports import indicators
 from reports.indicators import NUMBERS, PILOT_START, compute, records
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 

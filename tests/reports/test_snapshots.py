@@ -8,10 +8,10 @@ import time
 import pytest
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from reports.models import ReportingPeriod, ReportSnapshot
 from reports.snapshots import snapshot_compute, snapshot_request
 from reports.tasks import compute_snapshot_task
+from tests.factories import EnterpriseFactory
 
 BASE = "/api/v1/reports/"
 TITLE = "松江区中小企业数字化转型城市试点 目标完成情况"

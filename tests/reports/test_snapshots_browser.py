@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
 from reports.models import ReportSnapshot
+from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 

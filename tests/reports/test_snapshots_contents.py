@@ -16,10 +16,8 @@ from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from enterprises.choices import Scale, Sector, Size, Status, Tier
-from enterprises.factories import EnterpriseFactory
 from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
-from providers.factories import ProviderFactory
 from providers.models import Product
 from reports import indicators
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod, ReportSnapshot
@@ -33,6 +31,7 @@ from reports.snapshots import (
     snapshot_series,
 )
 from reports.tasks import compute_snapshot_task, nightly_snapshots_task
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 

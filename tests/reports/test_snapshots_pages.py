@@ -272,7 +272,7 @@ def test_a_done_snapshot_shows_rows_ratios_annex_and_links_the_previous_one(user
 
 
 def test_the_compare_page_names_what_entered_and_left(users, units):
-    from enterprises.factories import EnterpriseFactory
+    from tests.factories import EnterpriseFactory
 
     kept, gone, new = (EnterpriseFactory(unit=units["310117001"], name=n) for n in ("留下公司", "离开公司", "新进公司"))
     before = snapshot(as_of=D(2026, 2, 1), hour=1)

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD
 
 from .stack import ARTIFACTS, PG_BIN, PortalStack
 

@@ -254,6 +254,8 @@ class PortalStack:
             PORTAL_REQUEUE_EVERY_SECONDS=str(REQUEUE_EVERY_SECONDS),
             CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
             DJANGO_LOG_LEVEL="INFO",
+            # The demo on (production leaves it off): seed_demo fills this throwaway database.
+            PORTAL_DEMO="1",
             PYTHONPATH=str(ROOT),
             PYTHONUNBUFFERED="1",
         )

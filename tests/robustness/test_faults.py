@@ -15,7 +15,7 @@ import psycopg2
 import pytest
 import requests
 
-from accounts.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD
 
 from .stack import LEASE_SECONDS, REQUEUE_EVERY_SECONDS, STALE_PENDING_SECONDS, wait_for
 

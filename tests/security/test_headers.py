@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.files import attachment_create
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,9 @@ from django.utils import timezone
 from core.models import DownloadLog
 from core.roles import Role
 from enterprises.choices import Status
-from enterprises.factories import EnterpriseFactory
 from funding.models import FinancialProduct
-from providers.factories import ProviderFactory
 from providers.models import Product, Provider
+from tests.factories import EnterpriseFactory, ProviderFactory
 from worklists import services
 from worklists.exports import POLICY_HEADERS, TASK_HEADERS
 from worklists.models import PolicyDocument, WorkTask

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from accounts.factories import DEFAULT_PASSWORD
 from core.models import DownloadLog
 from core.roles import Role
+from tests.factories import DEFAULT_PASSWORD
 from worklists import services
 from worklists.models import PolicyDocument, WorkTask
 

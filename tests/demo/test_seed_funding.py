@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 
 from core.roles import Role
+from demo.seed.funding import seed_funding
 from diagnostics.choices import DiagnosisStatus
 from diagnostics.models import Diagnosis, IndexEdition
-from enterprises.factories import EnterpriseFactory
 from funding import balances
 from funding.choices import CENTRAL_CAPPED_PURPOSES, BudgetPurpose, DisbursementStatus, ProjectStatus, RecognitionKind
-from funding.demo import seed_funding
 from funding.models import (
     AcceptanceCorrection,
     BudgetLine,
@@ -27,8 +26,8 @@ from funding.models import (
     Recognition,
 )
 from funding.services.ledger import latest_post_level
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluatorAssignment, ProviderAssignment
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
 D = Decimal
 

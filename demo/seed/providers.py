@@ -1,4 +1,4 @@
-"""Deterministic demo data of the providers app, called by ``reports``' ``seed_demo``.
+"""Deterministic demo data of the providers app, called by ``seed_demo``.
 
 :func:`seed_providers` fills in the resource-pool facts of the demo providers, records their pool and
 key-provider events, adds ~30 小快轻准 products (a dozen recognised) and satisfaction ratings of
@@ -12,9 +12,9 @@ import datetime
 from accounts.models import User
 from core.roles import Role
 from enterprises.choices import Sector, Status
-
-from .choices import SCENE_CODES, PoolStatus, PriceModel, ProviderEventKind, ProviderType
-from .models import Product, Provider, ProviderAssignment, ProviderEvent, ProviderRating
+from providers.choices import SCENE_CODES, PoolStatus, PriceModel, ProviderEventKind, ProviderType
+from providers.models import Product, Provider, ProviderAssignment, ProviderEvent, ProviderRating
+from providers.services import scorecard_compute
 
 SCENES = [code for code, _label in SCENE_CODES]
 SECTORS = [Sector.HIGH_END_EQUIPMENT, Sector.AUTO_PARTS, Sector.ELECTRONICS]
@@ -171,7 +171,6 @@ def seed_providers(*, district, unit_staff):
 
 def compute_demo_scorecards(*, district=None, period="2025"):
     """The 2025 scorecards, from whatever the demo holds now (call it last in ``seed_demo``)."""
-    from .services import scorecard_compute
 
     district = district or User.objects.filter(role=Role.DISTRICT_OFFICIAL).order_by("pk").first()
     return scorecard_compute(actor=district, period=period)

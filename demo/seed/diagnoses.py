@@ -14,13 +14,10 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 
+from accounts.models import User
 from core.roles import Role
-from enterprises.choices import Status as EnterpriseStatus
-from enterprises.models import Enterprise
-from providers.models import Product, ProviderAssignment
-
-from .models import Deadline, Diagnosis
-from .services.diagnoses import (
+from diagnostics.models import Deadline, Diagnosis
+from diagnostics.services.diagnoses import (
     deadline_set_many,
     diagnosis_accept,
     diagnosis_attach_signed_pdf,
@@ -29,6 +26,9 @@ from .services.diagnoses import (
     diagnosis_submit,
     diagnosis_update,
 )
+from enterprises.choices import Status as EnterpriseStatus
+from enterprises.models import Enterprise
+from providers.models import Product, ProviderAssignment
 
 SEED = "songjiang-diagnoses-demo"
 SCENES = [
@@ -136,7 +136,6 @@ def seed_diagnoses(*, district):
         a.enterprise_id: a.provider
         for a in ProviderAssignment.objects.filter(enterprise__in=enterprises).select_related("provider").order_by("pk")
     }
-    from accounts.models import User
 
     provider_users = {
         u.provider_id: u for u in User.objects.filter(role=Role.PROVIDER_USER, is_active=True).order_by("pk")

@@ -5,13 +5,13 @@ import random
 import pytest
 
 from core.roles import Role
-from diagnostics.demo_assessments import answers_for_level, seed_assessments
+from demo.seed.assessments import answers_for_level, seed_assessments
 from diagnostics.models import Assessment
 from diagnostics.raw import derive
 from diagnostics.scoring import index_spec, score
 from diagnostics.selectors import current_edition
-from enterprises.factories import EnterpriseFactory
 from providers.models import EvaluatorAssignment
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ reversed, other spending of the lines, recognitions of every kind about part-way
 DOMAIN.md §6, and the 金融清单 (financial products, interest subsidies committed and partly paid).
 
 It needs the enterprises, providers, evaluation bodies, their users, the accepted diagnosis reports
-(``diagnostics.demo_diagnoses.seed_diagnoses``) and the evaluations (``seed_assessments``) to exist.
+(``demo.seed.diagnoses.seed_diagnoses``) and the evaluations (``seed_assessments``) to exist.
 """
 
 import datetime
@@ -21,11 +21,20 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.models import User
 from core.roles import Role
-
-from .choices import BudgetPurpose, FundSourceKind, RecognitionKind, RecognitionLevel
-from .models import BudgetLine, FundSource, Project, Recognition, SubsidyPolicy
-from .services import evidence, financing, ledger, projects, recognitions
+from demo.seed.assessments import answers_for_level
+from diagnostics.choices import DiagnosisStatus, Method, Stage
+from diagnostics.models import Assessment, Diagnosis
+from diagnostics.scoring import index_spec
+from diagnostics.selectors import current_edition
+from diagnostics.services.assessments import assessment_create
+from enterprises.choices import Status
+from enterprises.models import Enterprise
+from funding.choices import BudgetPurpose, FundSourceKind, RecognitionKind, RecognitionLevel
+from funding.models import BudgetLine, FundSource, Project, Recognition, SubsidyPolicy
+from funding.services import evidence, financing, ledger, projects, recognitions
+from providers.models import EvaluatorAssignment
 
 SEED = "songjiang-funding-demo"
 D = Decimal
@@ -130,7 +139,6 @@ def _pdf(name):
 
 
 def _users():
-    from accounts.models import User
 
     active = User.objects.filter(is_active=True).order_by("pk")
     return (
@@ -154,12 +162,6 @@ def _post_assessment(enterprise, *, level, on, evaluator, district, rnd):
     the story (``level`` ≥ 2: payable; below: the payment gate stays shut): the one the evaluations demo
     already has when it fits, else a new one entered through the assessments service, dated so that it
     is the latest (the gate reads the latest)."""
-    from diagnostics.choices import Method, Stage
-    from diagnostics.demo_assessments import answers_for_level
-    from diagnostics.models import Assessment
-    from diagnostics.scoring import index_spec
-    from diagnostics.selectors import current_edition
-    from diagnostics.services.assessments import assessment_create
 
     latest = (
         Assessment.objects.authoritative()
@@ -190,9 +192,6 @@ def _post_assessment(enterprise, *, level, on, evaluator, district, rnd):
 
 
 def _projects(*, district, finance, lines, rnd):
-    from diagnostics.choices import DiagnosisStatus
-    from diagnostics.models import Diagnosis
-    from enterprises.choices import Status
 
     provider_users, evaluators = _users()
     diagnoses = list(
@@ -200,7 +199,6 @@ def _projects(*, district, finance, lines, rnd):
         .select_related("enterprise", "provider")
         .order_by("enterprise_id")
     )
-    from providers.models import EvaluatorAssignment
 
     bodies = {a.enterprise_id: a.evaluation_body_id for a in EvaluatorAssignment.objects.order_by("assigned_on", "pk")}
     policy = SubsidyPolicy.objects.filter(is_active=True).order_by("pk").first()
@@ -459,8 +457,6 @@ def _other_spending(*, district, finance, lines):
 
 def _recognitions(*, district, rnd):
     """Recognitions about part-way to the targets (7: 40, 10: 12, 11: 15, 12: 55, 13: 1)."""
-    from enterprises.choices import Status
-    from enterprises.models import Enterprise
 
     pool = list(Enterprise.objects.filter(status=Status.ACTIVE).order_by("pk")[:300])
     # Distinct enterprises while there are enough (a small test database goes round again).
@@ -527,8 +523,6 @@ def _recognitions(*, district, rnd):
 
 
 def _financing(*, district, finance, lines):
-    from enterprises.choices import Status
-    from enterprises.models import Enterprise
 
     products = [
         financing.financial_product_create(

@@ -1,4 +1,4 @@
-"""Generate a consistent programme of any size for benchmarks (``reports.scale``), or dump / restore one.
+"""Generate a consistent programme of any size for benchmarks (``demo.scale``), or dump / restore one.
 
     manage.py generate_scale --enterprises 10000 [--seed S] [--as-of 2026-11-25] [--dump var/bench/scale-10000.dump]
     manage.py generate_scale --restore var/bench/scale-10000.dump

@@ -1,4 +1,4 @@
-"""The scale generator (``reports.scale``, ``manage.py generate_scale``): a small programme is
+"""The scale generator (``demo.scale``, ``manage.py generate_scale``): a small programme is
 consistent (every fact one the services could have produced), the indicators compute on it with
 non-zero actuals, and the same seed gives the same programme."""
 
@@ -13,6 +13,7 @@ from django.db.models import Max, Sum
 
 from core import credit_code
 from core.errors import Conflict, DomainError
+from demo import scale
 from diagnostics.choices import DiagnosisStatus, Stage
 from diagnostics.models import Assessment, Diagnosis, DiagnosisTransition
 from diagnostics.selectors import enterprise_levels
@@ -28,7 +29,6 @@ from funding.choices import (
 )
 from funding.models import Acceptance, BudgetLine, CommitmentLine, Disbursement, Project, ProjectTransition
 from funding.services.ledger import latest_post_level
-from reports import scale
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,10 @@
 """The providers' demo data: deterministic, idempotent, and enough to show every page."""
 
 from core.roles import Role
-from enterprises.factories import EnterpriseFactory
+from demo.seed.providers import compute_demo_scorecards, seed_providers
 from providers import services
-from providers.demo import compute_demo_scorecards, seed_providers
-from providers.factories import ProviderFactory
 from providers.models import Product, Provider, ProviderEvent, ProviderRating, ProviderScorecard
+from tests.factories import EnterpriseFactory, ProviderFactory
 
 
 def _snapshot():

@@ -1,14 +1,31 @@
-"""Factories for users of every role (tests, seed_demo)."""
+"""The factories the tests use, from one place.
+
+The demo's factories (enterprises, providers, evaluation bodies, credit codes, the demo password) are
+defined once in ``demo.factories`` and re-exported here; the user factory is the tests' own (the demo
+seed makes its users itself).
+"""
 
 import factory
 
+from accounts.models import User
 from core.models import OrgUnit
 from core.roles import Role
-from providers.factories import EvaluationBodyFactory, ProviderFactory
+from demo.factories import (
+    DEFAULT_PASSWORD,
+    EnterpriseFactory,
+    EvaluationBodyFactory,
+    ProviderFactory,
+    make_credit_code,
+)
 
-from .models import User
-
-DEFAULT_PASSWORD = "Songjiang-demo-2025"  # noqa: S105 - printed demo password, documented in the README
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "EnterpriseFactory",
+    "EvaluationBodyFactory",
+    "ProviderFactory",
+    "UserFactory",
+    "make_credit_code",
+]
 
 
 class UserFactory(factory.django.DjangoModelFactory):

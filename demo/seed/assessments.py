@@ -12,15 +12,17 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
 from core.roles import Role
+from diagnostics import raw as raw_numbers
+from diagnostics.choices import Method, Stage
+from diagnostics.models import Assessment
+from diagnostics.scoring import index_spec, score
+from diagnostics.selectors import current_edition
+from diagnostics.services.assessments import assessment_create
 from enterprises.choices import Status
-
-from . import raw as raw_numbers
-from .choices import Method, Stage
-from .models import Assessment
-from .scoring import index_spec, score
-from .selectors import current_edition
-from .services.assessments import assessment_create
+from enterprises.models import Enterprise
+from providers.models import EvaluatorAssignment
 
 SEED = "songjiang-assessments"
 EVALUATOR_NAMES = ["张建国", "李文静", "王海峰", "陈晓东", "刘思远", "周敏", "吴志强", "徐丽华"]
@@ -143,9 +145,6 @@ def seed_assessments(*, district):
     """
     if Assessment.objects.exists():
         return
-    from accounts.models import User
-    from enterprises.models import Enterprise
-    from providers.models import EvaluatorAssignment
 
     edition = current_edition()
     spec = index_spec(edition)

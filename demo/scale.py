@@ -12,9 +12,9 @@ rejected, reversed), recognitions of every kind, providers with products (some r
 providers, the evaluation bodies, the assignments and the unit quotas.
 
 Rows are written with ``bulk_create`` in batches, one chunk of enterprises at a time, but each is a
-row the services could have produced: valid credit codes (``enterprises.factories.make_credit_code``),
+row the services could have produced: valid credit codes (``demo.factories.make_credit_code``),
 instances built by the shared factories, evaluation answers that the scoring engine really puts at
-their level (``diagnostics.demo_assessments.answers_for_level``, scored by the engine), every state
+their level (``demo.seed.assessments.answers_for_level``, scored by the engine), every state
 consistent with its dates (nothing dated after the as-of date or after the enterprise's
 withdrawal), the payment gate respected (central transformation subsidies paid only after a passed
 acceptance and a post-transformation level ≥ 2), no budget line over-committed and nothing paid
@@ -37,20 +37,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.factories import DEFAULT_PASSWORD
 from accounts.models import User
 from core.errors import Conflict, DomainError
 from core.roles import Role
 from core.selectors import unit_list
 from diagnostics.choices import AssessmentStatus, DiagnosisAction, DiagnosisStatus, Method, Stage
-from diagnostics.demo_assessments import BASELINE_LEVELS, EVALUATOR_NAMES, POST_LEVELS, answers_for_level
-from diagnostics.demo_diagnoses import PAINS
 from diagnostics.models import Assessment, Diagnosis, DiagnosisTransition
 from diagnostics.scoring import index_spec
 from diagnostics.selectors import current_edition
 from diagnostics.services.assessments import scored
 from enterprises.choices import Scale, Sector, Size, Status, Tier
-from enterprises.factories import PRODUCTS, EnterpriseFactory, make_credit_code
 from enterprises.models import Enterprise, EnterpriseStatusChange, UnitQuota
 from funding import balances
 from funding.choices import (
@@ -63,7 +59,6 @@ from funding.choices import (
     RecognitionKind,
     RecognitionLevel,
 )
-from funding.demo import CENTRAL_LINES, DISTRICT_LINES, FINDINGS_FAIL
 from funding.models import (
     Acceptance,
     BudgetLine,
@@ -78,10 +73,20 @@ from funding.models import (
 )
 from funding.services import ledger
 from providers.choices import ProviderEventKind
-from providers.factories import EvaluationBodyFactory, ProviderFactory
 from providers.models import EvaluationBody, EvaluatorAssignment, Product, Provider, ProviderAssignment, ProviderEvent
 
-from .management.commands.seed_demo import SECTOR_CYCLE, WITHDRAWAL_REASONS
+from .factories import (
+    DEFAULT_PASSWORD,
+    PRODUCTS,
+    EnterpriseFactory,
+    EvaluationBodyFactory,
+    ProviderFactory,
+    make_credit_code,
+)
+from .seed.assessments import BASELINE_LEVELS, EVALUATOR_NAMES, POST_LEVELS, answers_for_level
+from .seed.diagnoses import PAINS
+from .seed.enterprises import SECTOR_CYCLE, WITHDRAWAL_REASONS
+from .seed.funding import CENTRAL_LINES, DISTRICT_LINES, FINDINGS_FAIL
 
 DEFAULT_SEED = "songjiang-scale"
 #: Enterprises whose rows are built and inserted together (bounded memory at any size).

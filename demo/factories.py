@@ -1,7 +1,8 @@
-"""Factories for enterprises: shared by the tests, ``seed_demo`` and the scale generator.
+"""The factory_boy factories of the demo data: enterprises, providers and evaluation bodies, shared by
+``seed_demo``, the scale generator (``demo.scale``) and the tests (``tests/factories.py`` re-exports them).
 
 Names, codes and figures are drawn from ``factory.random`` so that a reseeded run gives the
-same data every time (``seed_demo`` is deterministic).
+same data every time (``seed_demo`` is deterministic). The product never imports this module.
 """
 
 import datetime
@@ -12,9 +13,12 @@ from factory import fuzzy
 
 from core import credit_code as cc
 from core.models import OrgUnit
+from enterprises.choices import Scale, Sector, Size, Status, Tier
+from enterprises.models import Enterprise
+from providers.choices import ProviderType
+from providers.models import EvaluationBody, Provider
 
-from .choices import Scale, Sector, Size, Status, Tier
-from .models import Enterprise
+DEFAULT_PASSWORD = "Songjiang-demo-2025"  # noqa: S105 - printed demo password, documented in the README
 
 BRANDS = [
     "华程",
@@ -175,3 +179,37 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     employees_previous = factory.LazyAttribute(lambda o: max(10, o.employees - factory.random.randgen.randint(-20, 30)))
     revenue = factory.LazyFunction(lambda: Decimal(factory.random.randgen.randint(2000, 60000)))
     revenue_previous = factory.LazyAttribute(lambda o: (o.revenue * Decimal("0.92")).quantize(Decimal("0.01")))
+
+
+PROVIDER_NAMES = [
+    "上海宝信软件股份有限公司",
+    "上海用友数智科技有限公司",
+    "上海金蝶云科技有限公司",
+    "上海鼎捷数智软件有限公司",
+    "上海树根互联技术有限公司",
+    "上海徐工汉云工业互联网有限公司",
+    "上海卡奥斯工业智能科技有限公司",
+    "上海黑湖智造科技有限公司",
+    "上海新核云数字科技有限公司",
+    "上海松江智造服务有限公司",
+]
+BODY_NAMES = ["上海市信息化发展研究协会评测中心", "中国电子技术标准化研究院上海分院", "上海质量管理科学研究院评估中心"]
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    credit_code = factory.Sequence(lambda n: make_credit_code(900000 + n, division="310000"))
+    name = factory.Sequence(
+        lambda n: PROVIDER_NAMES[n % len(PROVIDER_NAMES)] + ("" if n < len(PROVIDER_NAMES) else f"（{n}）")
+    )
+    type = factory.Sequence(lambda n: ProviderType.COMPREHENSIVE if n % 3 else ProviderType.SPECIALISED)
+
+
+class EvaluationBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationBody
+
+    credit_code = factory.Sequence(lambda n: make_credit_code(950000 + n, division="310000"))
+    name = factory.Sequence(lambda n: BODY_NAMES[n % len(BODY_NAMES)] + ("" if n < len(BODY_NAMES) else f"（{n}）"))
