@@ -165,9 +165,7 @@ def test_no_import_cycles_among_product_modules(graph):
     # from an __init__ down to its own submodules, which never runs the other way at import time.
     pruned = {
         source: [
-            (t, n, line)
-            for t, n, line in targets
-            if not (_package_of(source, modules) and t.startswith(source + "."))
+            (t, n, line) for t, n, line in targets if not (_package_of(source, modules) and t.startswith(source + "."))
         ]
         for source, targets in edges.items()
     }
