@@ -17,7 +17,7 @@ from diagnostics.models import Diagnosis, IndexEdition
 from enterprises.choices import Scale, Status
 from enterprises.factories import EnterpriseFactory
 from funding.models import Acceptance, Project
-from reports.documents import document_request_evidence_pack
+from reports.services.documents import document_request_evidence_pack
 from reports.tasks import render_document_task
 
 from .test_documents import D, eager, world  # noqa: F401 - fixtures shared with the PDF tests

@@ -14,8 +14,8 @@ from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
 from providers.factories import ProviderFactory
 from providers.models import Product
-from reports import indicators
-from reports.indicators import NUMBERS, PILOT_START, compute, records
+from reports.selectors import indicators
+from reports.selectors.indicators import NUMBERS, PILOT_START, compute, records
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
 from providers.factories import ProviderFactory
 from providers.models import Product
-from reports.indicators import NEAR_MISS_REASONS, compute, near_misses, records
+from reports.selectors.indicators import NEAR_MISS_REASONS, compute, near_misses, records
 
 pytestmark = pytest.mark.django_db
 
