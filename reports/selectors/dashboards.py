@@ -110,7 +110,7 @@ def dashboard(*, viewer, unit=None, as_of=None, period=None):
 
 def _levels_and_money(*, viewer, unit, as_of, column):
     """Levels and money from the snapshot the chosen column came from (no aggregate over the whole
-    programme), else computed now; ``extras_as_of`` says which (None: computed now)."""
+    programme), else computed now; ``extras_snapshot`` says which (None: computed now)."""
     frozen = extras_from_snapshot(column, unit)
     if frozen is not None:
         levels, money = frozen

@@ -80,7 +80,7 @@ def snapshot_page(*, viewer, snapshot_id):
     ``extras``. On PostgreSQL the ids are counted and left out in the query, so the megabytes of
     JSON they make at 100,000 enterprises are neither sent nor parsed; elsewhere the rows are read
     whole and counted here. A finished snapshot's page rows are then cached: it is never written
-    again (:func:`snapshot_compute` returns it untouched) and its id is never reused, so the copy
+    again (:func:`reports.services.snapshots.snapshot_compute` returns it untouched) and its id is never reused, so the copy
     cannot go stale; the scoped query for the snapshot itself runs on every request."""
     queryset = snapshots_visible_to(viewer).select_related("period", "unit", "requested_by").filter(pk=snapshot_id)
     key = _page_rows_key(snapshot_id)
@@ -149,7 +149,7 @@ def _payload_key(snapshot_pk):
 def _with_payload(snapshot):
     """A finished snapshot read without its JSON columns (``defer(*PAYLOAD_FIELDS)``), given its light
     rows (:func:`_light`), per-unit annex and frozen dashboard figures: from the cache, or from one
-    query that is then cached. A finished snapshot is never written again (:func:`snapshot_compute`
+    query that is then cached. A finished snapshot is never written again (:func:`reports.services.snapshots.snapshot_compute`
     returns it untouched), and its id is never reused, so the cached copy cannot go stale; the
     dashboards then read a few hundred bytes of metadata a column instead of detoasting and
     rebuilding megabytes of JSON on every request. ``None`` passes through."""
