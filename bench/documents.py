@@ -11,12 +11,12 @@ process with ``DEBUG`` off (``songjiang_pilot.settings.base``).
 * The enterprise: the one with the most records of its own (diagnoses + authoritative evaluations +
   projects + disbursements of its commitments), read as the finance officer (who sees the ledger
   detail, so the money sections are full) and as the district official.
-* ``reports.documents_pdf.render_enterprise_file`` (what the Celery task runs: the scoped reads, the
+* ``reports.rendering.documents.render_enterprise_file`` (what the Celery task runs: the scoped reads, the
   template, WeasyPrint) on an unsaved ``GeneratedDocument``: its wall time (median of ``--repeat``
   after a warm-up), its SQL queries, its pages; then the parts: the context (the reads),
   ``render_to_string`` of the template, and WeasyPrint alone on that very HTML (the floor).
 * The snapshot: a district snapshot of the running total computed synchronously
-  (``reports.snapshots.snapshot_compute``, its time reported), then ``render_snapshot_pdf`` against
+  (``reports.services.snapshots.snapshot_compute``, its time reported), then ``render_snapshot_pdf`` against
   WeasyPrint alone on the HTML it produced.
 * Each PDF is checked with ``pdffonts`` (a CJK font embedded) and ``pdftotext`` (the enterprise's
   name, 一企一档 / the snapshot's title in Chinese present).
@@ -66,8 +66,8 @@ def enterprise_file(spec, viewer, pk):
 
     from core.models import GeneratedDocument
     from enterprises.models import Enterprise
-    from reports import documents  # noqa: F401 - registers the kinds; importing documents_pdf first is circular
-    from reports.documents_pdf import _common, enterprise_file_context, render_enterprise_file
+    from reports.rendering.documents import common_context as _common
+    from reports.rendering.documents import enterprise_file_context, render_enterprise_file
 
     repeat = spec["repeat"]
     enterprise = Enterprise.objects.select_related("unit", "replacement").get(pk=pk)
@@ -106,7 +106,8 @@ def snapshot_pdf(spec, district):
     import datetime
 
     from reports.models import ReportingPeriod, ReportSnapshot
-    from reports.snapshots import render_snapshot_pdf, snapshot_compute
+    from reports.rendering.snapshots import render_snapshot_pdf
+    from reports.services.snapshots import snapshot_compute
 
     period = ReportingPeriod.objects.order_by("-order").first()
     as_of = datetime.date.fromisoformat(spec["as_of"])

@@ -15,8 +15,8 @@ at the end (the dumps stay). The measurements of one size run in a fresh child p
 Measured per size (median of ``--repeat`` runs after one warm-up; queries counted with
 ``CaptureQueriesContext``):
 
-* ``compute``: ``reports.indicators.compute`` for the running total, district-wide and for one unit;
-  ``compute_by_unit``; ``reports.selectors.indicator_report_for_scope`` district-wide for each of the
+* ``compute``: ``reports.selectors.indicators.compute`` for the running total, district-wide and for one unit;
+  ``compute_by_unit``; ``reports.selectors.indicators.indicator_report_for_scope`` district-wide for each of the
   three periods (2025, 2026, total);
 * the baseline: one hand-written SQL aggregate per indicator for 1+2 (with 1 and 2), 5, 8 and R1,
   each checked against ``compute``'s value; the ratio is compute's time for all 17 numbers over the
@@ -24,8 +24,8 @@ Measured per size (median of ``--repeat`` runs after one warm-up; queries counte
 * ``dashboard``: ``GET /reports/indicators/`` through Django's test ``Client`` logged in as the
   district official: queries of one request, median and p95 of ``--requests`` requests, first with
   no snapshot (everything computed live), then with a finished district snapshot of each period
-  (made by calling ``reports.snapshots.snapshot_compute`` synchronously, whose time is reported);
-* ``pdf``: ``reports.snapshots.render_snapshot_pdf`` of the total snapshot, and WeasyPrint alone
+  (made by calling ``reports.services.snapshots.snapshot_compute`` synchronously, whose time is reported);
+* ``pdf``: ``reports.rendering.snapshots.render_snapshot_pdf`` of the total snapshot, and WeasyPrint alone
   rendering the very HTML it produced (the floor).
 
 ``compute`` and ``compute_by_unit`` are also measured with PostgreSQL's JIT off for the session
@@ -180,9 +180,9 @@ def child(spec):
     from diagnostics.models import Assessment
     from enterprises.models import Enterprise
     from funding.models import Disbursement, Project
-    from reports import indicators
     from reports.models import ReportingPeriod
-    from reports.selectors import indicator_report_for_scope
+    from reports.selectors import indicators
+    from reports.selectors.indicators import indicator_report_for_scope
 
     repeat = spec["repeat"]
     as_of = datetime.date.fromisoformat(AS_OF)
@@ -276,7 +276,7 @@ def baseline(actuals, compute_time, as_of, repeat):
 
     from django.db import connection
 
-    from reports import indicators
+    from reports.selectors import indicators
 
     params = {"as_of": as_of, "pilot": indicators.PILOT_START, "first": indicators.PILOT_START, "last": as_of}
     expected = {
@@ -366,7 +366,8 @@ def dashboard_and_pdf(spec, periods, as_of):
     from accounts.models import User
     from funding import balances
     from reports.models import ReportSnapshot
-    from reports.snapshots import render_snapshot_pdf, snapshot_compute
+    from reports.rendering.snapshots import render_snapshot_pdf
+    from reports.services.snapshots import snapshot_compute
 
     requests, repeat = spec["requests"], spec["repeat"]
     with connection.cursor() as cursor:

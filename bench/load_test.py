@@ -134,9 +134,9 @@ def setup_child(spec):
     from enterprises.choices import Scale, Sector, Status, Tier
     from enterprises.models import Enterprise
     from enterprises.roster import HEADERS
-    from reports.indicators import NUMBERS
     from reports.models import ReportingPeriod, ReportSnapshot
-    from reports.snapshots import snapshot_compute
+    from reports.selectors.indicators import NUMBERS
+    from reports.services.snapshots import snapshot_compute
 
     units = list(unit_list())
     counts = spec["counts"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class ReportsConfig(AppConfig):
     """Indicators (target vs actual), Celery report snapshots, dashboards and PDF/XLSX summaries.
-    The last layer: reads every other app through its selectors."""
+    The last layer: reads every other app through its selectors (the layout: ``reports.selectors``)."""
 
     name = "reports"
     verbose_name = _("Indicators and reports")
@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from core.jobs import register_leased_model
 
-        from . import tasks  # noqa: F401 - registers compute_snapshot_task with the Celery app
+        from . import tasks  # noqa: F401 - registers the report tasks with the Celery app
 
         # A snapshot is its own job row: the requeue task re-sends a lost one (broker down, worker killed).
         register_leased_model(

@@ -1,7 +1,7 @@
 """The indicator table as data: reporting periods, the 13 indicators (+ the 1+2 subtotal) and the
-three ratio goals, and their targets per period, district-wide and per unit (DOMAIN.md §6).
+three ratio goals, and their targets per period, district-wide and per unit (docs/domain.md §6).
 
-How each actual is counted is code (``reports.indicators``); what is counted against is data, so
+How each actual is counted is code (``reports.selectors.indicators``); what is counted against is data, so
 the district can correct a target or allocate targets to its units without a release.
 """
 

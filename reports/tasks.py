@@ -1,8 +1,8 @@
-"""Report tasks: thin, ids in, the snapshot service does the work (HOUSE_STYLE.md habit 5)."""
+"""Report tasks: thin, ids in, a service does the work (docs/style.md habit 5). Services send them by name."""
 
 from celery import shared_task
 
-from . import snapshots
+from .services import documents, snapshots
 
 
 @shared_task(name="reports.tasks.compute_snapshot_task", ignore_result=True)
@@ -24,8 +24,6 @@ def render_document_task(job_id):
     valid lease belongs to another worker, an expired lease is taken over); a file already stored
     by an earlier delivery is kept.
     """
-    from . import documents
-
     return documents.document_render(job_id)
 
 

@@ -1,22 +1,29 @@
+"""The reports API (docs/api.md): the indicator report computed now, and the snapshots (request, list,
+read, compare, PDF)."""
+
 import json
 import uuid
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import PortalPagination
+from core.downloads import logged_download
 from core.errors import DomainError
 from core.models import OrgUnit
-from core.services import client_address, download_log
-from reports import snapshots
-from reports.selectors import indicator_report, period_by_code
+
+from ..exports import snapshot_file_name
+from ..selectors import snapshots
+from ..selectors.indicators import indicator_report
+from ..selectors.scope import period_by_code
+from ..services.snapshots import snapshot_request
+from .serializers import SNAPSHOT_REQUEST, snapshot_summary
 
 
 def _unit_by_code(code):
@@ -48,31 +55,6 @@ class IndicatorReportView(APIView):
         return Response(report)
 
 
-SNAPSHOT_REQUEST = inline_serializer(
-    "ReportSnapshotRequest",
-    {
-        "period": serializers.CharField(help_text="2025, 2026 or total"),
-        "unit": serializers.CharField(required=False, help_text="a unit's 9-digit code"),
-        "as_of": serializers.DateField(required=False, help_text="default today (Asia/Shanghai)"),
-    },
-)
-
-
-def _summary(snapshot):
-    """A snapshot in a list: the contract's fields without the rows, and who and when."""
-    return {
-        "id": str(snapshot.pk),
-        "status": snapshot.status,
-        "period": snapshot.period.code,
-        "unit": snapshot.unit.code if snapshot.unit_id else None,
-        "as_of": snapshot.as_of.isoformat(),
-        "trigger": snapshot.trigger,
-        "requested_by": snapshot.requested_by.username if snapshot.requested_by_id else None,
-        "requested_at": snapshot.requested_at.isoformat(),
-        "finished_at": snapshot.finished_at.isoformat() if snapshot.finished_at else None,
-    }
-
-
 class ReportSnapshotCreateView(APIView):
     """Request a snapshot of the indicator report (a Celery task computes it and its PDF), or list
     the snapshots the caller may read, newest first."""
@@ -93,7 +75,7 @@ class ReportSnapshotCreateView(APIView):
         snapshots_qs = snapshots.snapshot_list(viewer=request.user, filters=request.query_params)
         paginator = PortalPagination()
         page = paginator.paginate_queryset(snapshots_qs, request, view=self)
-        return paginator.get_paginated_response([_summary(s) for s in page])
+        return paginator.get_paginated_response([snapshot_summary(s) for s in page])
 
     @extend_schema(request=SNAPSHOT_REQUEST, responses={202: OpenApiTypes.OBJECT})
     def post(self, request):
@@ -102,7 +84,7 @@ class ReportSnapshotCreateView(APIView):
             raise DomainError("invalid", _("Send an object with period, and optionally unit and as_of."))
         period = period_by_code(data.get("period"))
         unit = _unit_by_code(data.get("unit"))
-        snapshot = snapshots.snapshot_request(actor=request.user, period=period, unit=unit, as_of=data.get("as_of"))
+        snapshot = snapshot_request(actor=request.user, period=period, unit=unit, as_of=data.get("as_of"))
         snapshot.refresh_from_db(fields=["status"])  # in-process (no broker): already done
         return Response({"id": str(snapshot.pk), "status": snapshot.status}, status=status.HTTP_202_ACCEPTED)
 
@@ -148,8 +130,8 @@ class ReportSnapshotCompareView(APIView):
             {
                 "period": comparison["after"].period.code,
                 "unit": comparison["after"].unit.code if comparison["after"].unit_id else None,
-                "before": _summary(comparison["before"]),
-                "after": _summary(comparison["after"]),
+                "before": snapshot_summary(comparison["before"]),
+                "after": snapshot_summary(comparison["after"]),
                 "indicators": [
                     {k: row[k] for k in ("number", "name", "before", "after", "change", "entered", "left")}
                     for row in comparison["rows"]
@@ -198,22 +180,14 @@ class ReportSnapshotPdfView(APIView):
             raise NotAcceptable(_("This download is a PDF: send Accept: application/pdf."))
         snapshot = _snapshot(request, pk)
         pdf = snapshots.snapshot_pdf(snapshot)
-        download_log(
-            actor=request.user,
+        return logged_download(
+            request,
+            file=pdf.open("rb"),
+            filename=snapshot_file_name(snapshot, "pdf"),
+            content_type="application/pdf",
             kind="report_snapshot",
             description=f"report snapshot {snapshot.pk}",
-            path=request.path,
-            ip_address=client_address(request),
         )
-        unit = snapshot.unit.code if snapshot.unit_id else "district"
-        response = FileResponse(
-            pdf.open("rb"),
-            as_attachment=True,
-            filename=f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.pdf",
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -144,7 +144,7 @@ def test_enterprise_levels_follow_their_evaluations(programme):
 
 
 def test_indicators_compute_with_non_zero_actuals(programme):
-    from reports import indicators
+    from reports.selectors import indicators
 
     actuals = indicators.compute(start=indicators.PILOT_START, end=AS_OF, as_of=AS_OF)
     for number in ("1", "1+2", "3", "4", "5", "6", "7", "8", "9", "10", "12", "13"):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.roles import Role
 from enterprises.choices import Size
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
-from reports.snapshots import snapshot_compute, snapshot_request
+from reports.services.snapshots import snapshot_compute, snapshot_request
 from tests.reports import dashboard_world
 
 D = datetime.date

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.roles import Role
 from diagnostics.choices import Stage
 from reports.models import ReportingPeriod
-from reports.snapshots import snapshot_compute, snapshot_request
+from reports.services.snapshots import snapshot_compute, snapshot_request
 from tests.reports import dashboard_world
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_the_cached_page_holds_no_account(client, users, snapshots):
 
     from django.core.cache import cache
 
-    from reports.views import _page_key
+    from reports.views.dashboards import _page_key
 
     official = users[Role.DISTRICT_OFFICIAL]
     official.set_password("a-password-for-this-test")
@@ -137,7 +137,7 @@ def test_the_cached_page_holds_no_account(client, users, snapshots):
 
 
 def test_another_units_snapshot_keeps_the_district_page(client, users, snapshots, units):
-    from reports.views import _page_key
+    from reports.views.dashboards import _page_key
 
     client.force_login(users[Role.DISTRICT_OFFICIAL])
     client.get(URL)

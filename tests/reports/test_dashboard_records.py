@@ -121,7 +121,7 @@ def test_the_drill_down_costs_a_bounded_number_of_queries(client, users, dash):
 
 
 def test_the_records_come_a_page_at_a_time_with_the_totals_counted_in_full(client, users, dash, monkeypatch):
-    from reports import views
+    from reports.views import dashboards as views
 
     monkeypatch.setattr(views, "RECORDS_PER_PAGE", 2)
     monkeypatch.setattr(views, "MISSES_SHOWN", 1)

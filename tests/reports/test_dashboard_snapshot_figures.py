@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.roles import Role
 from diagnostics.choices import Stage
 from reports.models import ReportingPeriod, ReportSnapshot
-from reports.snapshots import snapshot_compute, snapshot_request
+from reports.services.snapshots import snapshot_compute, snapshot_request
 from tests.reports import dashboard_world
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_served_from_snapshots_the_dashboard_costs_few_queries_whatever_the_size
 
 
 def test_the_dashboard_reads_a_snapshots_rows_without_the_ids_behind_them(users, frozen):
-    from reports.snapshots import snapshot_latest
+    from reports.selectors.snapshots import snapshot_latest
 
     latest = snapshot_latest(viewer=users[Role.DISTRICT_OFFICIAL], period=frozen.period)
     rows = {row["number"]: row for row in latest["indicators"]}

@@ -32,7 +32,7 @@ from funding.models import (
     ProjectTransition,
     Recognition,
 )
-from reports import documents
+from reports.services import documents
 from reports.tasks import render_document_task
 from tests.factories import EnterpriseFactory, ProviderFactory
 
@@ -331,7 +331,7 @@ def test_a_failing_render_marks_the_job_failed_with_its_message(client, eager, w
     def broken(template, context):
         raise RuntimeError("字体缺失：无法渲染")
 
-    monkeypatch.setattr("reports.documents_pdf.render_pdf", broken)
+    monkeypatch.setattr("reports.rendering.documents.render_pdf", broken)
     client.force_login(users[Role.DISTRICT_OFFICIAL])
     response = eager(client, reverse("reports:document_enterprise_file", args=[world["enterprise"].pk]))
     assert response.status_code == 302

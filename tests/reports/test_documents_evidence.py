@@ -16,7 +16,7 @@ from diagnostics.choices import DiagnosisStatus
 from diagnostics.models import Diagnosis, IndexEdition
 from enterprises.choices import Scale, Status
 from funding.models import Acceptance, Project
-from reports.documents import document_request_evidence_pack
+from reports.services.documents import document_request_evidence_pack
 from reports.tasks import render_document_task
 from tests.factories import EnterpriseFactory
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.models import GeneratedDocument, OrgUnit
 from core.roles import Role
-from reports import documents
+from reports.services import documents
 from tests.factories import ProviderFactory
 
 from .test_documents import eager, world  # noqa: F401 - fixtures shared with the PDF tests

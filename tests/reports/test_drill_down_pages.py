@@ -9,7 +9,7 @@ from diagnostics.choices import Method, Stage
 from enterprises.choices import Scale, Size, Status
 from funding.choices import RecognitionKind, RecognitionLevel
 from funding.models import Recognition
-from reports.indicators import NUMBERS, drill_down, near_misses, records
+from reports.selectors.indicators import NUMBERS, drill_down, near_misses, records
 from tests.reports.test_near_misses import AS_OF, Y2025, world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db

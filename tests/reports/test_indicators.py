@@ -12,8 +12,8 @@ from enterprises.choices import Scale, Sector, Size, Status, Tier
 from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
 from providers.models import Product
-from reports import indicators
-from reports.indicators import NUMBERS, PILOT_START, compute, records
+from reports.selectors import indicators
+from reports.selectors.indicators import NUMBERS, PILOT_START, compute, records
 from tests.factories import EnterpriseFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db

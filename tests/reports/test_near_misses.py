@@ -12,7 +12,7 @@ from enterprises.choices import Scale, Sector, Size, Status
 from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
 from providers.models import Product
-from reports.indicators import NEAR_MISS_REASONS, compute, near_misses, records
+from reports.selectors.indicators import NEAR_MISS_REASONS, compute, near_misses, records
 from tests.factories import EnterpriseFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from core.roles import Role
-from reports import snapshots
 from reports.models import ReportSnapshot
+from reports.selectors import snapshots
 
 from .test_snapshots_pages import page, snapshot
 

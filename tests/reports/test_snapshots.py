@@ -9,7 +9,7 @@ import pytest
 
 from core.roles import Role
 from reports.models import ReportingPeriod, ReportSnapshot
-from reports.snapshots import snapshot_compute, snapshot_request
+from reports.services.snapshots import snapshot_compute, snapshot_request
 from reports.tasks import compute_snapshot_task
 from tests.factories import EnterpriseFactory
 
@@ -29,7 +29,7 @@ def eager(monkeypatch):
     from songjiang_pilot.celery import app
 
     monkeypatch.setattr(
-        "reports.snapshots.transaction",
+        "reports.services.snapshots.transaction",
         SimpleNamespace(atomic=transaction.atomic, on_commit=lambda callback, **kwargs: callback()),
     )
     before = app.conf.task_always_eager
@@ -215,7 +215,7 @@ def test_a_failing_computation_marks_the_snapshot_failed_with_its_message(eager,
     def broken(**kwargs):
         raise RuntimeError("counting exploded")
 
-    monkeypatch.setattr("reports.snapshots.indicator_report_for_scope", broken)
+    monkeypatch.setattr("reports.services.snapshots.indicator_report_for_scope", broken)
     client = api.as_user(users[Role.DISTRICT_OFFICIAL])
     response = eager(client, {"period": "2025"})
     assert response.status_code == 202 and response.json()["status"] == "failed"

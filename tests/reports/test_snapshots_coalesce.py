@@ -8,7 +8,7 @@ import pytest
 
 from core.roles import Role
 from reports.models import ReportingPeriod, ReportSnapshot
-from reports.snapshots import snapshot_compute, snapshot_request
+from reports.services.snapshots import snapshot_compute, snapshot_request
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

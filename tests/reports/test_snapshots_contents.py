@@ -19,17 +19,10 @@ from enterprises.choices import Scale, Sector, Size, Status, Tier
 from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Project, Recognition
 from providers.models import Product
-from reports import indicators
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod, ReportSnapshot
-from reports.snapshots import (
-    counted_ids,
-    nightly_snapshots,
-    snapshot_compare,
-    snapshot_compute,
-    snapshot_contents,
-    snapshot_latest,
-    snapshot_series,
-)
+from reports.selectors import indicators
+from reports.selectors.snapshots import snapshot_compare, snapshot_latest, snapshot_series
+from reports.services.snapshots import counted_ids, nightly_snapshots, snapshot_compute, snapshot_contents
 from reports.tasks import compute_snapshot_task, nightly_snapshots_task
 from tests.factories import EnterpriseFactory, ProviderFactory
 
@@ -256,7 +249,7 @@ def test_a_computed_snapshot_stores_ids_and_annex_but_the_api_shape_is_unchanged
     assert compute_snapshot_task(str(snapshot.pk)) == "done"
     snapshot.refresh_from_db()
     assert len(snapshot.units) == 18 and all("ids" in row for row in snapshot.indicators)
-    from reports.snapshots import snapshot_as_dict
+    from reports.selectors.snapshots import snapshot_as_dict
 
     api_row = snapshot_as_dict(snapshot)["indicators"][0]
     assert set(api_row) == {"number", "name", "unit_of_measure", "target", "actual", "completion"}
@@ -289,7 +282,7 @@ def test_nightly_creates_one_district_snapshot_per_begun_period_once_a_day(perio
 
 def test_the_nightly_task_sends_each_snapshot_to_be_computed(monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr("reports.snapshots._send", sent.append)
+    monkeypatch.setattr("reports.services.snapshots._send", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         ids = nightly_snapshots_task()
     assert len(ids) == ReportingPeriod.objects.filter(start__lte=timezone.localdate()).count() and sorted(

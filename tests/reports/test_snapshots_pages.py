@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from core.models import DownloadLog
 from core.roles import Role
-from reports import indicators
 from reports.models import ReportingPeriod, ReportSnapshot
-from reports.snapshots import snapshot_compute
+from reports.selectors import indicators
+from reports.services.snapshots import snapshot_compute
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.models import DownloadLog
 from core.roles import Role
 from reports.models import ReportingPeriod, ReportSnapshot
-from reports.snapshots import snapshot_compute, snapshot_request
+from reports.services.snapshots import snapshot_compute, snapshot_request
 from tests.reports import dashboard_world
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.utils import translation
 from core.errors import PermissionDenied
 from core.roles import Role
 from reports.models import IndicatorTarget, ReportingPeriod
-from reports.targets import TargetValuesInvalid, target_grid, target_history, unit_targets_set
+from reports.selectors.targets import target_grid, target_history
+from reports.services.targets import TargetValuesInvalid, unit_targets_set
 
 URL = "/reports/targets/"
 HISTORY = "/reports/targets/history/"

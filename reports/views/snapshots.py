@@ -1,7 +1,8 @@
 """Report snapshot pages: the list (filters, request form, pick two to compare), a snapshot (status
 polled while it runs, its rows, ratio goals, per-unit annex), the PDF download and the compare page.
 
-Views only translate HTTP: reads and writes go through ``reports.snapshots``.
+Views only translate HTTP: reads go through ``reports.selectors.snapshots``, the request through
+``reports.services.snapshots``; downloads are logged (``core.downloads``).
 """
 
 import uuid
@@ -10,25 +11,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import logged_download
 from core.errors import DomainError, PermissionDenied
 from core.models import OrgUnit
 from core.roles import Role, role_of
 from core.selectors import unit_list
-from core.services import client_address, download_log
 
-from . import snapshots
-from .models import ReportingPeriod, ReportSnapshot
-from .selectors import period_by_code
+from ..exports import snapshot_file_name, snapshot_workbook
+from ..models import ReportingPeriod, ReportSnapshot
+from ..permissions import can_request_snapshot
+from ..selectors import snapshots
+from ..selectors.indicators import NOT_BY_UNIT, RATIOS, as_number, completion_shown, shown
+from ..selectors.scope import period_by_code
+from ..services.snapshots import snapshot_request as request_snapshot
 
 PAGE_SIZE = 25
-RATIOS = snapshots.RATIO_NUMBERS
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _domain(call, *args, **kwargs):
@@ -50,10 +55,6 @@ def _get(request, pk, read=None):
     except ValueError:
         raise Http404(_("No report snapshot you can see has this id.")) from None
     return _domain(read or snapshots.snapshot_get, viewer=request.user, snapshot_id=pk)
-
-
-def _may_request(user):
-    return role_of(user) in snapshots.REQUEST_ROLES
 
 
 @login_required
@@ -80,7 +81,7 @@ def snapshot_list(request):
             "statuses": ReportSnapshot.Status.choices,
             "triggers": ReportSnapshot.Trigger.choices,
             "filters": {k: request.GET.get(k, "") for k in ("period", "unit", "status", "trigger")},
-            "may_request": _may_request(request.user),
+            "may_request": can_request_snapshot(request.user),
             "is_unit_staff": is_unit_staff,
         },
     )
@@ -99,7 +100,7 @@ def _back(request):
 def snapshot_request(request):
     """Ask for a snapshot (period, optional unit code, optional as-of date); the dashboard's button
     posts here too. On success the snapshot's page, which follows its progress."""
-    if not _may_request(request.user):
+    if not can_request_snapshot(request.user):
         raise DjangoPermissionDenied(_("Your role does not request report snapshots."))
     try:
         period = period_by_code(request.POST.get("period"))
@@ -109,7 +110,7 @@ def snapshot_request(request):
             unit = OrgUnit.objects.filter(code=code, parent__isnull=False).first()
             if unit is None:
                 raise DomainError("unknown_unit", _("No unit has the code {code}.").format(code=code), field="unit")
-        snapshot = snapshots.snapshot_request(
+        snapshot = request_snapshot(
             actor=request.user, period=period, unit=unit, as_of=request.POST.get("as_of") or None
         )
     except DomainError as exc:
@@ -122,14 +123,12 @@ def snapshot_request(request):
 def _shown_rows(snapshot_rows):
     """Rows with numbers (the page's rows, with ``count`` and ``denominator``: ``snapshot_page``),
     split into the count rows and the ratio goals."""
-    rows = [
-        {**row, **{k: snapshots._number(row.get(k)) for k in snapshots.NUMBER_FIELDS}} for row in snapshot_rows or []
-    ]
+    rows = [{**row, **{k: as_number(row.get(k)) for k in snapshots.NUMBER_FIELDS}} for row in snapshot_rows or []]
     for row in rows:
         uom = row.get("unit_of_measure", "")
-        row["target_shown"] = snapshots._shown(row["target"], uom)
-        row["actual_shown"] = snapshots._shown(row["actual"], uom)
-        row["completion_shown"] = snapshots._completion_shown(row["completion"])
+        row["target_shown"] = shown(row["target"], uom == "%")
+        row["actual_shown"] = shown(row["actual"], uom == "%")
+        row["completion_shown"] = completion_shown(row["completion"])
     return [r for r in rows if r["number"] not in RATIOS], [r for r in rows if r["number"] in RATIOS]
 
 
@@ -148,9 +147,7 @@ def snapshot_detail(request, pk):
     annex_numbers, annex = [], []
     uoms = {row["number"]: row.get("unit_of_measure", "") for row in snapshot.page_rows}
     if snapshot.units:
-        keep = [
-            i for i, row in enumerate(snapshot.units[0]["indicators"]) if row["number"] not in snapshots.NOT_BY_UNIT
-        ]
+        keep = [i for i, row in enumerate(snapshot.units[0]["indicators"]) if row["number"] not in NOT_BY_UNIT]
         annex_numbers = [snapshot.units[0]["indicators"][i]["number"] for i in keep]
         for entry in snapshot.units:
             cells = []
@@ -160,10 +157,10 @@ def snapshot_detail(request, pk):
                 cells.append(
                     {
                         "number": cell["number"],
-                        "actual": snapshots._shown(cell.get("actual"), uom),
-                        "target": snapshots._shown(cell.get("target"), uom),
+                        "actual": shown(cell.get("actual"), uom == "%"),
+                        "target": shown(cell.get("target"), uom == "%"),
                         "completion": cell.get("completion"),
-                        "completion_shown": snapshots._completion_shown(cell.get("completion")),
+                        "completion_shown": completion_shown(cell.get("completion")),
                     }
                 )
             annex.append({"unit": entry["unit"], "name": entry["name"], "cells": cells})
@@ -182,7 +179,7 @@ def snapshot_detail(request, pk):
             "annex_numbers": annex_numbers,
             "annex": annex,
             "previous": previous,
-            "may_request": _may_request(request.user),
+            "may_request": can_request_snapshot(request.user),
         },
     )
 
@@ -196,46 +193,31 @@ def snapshot_pdf(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("reports:snapshot_detail", pk=snapshot.pk)
-    download_log(
-        actor=request.user,
+    return logged_download(
+        request,
+        file=pdf.open("rb"),
+        filename=snapshot_file_name(snapshot, "pdf"),
+        content_type="application/pdf",
         kind="report_snapshot",
         description=f"report snapshot {snapshot.pk}",
-        path=request.path,
-        ip_address=client_address(request),
-    )
-    unit = snapshot.unit.code if snapshot.unit_id else "district"
-    return FileResponse(
-        pdf.open("rb"),
-        as_attachment=True,
-        filename=f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.pdf",
-        content_type="application/pdf",
     )
 
 
 @login_required
 def snapshot_xlsx(request, pk):
     """The snapshot as a workbook (summary, per-unit annex, the records counted), logged as a download."""
-    from .snapshot_xlsx import snapshot_workbook
-
     snapshot = _get(request, pk)
     if snapshot.status != ReportSnapshot.Status.DONE:
         messages.error(request, _("The snapshot is still being computed; try again shortly."))
         return redirect("reports:snapshot_detail", pk=snapshot.pk)
-    download_log(
-        actor=request.user,
+    return logged_download(
+        request,
+        content=snapshot_workbook(snapshot),
+        filename=snapshot_file_name(snapshot, "xlsx"),
+        content_type=XLSX,
         kind="report_snapshot_xlsx",
         description=f"report snapshot {snapshot.pk} (xlsx)",
-        path=request.path,
-        ip_address=client_address(request),
     )
-    unit = snapshot.unit.code if snapshot.unit_id else "district"
-    response = HttpResponse(
-        snapshot_workbook(snapshot),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @login_required
@@ -256,9 +238,9 @@ def snapshot_compare(request):
         return redirect(reverse("reports:snapshot_list"))
     for row in comparison["rows"]:
         uom = row["unit_of_measure"]
-        row["before_shown"] = snapshots._shown(row["before"], uom)
-        row["after_shown"] = snapshots._shown(row["after"], uom)
+        row["before_shown"] = shown(row["before"], uom == "%")
+        row["after_shown"] = shown(row["after"], uom == "%")
         change = row["change"]
-        row["change_shown"] = "—" if change is None else ("+" if change > 0 else "") + snapshots._shown(change, uom)
+        row["change_shown"] = "—" if change is None else ("+" if change > 0 else "") + shown(change, uom == "%")
     changed = [r for r in comparison["rows"] if r["change"] or r["entered"] or r["left"]]
     return render(request, "reports/snapshot_compare.html", {**comparison, "changed": changed})

@@ -3,11 +3,11 @@
 Each is composed here, at the layer that knows all the parts, from every app's scoped querysets read
 *as the requester*: a provider's enterprise file shows its own diagnoses and projects only, money is
 shown to the roles that see it (``funding.permissions``), exactly as the pages do. Money in 元 with
-two decimals; totals also in 万元, as officials read them.
+two decimals; totals also in 万元, as officials read them (``core.money``).
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import DecimalField, Q, Sum, Value
@@ -15,11 +15,21 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import Attachment
+from core.money import format_percent, format_wan, format_yuan
+from diagnostics.models import Assessment, Diagnosis
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_status_history
+from funding import selectors
+from funding.choices import CommitmentStatus, DisbursementStatus, ProjectStatus
+from funding.models import Acceptance, Commitment, CommitmentLine, Disbursement, Project, Recognition
+from funding.permissions import can_see_ledger, can_see_subsidy_totals
+from funding.services.evidence import attachments_of
+from providers.choices import SCENE_LABELS
 
-from .documents import PDF, Rendered, render_pdf
+from ..selectors.documents import as_pk
+from .common import PDF, Rendered, css_text, render_pdf
 
 ZERO = Decimal("0.00")
-WAN = Decimal(10000)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -27,28 +37,20 @@ WAN = Decimal(10000)
 
 def yuan(value):
     """``1,234,567.00 元``; a dash for nothing."""
-    if value is None:
-        return "—"
-    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,} 元"
+    return "—" if value is None else format_yuan(value)
 
 
 def wan(value):
     """``123.46 万元``: the figure officials read in totals."""
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) / WAN).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,} 万元"
+    return "—" if value is None else format_wan(value)
 
 
 def day(value):
     return value.isoformat() if value else "—"
 
 
-def _css_text(value):
-    """Text safe inside a CSS string in the page margin (no quotes, backslashes or markup)."""
-    return "".join(ch for ch in str(value) if ch not in "\"'\\<>&\n\r")
-
-
-def _common(document, viewer, title):
+def common_context(document, viewer, title):
+    """What every document's page shows: its title, who asked for it and when, and the footer line."""
     now = timezone.localtime()
     requester = str(viewer)
     return {
@@ -56,7 +58,7 @@ def _common(document, viewer, title):
         "document": document,
         "generated_at": now,
         "requester": requester,
-        "footer_note": _css_text(f"{title} · 生成于 {now:%Y-%m-%d %H:%M} · 申请人 {requester}"),
+        "footer_note": css_text(f"{title} · 生成于 {now:%Y-%m-%d %H:%M} · 申请人 {requester}"),
     }
 
 
@@ -93,36 +95,14 @@ def _attachment_rows(records_with_labels):
 
 
 def _scene_labels(codes):
-    from providers.choices import SCENE_LABELS
-
     return [str(SCENE_LABELS.get(code, code)) for code in codes or []]
 
 
 # --- the enterprise file (一企一档) ---------------------------------------------------------------
 
 
-def enterprise_visible(document, viewer):
-    from enterprises.models import Enterprise
-
-    return Enterprise.objects.visible_to(viewer).filter(pk=_pk(document.subject_id)).exists()
-
-
-def _pk(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def enterprise_file_context(enterprise, viewer):
     """Everything about one enterprise the viewer may see, for the PDF."""
-    from diagnostics.models import Assessment, Diagnosis
-    from enterprises.selectors import enterprise_status_history
-    from funding.models import Acceptance, Commitment, Disbursement, Project, Recognition
-    from funding.permissions import can_see_ledger, can_see_subsidy_totals
-    from funding.selectors import subsidy_totals
-    from providers.choices import SCENE_LABELS
-
     diagnoses = list(
         Diagnosis.objects.visible_to(viewer)
         .filter(enterprise=enterprise)
@@ -161,7 +141,7 @@ def enterprise_file_context(enterprise, viewer):
     disbursements = []
     if can_see_subsidy_totals(viewer)[0]:
         commitments = Commitment.objects.visible_to(viewer).filter(enterprise=enterprise)
-        totals = subsidy_totals(queryset_commitments=commitments)
+        totals = selectors.subsidy_totals(queryset_commitments=commitments)
         money["totals"] = {k: {"yuan": yuan(v), "wan": wan(v)} for k, v in totals.items()}
         if can_see_ledger(viewer)[0]:
             money["detail"] = True
@@ -222,14 +202,12 @@ def _disbursement_row(d):
 
 
 def render_enterprise_file(document, viewer, progress):
-    from enterprises.models import Enterprise
-
     enterprise = (
-        Enterprise.objects.visible_to(viewer).select_related("unit", "replacement").get(pk=_pk(document.subject_id))
+        Enterprise.objects.visible_to(viewer).select_related("unit", "replacement").get(pk=as_pk(document.subject_id))
     )
     progress(10, "collecting")
     context = {
-        **_common(document, viewer, f"一企一档 · {enterprise.name}"),
+        **common_context(document, viewer, f"一企一档 · {enterprise.name}"),
         **enterprise_file_context(enterprise, viewer),
     }
     progress(40, "rendering")
@@ -238,12 +216,6 @@ def render_enterprise_file(document, viewer, progress):
 
 
 # --- the project dossier -------------------------------------------------------------------------
-
-
-def project_visible(document, viewer):
-    from funding.models import Project
-
-    return Project.objects.visible_to(viewer).filter(pk=_pk(document.subject_id)).exists()
 
 
 def _history_rows(project):
@@ -269,11 +241,6 @@ def _history_rows(project):
 
 
 def project_dossier_context(project, viewer):
-    from funding import selectors
-    from funding.choices import ProjectStatus
-    from funding.models import Acceptance
-    from funding.permissions import can_see_ledger, can_see_subsidy_totals
-
     labels = dict(ProjectStatus.choices)
     transitions = []
     for t in project.transitions.select_related("actor").order_by("date", "recorded_at", "pk"):
@@ -327,8 +294,6 @@ def project_dossier_context(project, viewer):
     if can_see_subsidy_totals(viewer)[0]:
         raw = selectors.subsidy_totals(queryset_commitments=project.commitments.all())
         totals = {k: {"yuan": yuan(v), "wan": wan(v)} for k, v in raw.items()}
-    from funding.services.evidence import attachments_of
-
     return {
         "project": project,
         "scenes": _scene_labels(project.scenes),
@@ -339,11 +304,7 @@ def project_dossier_context(project, viewer):
             "equipment": yuan(project.equipment_amount),
             "other": yuan(project.other_amount),
             "eligible": yuan(project.eligible_spend),
-            "software_share": (
-                f"{(project.software_share * 100).quantize(Decimal('0.1'))}%"
-                if project.software_share is not None
-                else "—"
-            ),
+            "software_share": format_percent(project.software_share),
         },
         "transitions": transitions,
         "acceptances": acceptances,
@@ -365,27 +326,19 @@ def project_dossier_context(project, viewer):
 
 
 def render_project_dossier(document, viewer, progress):
-    from funding.models import Project
-
     project = (
         Project.objects.visible_to(viewer)
         .select_related("enterprise__unit", "provider", "diagnosis")
-        .get(pk=_pk(document.subject_id))
+        .get(pk=as_pk(document.subject_id))
     )
     progress(10, "collecting")
-    context = {**_common(document, viewer, f"项目档案 · {project}"), **project_dossier_context(project, viewer)}
+    context = {**common_context(document, viewer, f"项目档案 · {project}"), **project_dossier_context(project, viewer)}
     progress(40, "rendering")
     content = render_pdf("reports/pdf_project.html", context)
     return Rendered(content, f"项目档案_{project.contract_no or project.pk}.pdf", PDF)
 
 
 # --- the ledger statement ------------------------------------------------------------------------
-
-
-def ledger_visible(document, viewer):
-    from funding.permissions import can_see_ledger
-
-    return can_see_ledger(viewer)[0]
 
 
 def _sums(queryset, key):
@@ -404,10 +357,6 @@ def ledger_statement_context(start, end, viewer):
 
     Committed: active commitments dated up to ``end``; paid: paid disbursements (net of reversals)
     dated up to ``end``; available: allocated − committed. Allocated is the line's current budget."""
-    from funding import selectors
-    from funding.choices import CommitmentStatus, DisbursementStatus
-    from funding.models import CommitmentLine, Disbursement
-
     lines = list(selectors.budget_lines(viewer=viewer).order_by("source__kind", "source__code", "purpose", "pk"))
     active = CommitmentLine.objects.filter(commitment__status=CommitmentStatus.ACTIVE)
     committed_to_end = _sums(active.filter(commitment__committed_on__lte=end), "budget_line")
@@ -491,7 +440,7 @@ def render_ledger_statement(document, viewer, progress):
     end = datetime.date.fromisoformat(document.params["to"])
     progress(10, "collecting")
     title = f"资金台账报表 · {start.isoformat()} 至 {end.isoformat()}"
-    context = {**_common(document, viewer, title), **ledger_statement_context(start, end, viewer)}
+    context = {**common_context(document, viewer, title), **ledger_statement_context(start, end, viewer)}
     progress(40, "rendering")
     content = render_pdf("reports/pdf_ledger.html", context)
     return Rendered(content, f"资金台账_{start.isoformat()}_{end.isoformat()}.pdf", PDF)

@@ -1,5 +1,5 @@
 """Forms of the document requests: the ledger statement's date range and an evidence pack's scope.
-They only collect input; ``reports.documents`` checks it (scope, dates) and says what is wrong."""
+They only collect input; ``reports.services.documents`` checks it (scope, dates) and says what is wrong."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import Role, role_of
 from core.selectors import unit_list
 
-from .indicators import NOT_BY_UNIT
 from .models import Indicator, ReportingPeriod
+from .selectors.indicators import NOT_BY_UNIT
 
 
 class DateInput(forms.DateInput):

@@ -1,27 +1,33 @@
-"""The report pages of the dashboards: target vs actual in three periods (with heat map, trends,
-levels and money), the drill-down behind every number, and the units' target allocation."""
+"""The dashboard pages: target vs actual in three periods (with heat map, trends, levels and money) and
+the drill-down behind every number."""
 
+import copy
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError, PermissionDenied
+from core.money import to_wan
 from core.roles import Role, role_of
 from core.selectors import unit_list
 
-from . import indicators as counting
-from . import targets as allocation
-from .models import Indicator, ReportingPeriod
-from .selectors import dashboard, parse_as_of, period_by_code, report_scope, shown
+from ..models import Indicator, ReportingPeriod
+from ..permissions import can_request_snapshot
+from ..selectors import indicators as counting
+from ..selectors.dashboards import dashboard
+from ..selectors.indicators import shown
+from ..selectors.scope import parse_as_of, period_by_code, report_scope
+from ..selectors.snapshots import finished_marker
 
 
 def _url_or_none(name):
@@ -54,8 +60,6 @@ def _records_url(number, period, unit, as_of):
 @login_required
 def indicator_dashboard(request):
     """District (or one unit's) dashboard; unit staff see their unit's version only."""
-    from .snapshots import REQUEST_ROLES
-
     units = list(unit_list())
     error = key = page = None
     try:
@@ -80,7 +84,7 @@ def indicator_dashboard(request):
     context = {
         **page,
         "units": [] if role == Role.UNIT_STAFF else units,
-        "can_request": request_url is not None and role in REQUEST_ROLES,
+        "can_request": request_url is not None and can_request_snapshot(request.user),
         "request_url": request_url,
         "error": error,
     }
@@ -88,7 +92,7 @@ def indicator_dashboard(request):
 
 
 def _page(request, data):
-    """What the dashboard shows of ``data`` (:func:`reports.selectors.dashboard`): the figures with
+    """What the dashboard shows of ``data`` (:func:`reports.selectors.dashboards.dashboard`): the figures with
     their drill-down links, the charts' data and the figures' HTML (:func:`_body_html`)."""
     for row in data["table"]:
         for cell in row["cells"]:
@@ -102,8 +106,8 @@ def _page(request, data):
             "money": {
                 "sources": [m["source"].name for m in data["money"]],
                 # In 万元, as officials read money (the table beside the chart too).
-                "committed": [round(float(m["committed"]) / 10_000, 2) for m in data["money"]],
-                "paid": [round(float(m["paid"]) / 10_000, 2) for m in data["money"]],
+                "committed": [float(to_wan(m["committed"])) for m in data["money"]],
+                "paid": [float(to_wan(m["paid"])) for m in data["money"]],
             },
         },
     }
@@ -114,13 +118,9 @@ def _page(request, data):
 def _page_key(scope, period, as_of):
     """The cache key of a whole dashboard (its figures and what the page says of them), or ``None``
     for a page computed now at an asked-for date. It holds the scope, the period, the language and
-    :func:`reports.snapshots.finished_marker` of the scope, so a snapshot the page reads finishing gives
+    :func:`reports.selectors.snapshots.finished_marker` of the scope, so a snapshot the page reads finishing gives
     a new key (another unit's does not); a page with any part computed now is not stored (see
     :func:`_body_html`)."""
-    from django.utils.translation import get_language
-
-    from .snapshots import finished_marker
-
     if as_of not in (None, ""):
         return None
     return ":".join(
@@ -137,7 +137,6 @@ def _page_key(scope, period, as_of):
 def _light_page(page):
     """A dashboard page as cached: the snapshots without the rows, annex and figures read into them
     (the figures are in the page already), the columns without their rows."""
-    import copy
 
     def light(snapshot):
         if snapshot is None:
@@ -172,9 +171,6 @@ def _body_html(request, data, context):
     never change); ``None`` for a page with any part computed now (an as-of date asked for, a period
     without a snapshot, a snapshot without its annex or frozen figures), which renders them in the page
     and is not cached."""
-    from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
-
     if data["explicit"] or data["extras_snapshot"] is None or any(c["snapshot"] is None for c in data["columns"]):
         return None
     chosen = next(c for c in data["columns"] if c["period"].pk == data["period"].pk)
@@ -244,8 +240,8 @@ def indicator_records(request, number):
         if number == "6"
         else "provider"
     )
-    # H2's evidence-pack request page (named ``document_evidence_pack``), prefilled from the query.
-    evidence_url = _url_or_none("reports:evidence_request") or _url_or_none("reports:document_evidence_pack")
+    # The evidence-pack request page, prefilled from the query.
+    evidence_url = _url_or_none("reports:document_evidence_pack")
     query = {"period": period.code, "number": number, "as_of": as_of.isoformat()}
     if unit is not None:
         query["unit"] = unit.code
@@ -279,89 +275,3 @@ def indicator_records(request, number):
         + urlencode({k: v for k, v in query.items() if k != "number"}),
     }
     return render(request, "reports/records.html", context)
-
-
-def _period_for_targets(request):
-    code = request.GET.get("period") or request.POST.get("period")
-    if not code:
-        return ReportingPeriod.objects.order_by("order").first()
-    return period_by_code(code)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def unit_targets(request):
-    """The units × indicators grid of the targets allocated in a period, the district target and the
-    units' sum beside each indicator; district officials and admins edit it."""
-    try:
-        period = _period_for_targets(request)
-        can_edit = allocation.can_edit_targets(request.user)
-        errors = {}
-        submitted = {}
-        if request.method == "POST":
-            if not can_edit:
-                raise PermissionDenied(_("Only district officials allocate targets to the units."))
-            numbers = [i.number for i in allocation.allocated_indicators()]
-            values = {
-                (unit.code, number): request.POST.get(f"t-{unit.code}-{number}", "")
-                for unit in unit_list()
-                for number in numbers
-                if f"t-{unit.code}-{number}" in request.POST
-            }
-            try:
-                changed = allocation.unit_targets_set(actor=request.user, period=period, values=values)
-            except allocation.TargetValuesInvalid as exc:
-                errors = {f"t-{code}-{number}": message for (code, number), message in exc.errors.items()}
-                submitted = {f"t-{code}-{number}": raw for (code, number), raw in values.items()}
-            else:
-                messages.success(request, _("{count} targets changed.").format(count=changed))
-                return redirect(f"{reverse('reports:targets')}?period={period.code}")
-        grid = allocation.target_grid(viewer=request.user, period=period)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(reverse("reports:targets"))
-    for row in grid["rows"]:
-        row["inputs"] = []
-        for column, value in zip(grid["indicators"], row["cells"], strict=True):
-            name = f"t-{row['unit'].code}-{column['indicator'].number}"
-            row["inputs"].append(
-                {
-                    "name": name,
-                    "value": submitted.get(name, "" if value is None else value),
-                    "shown": shown(value, column["indicator"].is_ratio),
-                    "error": errors.get(name),
-                }
-            )
-    context = {
-        "period": period,
-        "periods": ReportingPeriod.objects.order_by("order"),
-        "grid": grid,
-        "can_edit": can_edit,
-        "errors": errors,
-        "shown_district": [shown(c["district"], c["indicator"].is_ratio) for c in grid["indicators"]],
-    }
-    return render(request, "reports/targets.html", context, status=400 if errors else 200)
-
-
-@login_required
-def target_history_page(request):
-    """Who changed which unit's target of a period, when, and from what to what."""
-    try:
-        period = _period_for_targets(request)
-        changes = allocation.target_history(viewer=request.user, period=period)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(reverse("reports:target_history"))
-    for change in changes:
-        is_ratio = bool(change["indicator"] and change["indicator"].is_ratio)
-        change["old_shown"] = shown(change["old"], is_ratio)
-        change["new_shown"] = shown(change["new"], is_ratio)
-    return render(
-        request,
-        "reports/targets_history.html",
-        {"period": period, "periods": ReportingPeriod.objects.order_by("order"), "changes": changes},
-    )

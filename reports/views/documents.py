@@ -8,17 +8,20 @@ that may not ask is a 403, bad input is shown on the form; every download is log
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import logged_download
 from core.errors import DomainError, PermissionDenied
-from core.services import client_address, download_log
 from funding.permissions import can_see_ledger
 
-from . import documents
-from .documents_forms import EvidencePackForm, LedgerStatementForm
+from ..forms import EvidencePackForm, LedgerStatementForm
+from ..rendering.kinds import KINDS
+from ..selectors.documents import document_for_download, documents_of
+from ..selectors.scope import report_scope
+from ..services import documents
 
 PAGE_SIZE = 50
 
@@ -45,9 +48,9 @@ def _requested(request, document):
 def document_list(request):
     """The documents the user asked for, newest first; the table refreshes itself (htmx) while any
     of them is still being rendered."""
-    items = list(documents.documents_of(viewer=request.user)[:PAGE_SIZE])
+    items = list(documents_of(viewer=request.user)[:PAGE_SIZE])
     for item in items:
-        kind = documents.KINDS.get(item.kind)
+        kind = KINDS.get(item.kind)
         item.kind_label = kind.label if kind else item.kind
     context = {"documents": items, "polling": any(not item.job.is_finished for item in items)}
     if request.headers.get("HX-Request"):
@@ -59,23 +62,19 @@ def document_list(request):
 def document_download(request, pk):
     """The file of a finished document, to its requester only, if they may still see its subject."""
     try:
-        document = documents.document_for_download(viewer=request.user, document_id=pk)
+        document = document_for_download(viewer=request.user, document_id=pk)
     except DomainError as exc:
         _raise_http(exc)
         messages.warning(request, exc.message)
         return redirect("reports:documents")
-    download_log(
-        actor=request.user,
+    return logged_download(
+        request,
+        file=document.file.open("rb"),
+        filename=document.filename,
+        content_type=document.content_type,
         kind=f"document:{document.kind}",
         description=document.title,
-        path=request.path,
-        ip_address=client_address(request),
     )
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type=document.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -124,8 +123,6 @@ def request_ledger_statement(request):
 def request_evidence_pack(request):
     """Period, unit, indicator and as-of date (prefilled from ``?period=&unit=&number=&as_of=``, as the
     drill-down links), then the pack is assembled in a task."""
-    from .selectors import report_scope
-
     try:
         report_scope(request.user, None)
     except PermissionDenied as exc:

@@ -1,4 +1,5 @@
-"""Actuals of the indicator table (DOMAIN.md §6, 松江区中小企业数字化转型试点总体目标表).
+"""Actuals of the indicator table (docs/domain.md §6, 松江区中小企业数字化转型试点总体目标表), and the
+indicator report (target vs actual) built on them.
 
 Every indicator is one documented function below, quoting the rule it implements. A rule function
 returns the *condition* (a ``Q``) a record must meet to count, over the base queryset of its
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -44,8 +46,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
+from core.models import OrgUnit
+from core.money import format_percent
+from core.programme import PILOT_START
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis
 from enterprises.choices import Scale, Sector, Size, Status, Tier
@@ -54,8 +60,8 @@ from funding.choices import RecognitionKind, RecognitionLevel
 from funding.models import Acceptance, Recognition
 from providers.models import Product, Provider
 
-#: The pilot began in October 2024: no event dated earlier counts in indicators 1–13.
-PILOT_START = date(2024, 10, 1)
+from ..models import Indicator, IndicatorTarget
+from .scope import parse_as_of, report_scope
 
 #: Every number of a report, in the order of the table.
 NUMBERS = ("1", "2", "1+2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "R1", "R2", "R3")
@@ -203,8 +209,6 @@ def grouped_enterprise_base(w):
     :func:`_latest_evaluation`: latest date, a post-transformation evaluation before a baseline on the
     same date, then the one entered last. Joins that multiply rows do not change a minimum or the first
     element of that order."""
-    from django.contrib.postgres.aggregates import ArrayAgg
-
     qs = Enterprise.objects.filter(pilot_enterprise())
     if w.unit is not None:
         qs = qs.filter(unit=w.unit)
@@ -432,8 +436,6 @@ def compute_by_unit(*, start, end, as_of):
     """The actuals of every unit at once, ``{unit_id: {number: value}}`` (6 and 9 are None): the same
     rules as :func:`compute`, grouped by unit, in three queries whatever the number of units or records
     (the heat map and the per-unit annex of a report)."""
-    from core.models import OrgUnit
-
     w = _window(start, end, as_of, None)
     listed = in_pilot_list(w)
     conditions = {}
@@ -638,9 +640,6 @@ def _fact_expressions(w, names):
             "level4_baseline": Exists(level4.filter(method=Method.ONSITE, stage=Stage.BASELINE)),
         }
         return {name: facts[name] for name in names}
-    from django.contrib.postgres.aggregates import ArrayAgg
-    from django.db.models.lookups import GreaterThan
-
     passed = Q(projects__acceptances__passed=True)
     onsite = Q(assessments__method=Method.ONSITE, assessments__status=AssessmentStatus.SUBMITTED)
     up_to_cut = onsite & Q(assessments__evaluated_on__lte=w.cut)
@@ -931,4 +930,74 @@ def _enterprise_page(w, number, offset, per_page, misses_shown):
         "meets": (totals[4] or 0) if drill.meets is not None else None,
         "misses": [_enterprise_miss(number, w, shown[pk]) for pk in miss_ids],
         "misses_total": totals[3] or 0,
+    }
+
+
+# --- The indicator report: target vs actual ---------------------------------------------------------
+
+
+def as_number(value):
+    """Counts as int, fractions as Decimal; None stays None (how stored number strings are read back)."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return value.normalize()
+
+
+def completion(actual, target):
+    """Actual over target as a fraction with four places (None without a positive target)."""
+    if actual is None or target is None or target <= 0:
+        return None
+    return (Decimal(actual) / Decimal(target)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP).normalize()
+
+
+def shown(value, is_ratio):
+    """A number as the pages and PDFs write it: ratios as per cent, counts as they are, empty as a dash."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if is_ratio:
+        return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
+    return f"{value.normalize():f}"
+
+
+def completion_shown(value):
+    """A completion fraction as a per cent with one decimal, a dash for none."""
+    return format_percent(value)
+
+
+def indicator_report(*, viewer, period, unit=None, as_of=None):
+    """``{"period", "unit", "as_of", "indicators": [...]}`` with all 17 rows (docs/api.md)."""
+    unit = report_scope(viewer, unit)
+    return indicator_report_for_scope(period=period, unit=unit, as_of=parse_as_of(as_of))
+
+
+def indicator_report_for_scope(*, period, unit, as_of):
+    """The report for a scope already checked (``unit`` None = district-wide) at a parsed date."""
+    end = period.end or as_of
+    actuals = compute(start=period.start, end=end, as_of=as_of, unit=unit)
+    # unit=None selects the district-wide targets (unit IS NULL).
+    targets = dict(IndicatorTarget.objects.filter(period=period, unit=unit).values_list("indicator_id", "target"))
+    rows = []
+    for indicator in Indicator.objects.order_by("order"):
+        applies = indicator.by_unit or unit is None
+        target = as_number(targets.get(indicator.pk)) if applies else None
+        actual = as_number(actuals.get(indicator.number)) if applies else None
+        rows.append(
+            {
+                "number": indicator.number,
+                "name": indicator.name,
+                "unit_of_measure": indicator.unit_of_measure,
+                "target": target,
+                "actual": actual,
+                "completion": completion(actual, target),
+            }
+        )
+    return {
+        "period": period.code,
+        "unit": unit.code if unit else None,
+        "as_of": as_of.isoformat(),
+        "indicators": rows,
     }

@@ -1,130 +1,35 @@
-"""Report snapshots: an indicator report frozen at a date, with its Chinese PDF (API_CONTRACT.md).
+"""Report snapshots as a viewer reads them: an indicator report frozen at a date (docs/api.md).
 
-``snapshot_request`` checks the requester's scope, creates the pending row and enqueues
-``compute_snapshot_task`` on commit (``nightly_snapshots`` does the same every night for each begun
-period, district-wide); the task calls ``snapshot_compute``, which claims the row under a lock (with a
-lease), stores the rows with the ids of the records behind each number and, district-wide, the
-per-unit annex, renders the PDF once and marks the snapshot done or failed.
-
-Reads: ``snapshot_latest`` / ``snapshot_series`` for the dashboards, ``snapshot_list``,
-``snapshot_previous`` and ``snapshot_compare`` (what changed, record by record) for the pages.
+``snapshot_latest`` / ``snapshot_series`` feed the dashboards, ``snapshot_list``, ``snapshot_page``,
+``snapshot_previous`` and ``snapshot_compare`` (what changed, record by record) the pages and the API.
+A finished snapshot never changes, so its heavy JSON columns are read once and cached; the scoped
+query for the snapshot itself runs on every request. The writes: ``reports.services.snapshots``.
 """
 
-import logging
-from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, JSONField, Max, Q, Value, When
+from django.db import connection
+from django.db.models import Count, F, JSONField, Max, Q
 from django.db.models.expressions import RawSQL
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role, role_of
-from core.selectors import unit_list
+from enterprises.models import Enterprise
+from funding.models import Recognition
 from providers.models import Product, Provider
 
-from .models import Indicator, IndicatorTarget, ReportingPeriod, ReportSnapshot
-from .selectors import (
-    REPORT_ROLES,
-    _number,
-    completion,
-    indicator_report_for_scope,
-    parse_as_of,
-    report_scope,
-    stored_extras,
-)
+from ..models import ReportSnapshot
+from ..permissions import REPORT_ROLES
+from .indicators import as_number
+from .scope import report_scope
 
-logger = logging.getLogger(__name__)
-
-#: Who may request a snapshot (API_CONTRACT.md): district, auditor, admin; unit staff for their unit.
-REQUEST_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR, Role.UNIT_STAFF})
 NUMBER_FIELDS = ("target", "actual", "completion")
-RATIO_NUMBERS = ("R1", "R2", "R3")
-#: Not broken down by unit: no value in a unit's report, no column in the annex.
-NOT_BY_UNIT = ("6", "9")
-#: The keys of a row in the API (API_CONTRACT.md); the stored row also holds the ids counted.
+
+
+#: The keys of a row in the API (docs/api.md); the stored row also holds the ids counted.
 CONTRACT_FIELDS = ("number", "name", "unit_of_measure", "target", "actual", "completion")
-
-
-# --- requests and reads --------------------------------------------------------------------------
-
-
-def snapshot_request(*, actor, period, unit=None, as_of=None):
-    """Create a pending snapshot of ``period`` for ``unit`` (None = district-wide) at ``as_of``
-    (default today) and send its task once the transaction commits."""
-    role = role_of(actor)
-    if role not in REQUEST_ROLES:
-        if role in REPORT_ROLES:
-            raise PermissionDenied(_("Your role reads reports but does not request snapshots."))
-        raise PermissionDenied(_("Your role does not see the indicator report."))
-    unit = report_scope(actor, unit)
-    as_of = parse_as_of(as_of)
-    with transaction.atomic():
-        # The same report already waiting or being computed is the answer: a second click, or many
-        # users asking at once, do not queue the same work twice.
-        waiting = (
-            ReportSnapshot.objects.select_for_update()
-            .filter(period=period, unit=unit, as_of=as_of)
-            .filter(status__in=(ReportSnapshot.Status.PENDING, ReportSnapshot.Status.RUNNING))
-            .order_by("requested_at")
-            .first()
-        )
-        if waiting is not None:
-            return waiting
-        snapshot = ReportSnapshot(period=period, unit=unit, as_of=as_of, requested_by=actor)
-        snapshot._history_user = actor
-        snapshot.save()
-        snapshot_id = str(snapshot.pk)
-        transaction.on_commit(lambda: _send(snapshot_id))
-    return snapshot
-
-
-def nightly_snapshots(*, today=None):
-    """Create, for every reporting period that has begun, a district-wide snapshot as of ``today``
-    (default: today in Asia/Shanghai) with trigger "nightly", and send their tasks on commit.
-
-    Idempotent: a period that already has a nightly snapshot as of that day (pending, running or
-    done) gets no second one; a failed one is tried again. The periods are locked while checking,
-    so two overlapping runs cannot both create one. Returns the snapshots created.
-    """
-    today = today or timezone.localdate()
-    created = []
-    with transaction.atomic():
-        periods = list(ReportingPeriod.objects.select_for_update().filter(start__lte=today).order_by("order"))
-        existing = set(
-            ReportSnapshot.objects.filter(
-                period__in=periods, unit__isnull=True, as_of=today, trigger=ReportSnapshot.Trigger.NIGHTLY
-            )
-            .exclude(status=ReportSnapshot.Status.FAILED)
-            .values_list("period_id", flat=True)
-        )
-        for period in periods:
-            if period.pk in existing:
-                continue
-            snapshot = ReportSnapshot.objects.create(
-                period=period, unit=None, as_of=today, trigger=ReportSnapshot.Trigger.NIGHTLY
-            )
-            created.append(snapshot)
-        ids = [str(s.pk) for s in created]
-        transaction.on_commit(lambda: [_send(snapshot_id) for snapshot_id in ids])
-    return created
-
-
-def _send(snapshot_id):
-    """Send the snapshot's task; when the broker is down the snapshot stays pending (no error for the
-    requester) and ``core.tasks.requeue_expired_jobs_task`` sends it once Redis is back (the model is
-    registered as a leased model in ``reports/apps.py``). Returns whether the broker took it."""
-    from core.jobs import send_task
-
-    from .tasks import compute_snapshot_task
-
-    return send_task(compute_snapshot_task.name, [snapshot_id])
 
 
 def snapshots_visible_to(viewer):
@@ -150,6 +55,8 @@ def snapshot_get(*, viewer, snapshot_id):
 #: A snapshot's JSON columns that its list and its page do not show: at 100,000 enterprises a
 #: district snapshot's rows hold megabytes of ids.
 UNSHOWN_JSON = ("indicators", "units", "extras")
+
+
 #: How long a finished snapshot's page rows stay cached (they never change once it is finished).
 PAGE_ROWS_CACHE_SECONDS = 7 * 24 * 3600
 
@@ -173,7 +80,7 @@ def snapshot_page(*, viewer, snapshot_id):
     ``extras``. On PostgreSQL the ids are counted and left out in the query, so the megabytes of
     JSON they make at 100,000 enterprises are neither sent nor parsed; elsewhere the rows are read
     whole and counted here. A finished snapshot's page rows are then cached: it is never written
-    again (:func:`snapshot_compute` returns it untouched) and its id is never reused, so the copy
+    again (:func:`reports.services.snapshots.snapshot_compute` returns it untouched) and its id is never reused, so the copy
     cannot go stale; the scoped query for the snapshot itself runs on every request."""
     queryset = snapshots_visible_to(viewer).select_related("period", "unit", "requested_by").filter(pk=snapshot_id)
     key = _page_rows_key(snapshot_id)
@@ -209,7 +116,7 @@ def snapshot_page(*, viewer, snapshot_id):
 
 def _numbers(row):
     """A stored row with its number strings back as numbers (int or Decimal; None stays None)."""
-    return {**row, **{k: _number(row.get(k)) for k in NUMBER_FIELDS}}
+    return {**row, **{k: as_number(row.get(k)) for k in NUMBER_FIELDS}}
 
 
 def _light(queryset):
@@ -229,6 +136,8 @@ def _light(queryset):
 
 #: The JSON columns of a snapshot: megabytes at 100,000 enterprises (the ids behind every number).
 PAYLOAD_FIELDS = ("indicators", "units", "extras")
+
+
 #: How long a finished snapshot's light payload stays cached (it never changes once finished).
 PAYLOAD_CACHE_SECONDS = 7 * 24 * 3600
 
@@ -240,7 +149,7 @@ def _payload_key(snapshot_pk):
 def _with_payload(snapshot):
     """A finished snapshot read without its JSON columns (``defer(*PAYLOAD_FIELDS)``), given its light
     rows (:func:`_light`), per-unit annex and frozen dashboard figures: from the cache, or from one
-    query that is then cached. A finished snapshot is never written again (:func:`snapshot_compute`
+    query that is then cached. A finished snapshot is never written again (:func:`reports.services.snapshots.snapshot_compute`
     returns it untouched), and its id is never reused, so the cached copy cannot go stale; the
     dashboards then read a few hundred bytes of metadata a column instead of detoasting and
     rebuilding megabytes of JSON on every request. ``None`` passes through."""
@@ -285,7 +194,7 @@ def _annex_rows(snapshot, unit_code):
             "number": row["number"],
             "name": names.get(row["number"], {}).get("name", ""),
             "unit_of_measure": names.get(row["number"], {}).get("unit_of_measure", ""),
-            **{k: _number(row.get(k)) for k in NUMBER_FIELDS},
+            **{k: as_number(row.get(k)) for k in NUMBER_FIELDS},
         }
         for row in entry.get("indicators", [])
     ]
@@ -382,8 +291,8 @@ def _actuals(row, unit_code=None):
         if unit_code is not None:
             entry = next((e for e in rows if e.get("unit") == unit_code), None)
             rows = entry.get("indicators", []) if entry else []
-        return {r["number"]: _number(r.get("actual")) for r in rows}
-    return {n: _number(a) for n, a in zip(row["numbers"] or [], row["actuals"] or [], strict=True)}
+        return {r["number"]: as_number(r.get("actual")) for r in rows}
+    return {n: as_number(a) for n, a in zip(row["numbers"] or [], row["actuals"] or [], strict=True)}
 
 
 def finished_marker(unit=None):
@@ -490,11 +399,8 @@ def snapshot_previous(*, viewer, snapshot):
     )
 
 
-def _record_labels(wanted):
+def record_labels(wanted):
     """``{record_type: {id: (label, detail)}}`` for the ids wanted, one query per record type."""
-    from enterprises.models import Enterprise
-    from funding.models import Recognition
-
     labels = {}
     if wanted.get("enterprise"):
         labels["enterprise"] = {
@@ -546,10 +452,10 @@ def snapshot_compare(*, viewer, first, second):
     rows, wanted = [], {}
     for row in after.indicators or []:
         earlier = old.get(row["number"], {})
-        value_before, value_after = _number(earlier.get("actual")), _number(row.get("actual"))
+        value_before, value_after = as_number(earlier.get("actual")), as_number(row.get("actual"))
         change = None
         if value_before is not None and value_after is not None:
-            change = _number(Decimal(value_after) - Decimal(value_before))
+            change = as_number(Decimal(value_after) - Decimal(value_before))
         entered = left = None
         if isinstance(row.get("ids"), list) and isinstance(earlier.get("ids"), list):
             entered = sorted(set(row["ids"]) - set(earlier["ids"]))
@@ -568,7 +474,7 @@ def snapshot_compare(*, viewer, first, second):
                 "left": left,
             }
         )
-    labels = _record_labels(wanted)
+    labels = record_labels(wanted)
     gone = _("(record since deleted)")
     for row in rows:
         names = labels.get(row["record_type"], {})
@@ -600,324 +506,7 @@ def snapshot_as_dict(snapshot):
         "unit": snapshot.unit.code if snapshot.unit_id else None,
         "as_of": snapshot.as_of.isoformat(),
         "indicators": [
-            {k: row.get(k) for k in CONTRACT_FIELDS} | {k: _number(row.get(k)) for k in NUMBER_FIELDS}
+            {k: row.get(k) for k in CONTRACT_FIELDS} | {k: as_number(row.get(k)) for k in NUMBER_FIELDS}
             for row in snapshot.indicators or []
         ],
     }
-
-
-# --- the work of the task -----------------------------------------------------------------------
-
-
-def snapshot_claim(snapshot_id, *, lease_seconds=None):
-    """Take the snapshot for this worker, or ``None`` if it must not run now (finished, or running
-    under another worker's valid lease). An expired lease is taken over."""
-    lease = timedelta(seconds=lease_seconds or settings.PORTAL_JOB_LEASE_SECONDS)
-    now = timezone.now()
-    with transaction.atomic():
-        snapshot = ReportSnapshot.objects.select_for_update().filter(pk=snapshot_id).first()
-        if snapshot is None or snapshot.is_finished:
-            return None
-        if snapshot.status == ReportSnapshot.Status.RUNNING:
-            if snapshot.lease_expires_at and snapshot.lease_expires_at > now:
-                return None
-            logger.warning("Taking over snapshot %s whose lease expired at %s", snapshot.pk, snapshot.lease_expires_at)
-        snapshot.status = ReportSnapshot.Status.RUNNING
-        snapshot.attempts += 1
-        snapshot.started_at = snapshot.started_at or now
-        snapshot.lease_expires_at = now + lease
-        snapshot.save(update_fields=["status", "attempts", "started_at", "lease_expires_at"])
-        return snapshot
-
-
-def _stored(value):
-    return None if value is None else str(value)
-
-
-def _shown(value, unit_of_measure):
-    """A number as the PDF shows it: ratios (``%`` rows) as per cent, empty as a dash."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if unit_of_measure == "%":
-        return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
-    return f"{value.normalize():f}"
-
-
-def _completion_shown(value):
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) * 100).quantize(Decimal('0.1')):f}%"
-
-
-def _css_string(text):
-    """Text safe inside a CSS string of the PDF's page header: without quotes, backslashes or the
-    characters HTML escaping would change (so the template's autoescape leaves it as it is)."""
-    return "".join(ch for ch in str(text) if ch not in "\"'\\<>&\n\r")
-
-
-def _ratio_counts(row):
-    if row.get("ids") is None or row.get("denominator_ids") is None:
-        return "—"
-    return f"{len(row['ids'])} / {len(row['denominator_ids'])}"
-
-
-def _annex_sums(annex, numbers):
-    """The units' sums per count column (ratios cannot be added: a dash)."""
-    sums = []
-    for index, number in enumerate(numbers):
-        if number in RATIO_NUMBERS:
-            sums.append({"actual": "—", "target": "—"})
-            continue
-        cells = [entry["indicators"][index] for entry in annex]
-        actuals = [Decimal(c["actual"]) for c in cells if c.get("actual") is not None]
-        targets = [Decimal(c["target"]) for c in cells if c.get("target") is not None]
-        sums.append(
-            {
-                "actual": _shown(sum(actuals), "") if actuals else "—",
-                "target": _shown(sum(targets), "") if targets else "—",
-            }
-        )
-    return sums
-
-
-def render_snapshot_pdf(snapshot):
-    """The snapshot as a PDF (bytes), rendered by WeasyPrint from ``reports/pdf_snapshot.html``: the
-    table (target, actual, completion), the ratio goals in their own section, and for a district-wide
-    snapshot the per-unit annex (units × indicators, actual over the unit's target); every page
-    carries the as-of date and the snapshot id in its header and "page X of Y" in its footer."""
-    from weasyprint import HTML
-
-    def shown(row):
-        return {
-            "number": row["number"],
-            "name": row["name"],
-            "unit_of_measure": row["unit_of_measure"],
-            "target": _shown(row["target"], row["unit_of_measure"]),
-            "actual": _shown(row["actual"], row["unit_of_measure"]),
-            "completion": _completion_shown(row["completion"]),
-            "counts": _ratio_counts(row),
-        }
-
-    rows = [shown(row) for row in snapshot.indicators if row["number"] not in RATIO_NUMBERS]
-    ratios = [shown(row) for row in snapshot.indicators if row["number"] in RATIO_NUMBERS]
-    uom = {row["number"]: row["unit_of_measure"] for row in snapshot.indicators}
-    annex, annex_numbers, annex_sums = [], [], []
-    if snapshot.units:
-        # 6 and 9 are not broken down by unit: no column for them.
-        keep = [i for i, row in enumerate(snapshot.units[0]["indicators"]) if row["number"] not in NOT_BY_UNIT]
-        annex_numbers = [snapshot.units[0]["indicators"][i]["number"] for i in keep]
-        for entry in snapshot.units:
-            cells = []
-            for i in keep:
-                row = entry["indicators"][i]
-                cells.append(
-                    {
-                        "actual": _shown(row["actual"], uom.get(row["number"], "")),
-                        "target": _shown(row["target"], uom.get(row["number"], "")),
-                    }
-                )
-            annex.append({"name": entry["name"], "cells": cells})
-        kept = [{**e, "indicators": [e["indicators"][i] for i in keep]} for e in snapshot.units]
-        annex_sums = _annex_sums(kept, annex_numbers)
-    unit_name = snapshot.unit.name if snapshot.unit_id else "全区"
-    as_of = snapshot.as_of.isoformat()
-    html = render_to_string(
-        "reports/pdf_snapshot.html",
-        {
-            "snapshot": snapshot,
-            "period": snapshot.period,
-            "unit_name": unit_name,
-            "rows": rows,
-            "ratios": ratios,
-            "annex": annex,
-            "annex_numbers": annex_numbers,
-            "annex_sums": annex_sums,
-            "trigger_name": "每日自动生成" if snapshot.trigger == ReportSnapshot.Trigger.NIGHTLY else "按需生成",
-            "requested_by": snapshot.requested_by.get_full_name() or snapshot.requested_by.username
-            if snapshot.requested_by_id
-            else "",
-            "header_left": _css_string(f"松江区数字化转型试点 目标完成情况 · {snapshot.period.name} · {unit_name}"),
-            "header_right": _css_string(f"截至 {as_of} · 快照编号 {snapshot.pk}"),
-            "generated_at": timezone.localtime(),
-        },
-    )
-    return HTML(string=html).write_pdf()
-
-
-#: What the ids of each number are: the records counted (see ``indicators.records``).
-RECORD_TYPES = {
-    **dict.fromkeys(("1", "2", "1+2", "3", "4", "5", "8", "R1", "R2", "R3"), "enterprise"),
-    **dict.fromkeys(("7", "10", "11", "12", "13"), "recognition"),
-    "6": "product",
-    "9": "provider",
-}
-
-
-def _flag(condition):
-    if not condition:  # an empty Q: every row meets it (R3's denominator)
-        return Value(True, output_field=BooleanField())
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def counted_ids(*, period, unit, as_of):
-    """The ids of the records behind every number of a report: ``{number: {"record_type", "ids"}}``
-    (ratios also ``denominator_ids``; 6 and 9 in a unit's report have ``ids`` None). The same rule
-    conditions as ``indicators.compute`` and ``indicators.records``, one query per kind of record
-    (four at most) whatever the size of the data."""
-    from . import indicators as counting
-
-    w = counting.Window(start=period.start, end=period.end or as_of, as_of=as_of, unit=unit)
-    flags, any_rule = {}, Q()
-    for index, (number, rule) in enumerate(counting.ENTERPRISE_COUNTS.items()):
-        flags[(number, "ids")] = (f"c{index}", rule(w))
-    for index, (number, rule) in enumerate(counting.ENTERPRISE_RATIOS.items()):
-        denominator, numerator = rule(w)
-        flags[(number, "denominator_ids")] = (f"d{index}", denominator)
-        flags[(number, "ids")] = (f"n{index}", numerator)
-    everyone = any(not condition for _name, condition in flags.values())
-    for _name, condition in flags.values():
-        any_rule |= condition
-    result = {number: {"record_type": kind, "ids": []} for number, kind in RECORD_TYPES.items()}
-    for number in counting.ENTERPRISE_RATIOS:
-        result[number]["denominator_ids"] = []
-    rows = (
-        counting.enterprise_base(w)
-        .filter(counting.in_pilot_list(w))
-        .annotate(**{name: _flag(condition) for name, condition in flags.values()})
-        .filter(Q() if everyone else any_rule)
-        .order_by("pk")
-        .values_list("pk", *(name for name, _condition in flags.values()))
-    )
-    keys = list(flags)
-    for pk, *hits in rows:
-        for (number, field), hit in zip(keys, hits, strict=True):
-            if hit:
-                result[number][field].append(pk)
-
-    rules = counting.RECOGNITION_COUNTS
-    any_recognition = Q()
-    for rule in rules.values():
-        any_recognition |= rule(w)
-    names = {number: f"r{index}" for index, number in enumerate(rules)}
-    rows = (
-        counting.recognition_base(w)
-        .filter(any_recognition)
-        .annotate(**{names[number]: _flag(rule(w)) for number, rule in rules.items()})
-        .order_by("pk")
-        .values_list("pk", *names.values())
-    )
-    for pk, *hits in rows:
-        for number, hit in zip(rules, hits, strict=True):
-            if hit:
-                result[number]["ids"].append(pk)
-
-    if unit is None:
-        result["6"]["ids"] = list(
-            Product.objects.filter(counting.indicator_6(w)).order_by("pk").values_list("pk", flat=True)
-        )
-        result["9"]["ids"] = list(
-            Provider.objects.filter(counting.indicator_9(w)).order_by("pk").values_list("pk", flat=True)
-        )
-    else:
-        result["6"]["ids"] = result["9"]["ids"] = None
-    return result
-
-
-def unit_annex(*, period, as_of):
-    """The per-unit annex of a district-wide report: for each of the district's units (by code) its
-    17 rows ``{"number", "target", "actual", "completion"}``, the target being the unit's allocation
-    (None where none is allocated, and for 6 and 9, which are not broken down by unit). Numbers as
-    strings, as stored. A fixed number of queries (``indicators.compute_by_unit`` and three more)."""
-    from . import indicators as counting
-
-    actuals = counting.compute_by_unit(start=period.start, end=period.end or as_of, as_of=as_of)
-    indicators = list(Indicator.objects.order_by("order").values_list("pk", "number", "by_unit"))
-    targets = {
-        (unit_id, indicator_id): target
-        for unit_id, indicator_id, target in IndicatorTarget.objects.filter(
-            period=period, unit__isnull=False
-        ).values_list("unit_id", "indicator_id", "target")
-    }
-    annex = []
-    for unit in unit_list():
-        values = actuals.get(unit.pk, {})
-        rows = []
-        for indicator_id, number, by_unit in indicators:
-            target = _number(targets.get((unit.pk, indicator_id))) if by_unit else None
-            actual = _number(values.get(number)) if by_unit else None
-            rows.append(
-                {
-                    "number": number,
-                    "target": _stored(target),
-                    "actual": _stored(actual),
-                    "completion": _stored(completion(actual, target)),
-                }
-            )
-        annex.append({"unit": unit.code, "name": unit.name, "indicators": rows})
-    return annex
-
-
-def snapshot_contents(*, period, unit, as_of):
-    """What a snapshot stores: its 17 rows (numbers as strings, each with ``record_type`` and the
-    ``ids`` counted) and, district-wide, the per-unit annex. A fixed number of queries. (The
-    dashboard figures beside them: :func:`reports.selectors.stored_extras`.)"""
-    report = indicator_report_for_scope(period=period, unit=unit, as_of=as_of)
-    ids = counted_ids(period=period, unit=unit, as_of=as_of)
-    rows = [
-        {**row, **{k: _stored(row[k]) for k in NUMBER_FIELDS}, **ids.get(row["number"], {})}
-        for row in report["indicators"]
-    ]
-    annex = unit_annex(period=period, as_of=as_of) if unit is None else []
-    return rows, annex
-
-
-def snapshot_compute(snapshot_id):
-    """Compute and store a snapshot; returns its final status, or ``None`` when not claimed.
-
-    Safe to run twice: a finished snapshot is returned untouched. An error marks it failed with
-    the message (and is logged).
-    """
-    snapshot = snapshot_claim(snapshot_id)
-    if snapshot is None:
-        return None
-    try:
-        snapshot.indicators, snapshot.units = snapshot_contents(
-            period=snapshot.period, unit=snapshot.unit, as_of=snapshot.as_of
-        )
-        extras = stored_extras(unit=snapshot.unit, as_of=snapshot.as_of)
-        pdf = render_snapshot_pdf(snapshot)
-        with transaction.atomic():
-            locked = ReportSnapshot.objects.select_for_update().get(pk=snapshot.pk)
-            if locked.is_finished:  # another delivery finished it meanwhile
-                return locked.status
-            locked.indicators = snapshot.indicators
-            locked.units = snapshot.units
-            locked.extras = extras
-            locked.pdf.save("snapshot.pdf", ContentFile(pdf), save=False)
-            locked.status = ReportSnapshot.Status.DONE
-            locked.error = ""
-            locked.finished_at = timezone.now()
-            locked.lease_expires_at = None
-            locked._history_user = snapshot.requested_by
-            locked.save()
-    except Exception as exc:
-        # Logged, not re-raised: the row says what went wrong, and an in-process run (no broker)
-        # must not turn the request that asked for the snapshot into a 500.
-        logger.exception("Report snapshot %s failed", snapshot_id)
-        _fail(snapshot_id, f"{type(exc).__name__}: {exc}")
-        return ReportSnapshot.Status.FAILED
-    return ReportSnapshot.Status.DONE
-
-
-def _fail(snapshot_id, error):
-    with transaction.atomic():
-        snapshot = ReportSnapshot.objects.select_for_update().filter(pk=snapshot_id).first()
-        if snapshot is None or snapshot.is_finished:
-            return
-        snapshot.status = ReportSnapshot.Status.FAILED
-        snapshot.error = str(error)[:5000]
-        snapshot.finished_at = timezone.now()
-        snapshot.lease_expires_at = None
-        snapshot._history_user = snapshot.requested_by
-        snapshot.save()

@@ -1,76 +1,53 @@
 """Documents rendered in a task: the enterprise file (一企一档), a project dossier, the ledger statement
 and an indicator's evidence pack.
 
-A requested document is a :class:`core.models.BackgroundJob` plus a :class:`core.models.GeneratedDocument`
-that holds what it is about and, once rendered, its stored file.
-
 * ``document_request_*`` check that the requester may see the subject (a subject outside their scope
   is a 404, exactly like a missing one; a role that may not ask at all is a 403), create the pending
-  job and its document row, and enqueue ``render_document_task`` once the transaction commits;
+  job and its document row, and send ``reports.tasks.render_document_task`` once the transaction commits;
 * the task calls :func:`document_render`, which claims the job under its lease (a repeated delivery
   of finished work does nothing, an expired lease is taken over), re-checks the scope of the requester,
   renders as the requester (what they see is what the document shows) and stores the file under a
-  random name; an error marks the job failed with its message;
-* :func:`document_for_download` hands the file back to its requester only, after checking again that
-  they may still see the subject.
+  random name; an error marks the job failed with its message.
+
+The documents a user asked for and the checked download: ``reports.selectors.documents``.
 """
 
+import datetime
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import jobs
-from core.errors import Conflict, DomainError, PermissionDenied
-from core.models import BackgroundJob, GeneratedDocument
-from core.roles import role_of
+from core.errors import DomainError
+from core.models import BackgroundJob, GeneratedDocument, OrgUnit
+from core.permissions import require
+from core.programme import PILOT_START
+from core.selectors import unit_list
+from enterprises.models import Enterprise
+from funding.models import Project
+from funding.permissions import can_see_ledger
+
+from ..models import Indicator
+from ..rendering.kinds import KINDS
+from ..selectors.documents import as_pk, document_visible
+from ..selectors.indicators import NOT_BY_UNIT, NUMBERS
+from ..selectors.scope import parse_as_of, period_by_code, report_scope
 
 logger = logging.getLogger(__name__)
 
+#: The Celery task that renders a document, sent by name (``reports.tasks`` imports this module).
 TASK_NAME = "reports.tasks.render_document_task"
-PDF = "application/pdf"
-ZIP = "application/zip"
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """What a renderer produced: ``content`` as bytes, or the path of a temporary file it wrote
-    (deleted once stored), with the name people see and its type."""
-
-    content: object
-    filename: str
-    content_type: str
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    """One kind of document: how it is rendered and who may still see its subject."""
-
-    code: str
-    label: object
-    render: object  # (document, viewer, progress) -> Rendered
-    visible: object  # (document, viewer) -> bool
-
-
-KINDS: dict[str, DocumentKind] = {}
-
-
-def register_kind(code, *, label, render, visible):
-    KINDS[code] = DocumentKind(code=code, label=label, render=render, visible=visible)
 
 
 def not_found():
     return DomainError("not_found", _("No record you can see has this id."), status=404)
-
-
-# --- requests ------------------------------------------------------------------------------------
 
 
 def document_create(*, actor, kind, title, subject_id="", params=None):
@@ -98,9 +75,7 @@ def document_create(*, actor, kind, title, subject_id="", params=None):
 
 def document_request_enterprise_file(*, actor, enterprise_id):
     """The enterprise file (一企一档) of an enterprise the actor may see."""
-    from enterprises.models import Enterprise
-
-    enterprise = Enterprise.objects.visible_to(actor).filter(pk=_int(enterprise_id)).first()
+    enterprise = Enterprise.objects.visible_to(actor).filter(pk=as_pk(enterprise_id)).first()
     if enterprise is None:
         raise not_found()
     return document_create(
@@ -113,9 +88,7 @@ def document_request_enterprise_file(*, actor, enterprise_id):
 
 def document_request_project_dossier(*, actor, project_id):
     """The dossier of a project the actor may see (scoped as the project page)."""
-    from funding.models import Project
-
-    project = Project.objects.visible_to(actor).select_related("enterprise").filter(pk=_int(project_id)).first()
+    project = Project.objects.visible_to(actor).select_related("enterprise").filter(pk=as_pk(project_id)).first()
     if project is None:
         raise not_found()
     return document_create(
@@ -129,11 +102,7 @@ def document_request_project_dossier(*, actor, project_id):
 def document_request_ledger_statement(*, actor, date_from=None, date_to=None):
     """The ledger statement from ``date_from`` to ``date_to`` (default: the pilot's start to today),
     for the roles that read the ledger."""
-    from funding.permissions import can_see_ledger
-
-    allowed, reason = can_see_ledger(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
+    require(can_see_ledger(actor))
     start, end = statement_range(date_from, date_to)
     return document_create(
         actor=actor,
@@ -146,8 +115,6 @@ def document_request_ledger_statement(*, actor, date_from=None, date_to=None):
 def document_request_evidence_pack(*, actor, period, number, unit=None, as_of=None):
     """The evidence pack of one indicator for (period, unit, number) at ``as_of``: report roles, and
     street/town staff for their own unit."""
-    from .documents_evidence import evidence_params
-
     params = evidence_params(actor, period=period, unit=unit, number=number, as_of=as_of)
     return document_create(
         actor=actor,
@@ -167,10 +134,6 @@ def document_request_evidence_pack(*, actor, period, number, unit=None, as_of=No
 
 def statement_range(date_from, date_to):
     """Parse a statement's date range: YYYY-MM-DD, the first not after the second, not in the future."""
-    import datetime
-
-    from .indicators import PILOT_START
-
     today = timezone.localdate()
 
     def parse(value, default, field):
@@ -192,44 +155,50 @@ def statement_range(date_from, date_to):
     return start, end
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-# --- reads ---------------------------------------------------------------------------------------
-
-
-def documents_of(*, viewer):
-    """The documents ``viewer`` asked for, newest first, with their jobs."""
-    if role_of(viewer) is None:
-        return GeneratedDocument.objects.none()
-    return GeneratedDocument.objects.filter(requested_by=viewer).select_related("job")
-
-
-def document_visible(document, viewer):
-    kind = KINDS.get(document.kind)
-    return kind is not None and role_of(viewer) is not None and bool(kind.visible(document, viewer))
-
-
-def document_for_download(*, viewer, document_id):
-    """The requester's finished document whose subject they may still see; a 404 otherwise (as a
-    missing one), a 409 while it is not ready."""
-    document = documents_of(viewer=viewer).filter(pk=document_id).first()
-    if document is None or not document_visible(document, viewer):
-        raise DomainError("not_found", _("No document you can download has this id."), status=404)
-    if document.job.status == BackgroundJob.Status.FAILED:
-        raise Conflict(
-            "document_failed", _("This document could not be rendered: {error}").format(error=document.job.error)
+def evidence_params(actor, *, period, number, unit=None, as_of=None):
+    """Check and normalise a request: the period, the unit (by code; empty = district-wide), the
+    indicator number and the as-of date; the actor must read that scope's report."""
+    period = period_by_code(period)
+    number = str(number or "").strip()
+    if number not in NUMBERS:
+        raise DomainError(
+            "unknown_indicator", _("Choose an indicator: {numbers}.").format(numbers=", ".join(NUMBERS)), field="number"
         )
-    if document.job.status != BackgroundJob.Status.DONE or not document.file:
-        raise Conflict("document_not_ready", _("The document is still being rendered; try again shortly."))
-    return document
+    unit_obj = None
+    code = str(unit or "").strip()
+    if code:
+        unit_obj = unit_list().filter(code=code).first()
+        if unit_obj is None:
+            raise DomainError(
+                "unknown_unit", _("There is no street or town with code {code}.").format(code=code), field="unit"
+            )
+    unit_obj = report_scope(actor, unit_obj)
+    if unit_obj is not None and number in NOT_BY_UNIT:
+        raise DomainError(
+            "not_by_unit",
+            _("Indicator {number} is not broken down by street or town: ask for the district-wide pack.").format(
+                number=number
+            ),
+            field="number",
+        )
+    as_of = parse_as_of(as_of)
+    indicator = Indicator.objects.filter(number=number).first()
+    return {
+        "period": period.code,
+        "period_name": period.name,
+        "unit": unit_obj.code if unit_obj else "",
+        "unit_name": unit_obj.name if unit_obj else "",
+        # The district's own unit row names a district-wide pack (data, as the units' names are).
+        "scope_name": unit_obj.name if unit_obj else _district_name(),
+        "number": number,
+        "indicator_name": indicator.name if indicator else number,
+        "as_of": as_of.isoformat(),
+    }
 
 
-# --- the work of the task ------------------------------------------------------------------------
+def _district_name():
+    district = OrgUnit.objects.filter(code=settings.PORTAL_DISTRICT_CODE).first()
+    return district.name if district else settings.PORTAL_DISTRICT_CODE
 
 
 def document_render(job_id):
@@ -287,43 +256,3 @@ def _store(document, rendered):
     finally:
         if path and os.path.exists(path):
             os.unlink(path)
-
-
-def render_pdf(template, context):
-    """A PDF (bytes) rendered by WeasyPrint from ``template`` (A4, Noto Sans CJK SC, page numbers)."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
-
-    return HTML(string=render_to_string(template, context)).write_pdf()
-
-
-def _register():
-    from . import documents_evidence, documents_pdf
-
-    register_kind(
-        "enterprise_file",
-        label=gettext_lazy("Enterprise file"),
-        render=documents_pdf.render_enterprise_file,
-        visible=documents_pdf.enterprise_visible,
-    )
-    register_kind(
-        "project_dossier",
-        label=gettext_lazy("Project dossier"),
-        render=documents_pdf.render_project_dossier,
-        visible=documents_pdf.project_visible,
-    )
-    register_kind(
-        "ledger_statement",
-        label=gettext_lazy("Ledger statement"),
-        render=documents_pdf.render_ledger_statement,
-        visible=documents_pdf.ledger_visible,
-    )
-    register_kind(
-        "evidence_pack",
-        label=gettext_lazy("Evidence pack"),
-        render=documents_evidence.render_evidence_pack,
-        visible=documents_evidence.evidence_visible,
-    )
-
-
-_register()

@@ -1,11 +1,12 @@
 """Evidence packs for the ministry's mid-term and final evaluations: for one indicator, a period, a
-unit (or the district) and an as-of date, the records behind the number (:func:`reports.indicators.records`,
+unit (or the district) and an as-of date, the records behind the number (:func:`reports.selectors.indicators.records`,
 the same conditions the count uses) as an XLSX list, with the files of each record, in one ZIP.
 
 Files are copied into the ZIP one by one in chunks (bounded memory, whatever the pack's size); the
 names inside are built from safe parts (``core.files.safe_file_name``), never from paths people typed.
 """
 
+import datetime
 import shutil
 import tempfile
 import zipfile
@@ -13,14 +14,17 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
-from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
 from core.models import Attachment, OrgUnit
-from core.selectors import unit_list
+from diagnostics.choices import DiagnosisStatus
+from diagnostics.models import Assessment, Diagnosis
+from funding.models import Disbursement, Project
 
-from .documents import ZIP, Rendered
+from ..models import ReportingPeriod
+from ..selectors.indicators import records
+from .common import ZIP, Rendered
 
 CHUNK = 1024 * 1024
 
@@ -48,80 +52,12 @@ PROVIDER_HEADERS = ["序号", "服务商", "统一社会信用代码", "类型",
 FILE_HEADERS = ["记录序号", "记录", "来源", "用途", "原文件名", "包内路径", "大小（字节）", "SHA-256", "说明"]
 
 
-def evidence_params(actor, *, period, number, unit=None, as_of=None):
-    """Check and normalise a request: the period, the unit (by code; empty = district-wide), the
-    indicator number and the as-of date; the actor must read that scope's report."""
-    from .indicators import NOT_BY_UNIT, NUMBERS
-    from .models import Indicator
-    from .selectors import parse_as_of, period_by_code, report_scope
-
-    period = period_by_code(period)
-    number = str(number or "").strip()
-    if number not in NUMBERS:
-        raise DomainError(
-            "unknown_indicator", _("Choose an indicator: {numbers}.").format(numbers=", ".join(NUMBERS)), field="number"
-        )
-    unit_obj = None
-    code = str(unit or "").strip()
-    if code:
-        unit_obj = unit_list().filter(code=code).first()
-        if unit_obj is None:
-            raise DomainError(
-                "unknown_unit", _("There is no street or town with code {code}.").format(code=code), field="unit"
-            )
-    unit_obj = report_scope(actor, unit_obj)
-    if unit_obj is not None and number in NOT_BY_UNIT:
-        raise DomainError(
-            "not_by_unit",
-            _("Indicator {number} is not broken down by street or town: ask for the district-wide pack.").format(
-                number=number
-            ),
-            field="number",
-        )
-    as_of = parse_as_of(as_of)
-    indicator = Indicator.objects.filter(number=number).first()
-    return {
-        "period": period.code,
-        "period_name": period.name,
-        "unit": unit_obj.code if unit_obj else "",
-        "unit_name": unit_obj.name if unit_obj else "",
-        # The district's own unit row names a district-wide pack (data, as the units' names are).
-        "scope_name": unit_obj.name if unit_obj else _district_name(),
-        "number": number,
-        "indicator_name": indicator.name if indicator else number,
-        "as_of": as_of.isoformat(),
-    }
-
-
-def _district_name():
-    from django.conf import settings
-
-    district = OrgUnit.objects.filter(code=settings.PORTAL_DISTRICT_CODE).first()
-    return district.name if district else settings.PORTAL_DISTRICT_CODE
-
-
-def evidence_visible(document, viewer):
-    """The requester still reads the report of the pack's scope."""
-    from .selectors import report_scope
-
-    unit = OrgUnit.objects.filter(code=document.params.get("unit")).first() if document.params.get("unit") else None
-    try:
-        scoped = report_scope(viewer, unit)
-    except PermissionDenied:
-        return False
-    return (scoped.pk if scoped else None) == (unit.pk if unit else None)
-
-
 # --- the records and their files -----------------------------------------------------------------
 
 
 def _enterprise_sources(enterprise_ids):
     """The records holding an enterprise's documents: its current accepted diagnosis, its on-site
     evaluations, its projects and their payments. ``{enterprise id: [(record, source label)]}``."""
-    from diagnostics.choices import DiagnosisStatus
-    from diagnostics.models import Assessment, Diagnosis
-    from funding.models import Disbursement, Project
-
     sources = {pk: [] for pk in enterprise_ids}
     for d in Diagnosis.objects.filter(
         enterprise_id__in=enterprise_ids, status=DiagnosisStatus.ACCEPTED, is_current=True
@@ -156,13 +92,8 @@ def _attachments_by_record(records):
 
 def _rows_and_sources(params):
     """``(headers, [(row without the file columns, folder label, [(record, source)])])``."""
-    from .indicators import records
-    from .models import ReportingPeriod
-
     period = ReportingPeriod.objects.get(code=params["period"])
     unit = OrgUnit.objects.filter(code=params["unit"]).first() if params["unit"] else None
-    import datetime
-
     as_of = datetime.date.fromisoformat(params["as_of"])
     found = records(params["number"], start=period.start, end=period.end or as_of, as_of=as_of, unit=unit)
     entries = []
@@ -236,8 +167,6 @@ def _unique(name, used):
 
 
 def _list_workbook(path, params, headers, rows, files):
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("说明")
     summary.append(["指标", f"{params['number']} {params['indicator_name']}"])

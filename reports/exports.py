@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from funding.exports import workbook_bytes
 
-from .snapshots import _record_labels
+from .selectors.indicators import NOT_BY_UNIT
+from .selectors.snapshots import record_labels
+
+
+def snapshot_file_name(snapshot, extension):
+    """``indicator-report-<period>-<unit code or district>-<as-of>.<extension>``: the downloads' name."""
+    unit = snapshot.unit.code if snapshot.unit_id else "district"
+    return f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.{extension}"
+
 
 RECORD_TYPE_NAMES = {"enterprise": "试点企业", "recognition": "认定", "product": "产品及解决方案", "provider": "服务商"}
 
@@ -61,7 +69,7 @@ def snapshot_workbook(snapshot):
         ]
         for row in rows
     ]
-    numbers = [row["number"] for row in rows if row["number"] not in ("6", "9")]
+    numbers = [row["number"] for row in rows if row["number"] not in NOT_BY_UNIT]
     annex = []
     for entry in snapshot.units or []:
         by_number = {r["number"]: r for r in entry["indicators"]}
@@ -76,7 +84,7 @@ def snapshot_workbook(snapshot):
     wanted = {}
     for row in rows:
         wanted.setdefault(row.get("record_type"), set()).update(row.get("ids") or [])
-    labels = _record_labels(wanted)
+    labels = record_labels(wanted)
     records = []
     for row in rows:
         names = labels.get(row.get("record_type"), {})

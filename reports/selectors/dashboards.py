@@ -1,122 +1,29 @@
-"""Reads of the reports app: the indicator report (target vs actual), computed now."""
+"""What the indicator dashboard shows for a viewer's scope: per period the latest snapshot's rows or the
+report computed now, the units' heat map, the trend over the snapshots, the level distribution and the
+money committed and paid per fund source."""
 
-import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 
-from core.errors import DomainError, PermissionDenied
-from core.roles import GLOBAL_READ_ROLES, Role, role_of
+from core.selectors import unit_list
+from diagnostics.choices import Stage
+from diagnostics.models import Assessment
+from enterprises.models import Enterprise
+from funding import balances
+from funding.choices import CommitmentStatus, DisbursementStatus
+from funding.models import CommitmentLine, Disbursement, FundSource
 
-from .models import Indicator, IndicatorTarget, ReportingPeriod
-
-REPORT_ROLES = GLOBAL_READ_ROLES  # district officials, finance officers, auditors, admins
-
-
-def report_scope(viewer, unit):
-    """The unit a viewer's report covers (None = district-wide), or a refusal."""
-    role = role_of(viewer)
-    if role in REPORT_ROLES:
-        return unit
-    if role == Role.UNIT_STAFF:
-        if unit is None or unit.pk == viewer.unit_id:
-            return viewer.unit
-        raise PermissionDenied(_("Street/town staff see the report of their own unit only."))
-    raise PermissionDenied(_("Your role does not see the indicator report."))
-
-
-def parse_as_of(value):
-    today = timezone.localdate()
-    if value in (None, ""):
-        return today
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError as exc:
-            raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field="as_of") from exc
-    if value > today:
-        raise DomainError("as_of_in_future", _("The as-of date cannot be after today."), field="as_of")
-    return value
-
-
-def period_by_code(code):
-    period = ReportingPeriod.objects.filter(code=str(code or "").strip()).first()
-    if period is None:
-        codes = ", ".join(ReportingPeriod.objects.values_list("code", flat=True))
-        raise DomainError("unknown_period", _("Choose a period: {codes}.").format(codes=codes), field="period")
-    return period
-
-
-def _number(value):
-    """Counts as int, fractions as Decimal; None stays None."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return value.normalize()
-
-
-def completion(actual, target):
-    if actual is None or target is None or target <= 0:
-        return None
-    return (Decimal(actual) / Decimal(target)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
-
-
-def indicator_report(*, viewer, period, unit=None, as_of=None):
-    """``{"period", "unit", "as_of", "indicators": [...]}`` with all 17 rows (API_CONTRACT.md)."""
-    unit = report_scope(viewer, unit)
-    return indicator_report_for_scope(period=period, unit=unit, as_of=parse_as_of(as_of))
-
-
-def indicator_report_for_scope(*, period, unit, as_of):
-    """The report for a scope already checked (``unit`` None = district-wide) at a parsed date."""
-    from . import indicators as counting
-
-    end = period.end or as_of
-    actuals = counting.compute(start=period.start, end=end, as_of=as_of, unit=unit)
-    # unit=None selects the district-wide targets (unit IS NULL).
-    targets = dict(IndicatorTarget.objects.filter(period=period, unit=unit).values_list("indicator_id", "target"))
-    rows = []
-    for indicator in Indicator.objects.order_by("order"):
-        applies = indicator.by_unit or unit is None
-        target = _number(targets.get(indicator.pk)) if applies else None
-        actual = _number(actuals.get(indicator.number)) if applies else None
-        rows.append(
-            {
-                "number": indicator.number,
-                "name": indicator.name,
-                "unit_of_measure": indicator.unit_of_measure,
-                "target": target,
-                "actual": actual,
-                "completion": completion(actual, target),
-            }
-        )
-    return {
-        "period": period.code,
-        "unit": unit.code if unit else None,
-        "as_of": as_of.isoformat(),
-        "indicators": rows,
-    }
-
-
-# --- The dashboard --------------------------------------------------------------------------------
+from ..models import Indicator, IndicatorTarget, ReportingPeriod
+from . import indicators as counting
+from .indicators import as_number, completion, indicator_report_for_scope, shown
+from .scope import parse_as_of, report_scope
+from .snapshots import snapshot_latest, snapshot_series
 
 #: The count rows drawn in charts (the ratio goals have their own scale).
 COUNT_NUMBERS = ("1", "2", "1+2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13")
 #: Digital levels of the level distribution (None: not evaluated on site).
 LEVELS = (0, 1, 2, 3, 4)
-
-
-def shown(value, is_ratio):
-    """A number as the dashboard writes it: ratios as per cent, counts as they are, empty as a dash."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if is_ratio:
-        return f"{(value * 100).quantize(Decimal('0.1')).normalize():f}%"
-    return f"{value.normalize():f}"
 
 
 def completion_percent(value):
@@ -129,8 +36,6 @@ def completion_percent(value):
 def _period_column(*, viewer, period, unit, as_of, explicit):
     """One period of the dashboard: the latest snapshot's rows, or rows computed now when the viewer
     asked for an as-of date or no snapshot exists."""
-    from .snapshots import snapshot_latest
-
     latest = None if explicit else snapshot_latest(viewer=viewer, period=period, unit=unit)
     if latest is not None:
         snapshot = latest["snapshot"]
@@ -205,7 +110,7 @@ def dashboard(*, viewer, unit=None, as_of=None, period=None):
 
 def _levels_and_money(*, viewer, unit, as_of, column):
     """Levels and money from the snapshot the chosen column came from (no aggregate over the whole
-    programme), else computed now; ``extras_as_of`` says which (None: computed now)."""
+    programme), else computed now; ``extras_snapshot`` says which (None: computed now)."""
     frozen = extras_from_snapshot(column, unit)
     if frozen is not None:
         levels, money = frozen
@@ -219,13 +124,9 @@ def _levels_and_money(*, viewer, unit, as_of, column):
 
 def heat_map(*, column, indicators):
     """Each unit's completion per indicator broken down by unit, for one dashboard column: from the
-    snapshot's per-unit annex, or computed now (:func:`reports.indicators.compute_by_unit`, three
+    snapshot's per-unit annex, or computed now (:func:`reports.selectors.indicators.compute_by_unit`, three
     queries) against the units' targets (one query). ``cells`` are ``[x, y, completion per cent or
     None, actual shown, target shown]`` for ECharts."""
-    from core.selectors import unit_list
-
-    from . import indicators as counting
-
     numbers = [i for i in indicators if i.by_unit]
     units = list(unit_list())
     values = {}  # (unit code, number) -> (target, actual, completion)
@@ -244,8 +145,8 @@ def heat_map(*, column, indicators):
         }
         for each in units:
             for indicator in numbers:
-                target = _number(targets.get((each.pk, indicator.number)))
-                actual = _number(actuals.get(each.pk, {}).get(indicator.number))
+                target = as_number(targets.get((each.pk, indicator.number)))
+                actual = as_number(actuals.get(each.pk, {}).get(indicator.number))
                 values[(each.code, indicator.number)] = (target, actual, completion(actual, target))
     cells = []
     for y, each in enumerate(units):
@@ -264,8 +165,6 @@ def heat_map(*, column, indicators):
 
 def trend(*, viewer, period, unit):
     """The count actuals of ``period``'s finished snapshots over their as-of dates (empty without snapshots)."""
-    from .snapshots import snapshot_series
-
     series = snapshot_series(viewer=viewer, period=period, unit=unit)
     return {
         "dates": [as_of.isoformat() for as_of, _finished, _values in series],
@@ -285,14 +184,6 @@ def level_distribution(*, unit, as_of):
     of their latest on-site baseline evaluation and of their latest on-site post-transformation
     evaluation up to ``as_of`` (same ordering as the indicators: date, then the one entered last).
     ``{"levels": [0…4], "before": [n…], "after": [n…], "not_before": n, "not_after": n}``; one query."""
-    from django.db.models import Count, IntegerField, OuterRef, Subquery
-
-    from diagnostics.choices import Stage
-    from diagnostics.models import Assessment
-    from enterprises.models import Enterprise
-
-    from . import indicators as counting
-
     w = counting.Window(start=counting.PILOT_START, end=as_of, as_of=as_of, unit=unit)
 
     def latest(stage):
@@ -334,12 +225,6 @@ def money_committed_paid(*, viewer, unit):
 
 def money_by_source(*, unit):
     """:func:`money_committed_paid` for a scope already checked (also what a snapshot stores)."""
-    from django.db.models import Sum
-
-    from funding import balances
-    from funding.choices import CommitmentStatus, DisbursementStatus
-    from funding.models import CommitmentLine, Disbursement, FundSource
-
     sources = list(FundSource.objects.order_by("kind", "code"))
     committed, paid = {}, {}
     if unit is None:
@@ -375,7 +260,6 @@ def money_by_source(*, unit):
 def stored_extras(*, unit, as_of):
     """The dashboard figures a snapshot freezes for its scope (``unit`` None: the district, with each
     unit's too): levels before/after and money by fund source, money as strings. Run by the task."""
-    from core.selectors import unit_list
 
     def one(scope):
         return {
@@ -395,10 +279,6 @@ def stored_extras(*, unit, as_of):
 def extras_from_snapshot(column, unit):
     """``(levels, money)`` frozen in the snapshot a dashboard column came from, for ``unit`` (None:
     district), or ``None`` when that snapshot holds none (computed before they were stored)."""
-    from decimal import Decimal
-
-    from funding.models import FundSource
-
     snapshot = column.get("snapshot")
     if snapshot is None or not snapshot.extras:
         return None
