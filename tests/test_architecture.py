@@ -2,7 +2,9 @@
 
 - apps depend downward only, in the order of the layers;
 - no import cycle among product modules, counting imports inside functions;
-- no module imports another module's private (``_name``) definitions.
+- no module imports another module's private (``_name``) definitions;
+- no product module is imported inside a function (the way cycles were hidden), but in
+  ``AppConfig.ready``, where an app registers its parts once the apps are loaded.
 
 Product modules are every ``.py`` file of the apps and the project package, migrations aside.
 """
@@ -59,17 +61,32 @@ def _resolve(name, modules):
     return None
 
 
-def imports_of(module, path, modules):
-    """``[(target module, imported names, line)]`` for every import in the file, at any depth."""
+def _inside_functions(tree):
+    """The ids of the nodes inside a function body, and of those inside an ``AppConfig.ready``."""
+    inside, in_ready = set(), set()
+    for function in ast.walk(tree):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            nodes = {id(n) for n in ast.walk(function) if n is not function}
+            inside |= nodes
+            if function.name == "ready":
+                in_ready |= nodes
+    return inside, in_ready
+
+
+def imports_of(module, path, modules, *, where=False):
+    """``[(target module, imported names, line)]`` for every import in the file, at any depth;
+    with ``where``, each also says whether it sits in a function other than ``ready``."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    inside, in_ready = _inside_functions(tree)
     found = []
     for node in ast.walk(tree):
+        lazy = id(node) in inside and id(node) not in in_ready
         if isinstance(node, ast.Import):
             for alias in node.names:
                 target = _resolve(alias.name, modules)
                 if target:
-                    found.append((target, [], node.lineno))
+                    found.append((target, [], node.lineno, lazy) if where else (target, [], node.lineno))
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -83,7 +100,9 @@ def imports_of(module, path, modules):
                 if target and target != f"{source}.{alias.name}":
                     target = _resolve(source, modules)
                 if target:
-                    found.append((target, [alias.name], node.lineno))
+                    found.append(
+                        (target, [alias.name], node.lineno, lazy) if where else (target, [alias.name], node.lineno)
+                    )
     return found
 
 
@@ -171,3 +190,14 @@ def test_no_import_cycles_among_product_modules(graph):
     }
     cycles = _cycles(pruned)
     assert not cycles, "Import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+def test_no_product_module_is_imported_inside_a_function():
+    modules = product_modules()
+    lazy = [
+        f"{name}:{line} imports {target} inside a function"
+        for name, path in modules.items()
+        for target, _names, line, in_function in imports_of(name, path, modules, where=True)
+        if in_function and target != name
+    ]
+    assert not lazy, "Imports inside functions:\n" + "\n".join(sorted(lazy))
