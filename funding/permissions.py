@@ -3,10 +3,17 @@
 
 from django.utils.translation import gettext as _
 
-from core.roles import DISTRICT_ROLES, Role, role_of
+from core.permissions import OK
+from core.roles import DISTRICT_ROLES, Role, has_role, role_of
 
-OK = (True, "")
 OPEN_STATES = ("filed", "approved", "failed")
+
+
+def may_act_as(user, *roles, reason):
+    """A step that users of ``roles`` take (admins always may); ``reason`` says who may, when refused."""
+    if has_role(user, *roles):
+        return OK
+    return False, reason
 
 
 def can_decide(user):
