@@ -27,7 +27,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet
+from core.roles import GLOBAL_READ_ROLES, Role, role_of
+from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet, visible_enterprise_ids
 
 from .choices import (
     BudgetPurpose,
@@ -51,8 +52,6 @@ def money(verbose_name, **kwargs):
 class ProjectQuerySet(EnterpriseScopedQuerySet):
     def scope_filter(self, viewer, role):
         # A provider sees its own projects, never another provider's work on the same enterprise.
-        from core.roles import Role
-
         if role == Role.PROVIDER_USER:
             return Q(provider_id=viewer.provider_id) if viewer.provider_id else Q(pk__in=[])
         return super().scope_filter(viewer, role)
@@ -266,8 +265,6 @@ class AcceptanceCorrection(models.Model):
 
 class RecognitionQuerySet(ScopedQuerySet):
     def scope_filter(self, viewer, role):
-        from core.scoping import visible_enterprise_ids
-
         return Q(enterprise__in=visible_enterprise_ids(viewer)) | Q(enterprise__isnull=True)
 
 
@@ -314,6 +311,40 @@ class Recognition(models.Model):
 
 # --- The ledger -------------------------------------------------------------------------------
 
+#: Roles that read the whole ledger: fund sources, budget lines, every commitment and payment.
+LEDGER_READ_ROLES = GLOBAL_READ_ROLES
+
+
+class LedgerQuerySet(models.QuerySet):
+    """Fund sources and budget lines: read by the ledger's readers (the district, finance officers,
+    auditors, admins); by nobody else, whatever the path (page, API, export, PDF)."""
+
+    def visible_to(self, viewer):
+        return self if role_of(viewer) in LEDGER_READ_ROLES else self.none()
+
+
+class EnterpriseMoneyQuerySet(EnterpriseScopedQuerySet):
+    """Money granted to an enterprise (commitments, their lines, payments, interest subsidies): the
+    ledger's readers see all of it; unit staff the money of their own unit's enterprises; provider
+    users and evaluators none, even for the enterprises they serve."""
+
+    def scope_filter(self, viewer, role):
+        if role == Role.UNIT_STAFF:
+            return super().scope_filter(viewer, role)
+        return Q(pk__in=[])
+
+
+class CommitmentQuerySet(EnterpriseMoneyQuerySet):
+    enterprise_path = "enterprise"
+
+
+class CommitmentLineQuerySet(EnterpriseMoneyQuerySet):
+    enterprise_path = "commitment__enterprise"
+
+
+class DisbursementQuerySet(EnterpriseMoneyQuerySet):
+    enterprise_path = "commitment_line__commitment__enterprise"
+
 
 class FundSource(models.Model):
     """A fund source: the central grant (1亿元) or the district's matching funds (1.02亿元)."""
@@ -325,6 +356,8 @@ class FundSource(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     history = HistoricalRecords()
+
+    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fund source")
@@ -345,6 +378,8 @@ class BudgetLine(models.Model):
     name = models.CharField(_("name"), max_length=200)
     amount = money(_("budget (yuan)"))
     history = HistoricalRecords()
+
+    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("budget line")
@@ -442,7 +477,7 @@ class InterestSubsidy(models.Model):
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
-    objects = EnterpriseScopedQuerySet.as_manager()
+    objects = EnterpriseMoneyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("interest subsidy")
@@ -451,13 +486,6 @@ class InterestSubsidy(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.amount}"
-
-
-class CommitmentQuerySet(ScopedQuerySet):
-    def scope_filter(self, viewer, role):
-        from core.scoping import visible_enterprise_ids
-
-        return Q(enterprise__in=visible_enterprise_ids(viewer))
 
 
 class Commitment(models.Model):
@@ -526,6 +554,8 @@ class CommitmentLine(models.Model):
     amount = money(_("amount (yuan)"))
     history = HistoricalRecords()
 
+    objects = CommitmentLineQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("commitment line")
         verbose_name_plural = _("commitment lines")
@@ -544,13 +574,6 @@ class CommitmentLine(models.Model):
 
     def __str__(self):
         return f"{self.commitment} · {self.budget_line}"
-
-
-class DisbursementQuerySet(ScopedQuerySet):
-    def scope_filter(self, viewer, role):
-        from core.scoping import visible_enterprise_ids
-
-        return Q(commitment_line__commitment__enterprise__in=visible_enterprise_ids(viewer))
 
 
 class Disbursement(models.Model):

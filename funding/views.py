@@ -230,7 +230,9 @@ def project_detail(request, pk):
         and status in (ProjectStatus.APPROVED, ProjectStatus.ACCEPTANCE_REQUESTED, ProjectStatus.PASSED),
         "can_see_ledger": can_see_ledger,
         "commitments": commitments,
-        "totals": selectors.subsidy_totals(queryset_commitments=project.commitments.all())
+        "totals": selectors.subsidy_totals(
+            queryset_commitments=selectors.commitment_list(viewer=user).filter(project=project)
+        )
         if permissions.can_see_subsidy_totals(user)[0]
         else None,
         "post_level": latest_post_level(project.enterprise) if can_see_ledger else None,

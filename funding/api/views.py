@@ -11,7 +11,7 @@ from core.errors import DomainError
 from diagnostics.models import Assessment
 from enterprises.models import Enterprise
 from funding import selectors
-from funding.models import BudgetLine, CommitmentLine, FundSource, Project, SubsidyPolicy
+from funding.models import BudgetLine, FundSource, Project, SubsidyPolicy
 from funding.services import ledger, projects, recognitions
 from providers.models import Provider
 
@@ -209,9 +209,7 @@ class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=s.DisbursementInputSerializer, responses={201: s.DisbursementSerializer})
     def create(self, request):
         values = self._validated(s.DisbursementInputSerializer)
-        line = CommitmentLine.objects.filter(
-            pk=values.pop("commitment_line"), commitment__in=selectors.commitment_list(viewer=request.user)
-        ).first()
+        line = selectors.commitment_line_list(viewer=request.user).filter(pk=values.pop("commitment_line")).first()
         if line is None:
             raise DomainError("unknown_commitment_line", _("No commitment line you can see has this id."))
         values["requested_on"] = values.pop("date", None)

@@ -79,7 +79,7 @@ def _capped_total(source, *, exclude_line=None):
     lines = BudgetLine.objects.filter(source=source, purpose__in=CENTRAL_CAPPED_PURPOSES)
     if exclude_line is not None:
         lines = lines.exclude(pk=exclude_line.pk)
-    return balances._sum(lines)
+    return balances.sum_amount(lines)
 
 
 def central_cap(source):
@@ -147,7 +147,7 @@ def subsidy_for(project, policy):
     """The subsidy ``policy`` grants ``project``: its ratio of the eligible spend, within the cap per
     enterprise less what the enterprise's other active subsidies already take. Rounded down to the fen."""
     computed = (project.eligible_spend * policy.ratio).quantize(CENT, rounding=ROUND_DOWN)
-    already = balances._sum(
+    already = balances.sum_amount(
         CommitmentLine.objects.filter(
             commitment__project__enterprise=project.enterprise,
             commitment__status=CommitmentStatus.ACTIVE,
@@ -219,7 +219,7 @@ def commitment_create(
             Decimal("0"),
         )
         if new_capped:
-            capped_committed = balances._sum(
+            capped_committed = balances.sum_amount(
                 CommitmentLine.objects.filter(
                     budget_line__source=source,
                     budget_line__purpose__in=CENTRAL_CAPPED_PURPOSES,
