@@ -1,8 +1,8 @@
 """Evidence files of projects, disbursements and recognitions (stored by :mod:`core.files`).
 
 A project's acceptance request is backed by its contract, invoices, payment slips, spend list and
-before/after self-evaluation (DOMAIN.md §8). What is missing marks the project incomplete on its page
-(:func:`project_evidence_checklist`); it never refuses a transition (API_CONTRACT.md).
+before/after self-evaluation (docs/domain.md §8). What is missing marks the project incomplete on its page
+(:func:`project_evidence_checklist`); it never refuses a transition (docs/api.md).
 """
 
 from django.contrib.contenttypes.models import ContentType

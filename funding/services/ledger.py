@@ -31,6 +31,9 @@ from core.history import save_with_history, set_history
 from core.money import CENT, Sign, format_yuan, parse_amount
 from core.permissions import require
 from core.roles import Role
+from diagnostics.choices import Stage
+from diagnostics.models import Assessment
+from enterprises.models import Enterprise
 
 from .. import balances, permissions
 from ..choices import (
@@ -189,8 +192,6 @@ def commitment_create(
 
     if project is not None and policy is not None:
         # The cap per enterprise spans its projects: serialise commitments of one enterprise.
-        from enterprises.models import Enterprise
-
         list(Enterprise.objects.select_for_update().filter(pk=project.enterprise_id))
     line_objs = BudgetLine.objects.filter(pk__in=amounts).select_related("source")
     sources = sorted({ln.source_id for ln in line_objs})
@@ -302,9 +303,6 @@ def _is_central_transformation_subsidy(commitment_line):
 
 def latest_post_level(enterprise):
     """The level of the enterprise's latest authoritative post-transformation evaluation (None if none)."""
-    from diagnostics.choices import Stage
-    from diagnostics.models import Assessment
-
     latest = (
         Assessment.objects.authoritative()
         .filter(enterprise=enterprise, stage=Stage.POST)

@@ -19,6 +19,8 @@ from core.errors import Conflict, DomainError
 from core.history import save_with_history, set_history
 from core.money import Sign, format_yuan, parse_amount
 from core.permissions import require
+from diagnostics.choices import DiagnosisStatus
+from diagnostics.models import Diagnosis
 
 from .. import permissions
 from ..choices import ProjectAction, ProjectStatus
@@ -113,9 +115,6 @@ def _apply(project, facts):
 
 
 def current_accepted_diagnosis(enterprise):
-    from diagnostics.choices import DiagnosisStatus
-    from diagnostics.models import Diagnosis
-
     return Diagnosis.objects.filter(enterprise=enterprise, status=DiagnosisStatus.ACCEPTED, is_current=True).first()
 
 
