@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.roles import Role, role_of
+from core.roles import role_of
 from enterprises.selectors import enterprise_list
 
 from .. import permissions, selectors
@@ -40,7 +40,7 @@ def financing_page(request):
             "subsidies": subsidies,
             "sees_subsidies": permissions.can_see_subsidy_totals(request.user)[0],
             "can_edit": permissions.can_commit(request.user)[0],
-            "can_export": role in permissions.LEDGER_READ_ROLES or role == Role.UNIT_STAFF,
+            "can_export": permissions.can_see_subsidy_totals(request.user)[0],
         },
     )
 
@@ -84,7 +84,5 @@ def interest_subsidy_create(request):
 
 @login_required
 def financing_export(request):
-    role = role_of(request.user)
-    if role not in permissions.LEDGER_READ_ROLES and role != Role.UNIT_STAFF:
-        raise PermissionDenied
+    allow(permissions.can_see_subsidy_totals(request.user))
     return export_financing(request)
