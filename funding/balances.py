@@ -22,28 +22,28 @@ ZERO = Decimal("0.00")
 CLAIMING = (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED, DisbursementStatus.PAID)
 
 
-def _sum(queryset, field="amount"):
+def sum_amount(queryset, field="amount"):
     return queryset.aggregate(total=Coalesce(Sum(field), Value(ZERO), output_field=DecimalField()))["total"]
 
 
 def line_committed(line):
-    return _sum(CommitmentLine.objects.filter(budget_line=line, commitment__status=CommitmentStatus.ACTIVE))
+    return sum_amount(CommitmentLine.objects.filter(budget_line=line, commitment__status=CommitmentStatus.ACTIVE))
 
 
 def line_claimed(line):
-    return _sum(Disbursement.objects.filter(commitment_line__budget_line=line, status__in=CLAIMING))
+    return sum_amount(Disbursement.objects.filter(commitment_line__budget_line=line, status__in=CLAIMING))
 
 
 def line_paid(line):
-    return _sum(Disbursement.objects.filter(commitment_line__budget_line=line, status=DisbursementStatus.PAID))
+    return sum_amount(Disbursement.objects.filter(commitment_line__budget_line=line, status=DisbursementStatus.PAID))
 
 
 def commitment_line_claimed(commitment_line):
-    return _sum(Disbursement.objects.filter(commitment_line=commitment_line, status__in=CLAIMING))
+    return sum_amount(Disbursement.objects.filter(commitment_line=commitment_line, status__in=CLAIMING))
 
 
 def commitment_line_paid(commitment_line):
-    return _sum(Disbursement.objects.filter(commitment_line=commitment_line, status=DisbursementStatus.PAID))
+    return sum_amount(Disbursement.objects.filter(commitment_line=commitment_line, status=DisbursementStatus.PAID))
 
 
 def lines_with_figures(queryset=None):

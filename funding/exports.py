@@ -1,4 +1,4 @@
-"""Downloads of the projects-and-funding app: the project list, the recognitions, the fund ledger
+"""Downloads of the funding app: the project list, the recognitions, the fund ledger
 (lines, commitments and disbursements sheets) and the 金融清单 (financial products and interest
 subsidies), as xlsx — and csv (UTF-8 with BOM) for the two plain lists.
 
@@ -11,15 +11,21 @@ the lists are documents handed on, whatever the reader's language. Money in 元,
 import csv
 import io
 
-from django.http import HttpResponse
+import openpyxl
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
-from core.services import client_address, download_log
+from core.downloads import logged_download
 from enterprises import roster
+from providers.choices import SCENE_LABELS
 
 from . import permissions, selectors
 from .balances import ZERO
+from .choices import CommitmentStatus, DisbursementStatus
+from .models import CommitmentLine, Disbursement
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -126,8 +132,6 @@ def _yes(value):
 
 
 def _scenes(codes):
-    from providers.choices import SCENE_LABELS
-
     return "、".join(str(SCENE_LABELS.get(code, code)) for code in codes or [])
 
 
@@ -140,10 +144,6 @@ def _share(value):
 
 def workbook_bytes(sheets):
     """``sheets``: ``[(title, headers, rows)]`` → xlsx bytes, every cell formula-safe (write-only mode)."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
     for title, headers, rows in sheets:
@@ -173,30 +173,20 @@ def csv_bytes(headers, rows):
 
 def _download(request, *, title, kind, content, fmt, count):
     filename = f"{title}_{timezone.localdate():%Y%m%d}.{fmt}"
-    download_log(
-        actor=request.user,
+    return logged_download(
+        request,
+        filename=filename,
+        content=content,
+        content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE,
         kind=kind,
-        description=filename,
-        path=request.get_full_path(),
-        ip_address=client_address(request),
         row_count=count,
     )
-    response = HttpResponse(content, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- projects ---------------------------------------------------------------------------------
 
 
 def project_rows(queryset, *, with_money):
-    from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-    from django.db.models.functions import Coalesce
-
-    from .choices import CommitmentStatus, DisbursementStatus
-    from .models import CommitmentLine, Disbursement
-
     queryset = queryset.select_related("enterprise__unit", "provider").order_by("-filed_on", "-pk")
     if with_money:
         money = DecimalField(max_digits=16, decimal_places=2)
@@ -315,8 +305,6 @@ def line_rows(viewer):
 
 
 def commitment_rows(viewer):
-    from .models import CommitmentLine
-
     commitments = selectors.commitment_list(viewer=viewer)
     lines = (
         CommitmentLine.objects.filter(commitment__in=commitments)
@@ -388,9 +376,6 @@ def product_rows(viewer):
 
 
 def subsidy_rows(viewer):
-    from .choices import DisbursementStatus
-    from .models import Disbursement
-
     subsidies = list(selectors.interest_subsidy_list(viewer=viewer).order_by("-granted_on", "-pk"))
     paid = {}
     for subsidy_id, amount in Disbursement.objects.filter(

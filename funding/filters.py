@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.credit_code import as_row_id, normalise
 from enterprises.choices import Sector
 from enterprises.filters import unit_choices
+from providers.models import Provider
 
 from .choices import ProjectStatus, RecognitionKind, RecognitionLevel
 
@@ -41,8 +42,6 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_provider(self, queryset, name, value):
         """Projects of the providers whose name contains the text or whose credit code it is. A number is a
         provider's id, as in the links made when this filter was a drop-down (``?provider=<id>``)."""
-        from providers.models import Provider
-
         value = value.strip()
         if not value:
             return queryset

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_yuan
+from providers.choices import SCENE_CODES
 from providers.forms import TypedRowField
 
 from .choices import BudgetPurpose, FundSourceKind, RecognitionKind, RecognitionLevel
@@ -63,8 +65,6 @@ class BootstrapForm(forms.Form):
 
 
 def scene_choices():
-    from providers.choices import SCENE_CODES
-
     return list(SCENE_CODES)
 
 
@@ -371,7 +371,7 @@ class DisbursementRequestForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["commitment_line"].queryset = commitment.lines.select_related("budget_line__source")
         self.fields["commitment_line"].label_from_instance = lambda cl: _("{line} · {amount} yuan").format(
-            line=_line_label(cl.budget_line), amount=f"{cl.amount:,.2f}"
+            line=_line_label(cl.budget_line), amount=format_yuan(cl.amount, unit=False)
         )
 
 

@@ -3,10 +3,21 @@
 
 from django.utils.translation import gettext as _
 
-from core.roles import DISTRICT_ROLES, Role, role_of
+from core.permissions import OK
+from core.roles import DISTRICT_ROLES, Role, has_role, role_of
+from enterprises.models import Enterprise
+from providers.models import EvaluatorAssignment
 
-OK = (True, "")
+from .models import LEDGER_READ_ROLES
+
 OPEN_STATES = ("filed", "approved", "failed")
+
+
+def may_act_as(user, *roles, reason):
+    """A step that users of ``roles`` take (admins always may); ``reason`` says who may, when refused."""
+    if has_role(user, *roles):
+        return OK
+    return False, reason
 
 
 def can_decide(user):
@@ -25,8 +36,6 @@ def can_file(user, enterprise, provider):
     if role_of(user) in DISTRICT_ROLES:
         return OK
     if _serves(user, provider.pk):
-        from enterprises.models import Enterprise
-
         if Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists():
             return OK
         return False, _("Your provider does not serve this enterprise.")
@@ -56,8 +65,6 @@ def can_inspect(user, project):
     if role == Role.ADMIN:
         return OK
     if role == Role.EVALUATOR and user.evaluation_body_id:
-        from providers.models import EvaluatorAssignment
-
         if EvaluatorAssignment.objects.filter(
             enterprise_id=project.enterprise_id, evaluation_body_id=user.evaluation_body_id
         ).exists():
@@ -72,14 +79,9 @@ def can_manage_ledger(user):
     return False, _("Only a finance officer may do this.")
 
 
-# --- Pages of the projects-and-funding issue ----------------------------------------------------
-
-#: Roles that see the ledger and money per enterprise (commitments, payments).
-LEDGER_READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR})
-
-
 def can_see_ledger(user):
-    """The ledger, commitments and payments: the district, finance, auditors (read) and admins."""
+    """The ledger's pages (sources, lines, commitments, payments, the statement): its readers only.
+    Which records a user reads at all is the querysets' rule (``visible_to``)."""
     if role_of(user) in LEDGER_READ_ROLES:
         return OK
     return False, _("Only the district, finance officers and auditors see the fund ledger.")

@@ -1,15 +1,38 @@
 """Reads of the funding app, always through the viewer's scope."""
 
+from decimal import Decimal
+
+from django.db.models import Count
+
+from core.roles import Role, role_of
+from diagnostics.choices import Stage
+from diagnostics.models import Assessment
+from providers.models import EvaluatorAssignment
+
 from . import balances
+from .balances import ZERO, sum_amount
+from .choices import (
+    CENTRAL_CAPPED_PURPOSES,
+    CENTRAL_FLOOR_PURPOSES,
+    CommitmentStatus,
+    DisbursementStatus,
+    FundSourceKind,
+    ProjectStatus,
+)
+from .filters import ProjectFilter
 from .models import (
     Acceptance,
     BudgetLine,
     Commitment,
+    CommitmentLine,
     Disbursement,
+    FinancialProduct,
     FundSource,
+    InterestSubsidy,
     Project,
     Recognition,
 )
+from .permissions import can_see_ledger
 
 
 def project_list(*, viewer):
@@ -35,29 +58,21 @@ def disbursement_list(*, viewer):
 
 
 def budget_lines(*, viewer):
-    """The ledger's lines with their figures; the ledger is the district's, finance's and auditors'."""
-    from core.roles import GLOBAL_READ_ROLES, role_of
-
-    if role_of(viewer) not in GLOBAL_READ_ROLES:
-        return BudgetLine.objects.none()
-    return balances.lines_with_figures(BudgetLine.objects.all())
+    """The ledger's lines the viewer may read (the ledger's readers: all; anyone else: none), with
+    their figures."""
+    return balances.lines_with_figures(BudgetLine.objects.visible_to(viewer))
 
 
 def fund_sources(*, viewer):
-    from core.roles import GLOBAL_READ_ROLES, role_of
-
-    if role_of(viewer) not in GLOBAL_READ_ROLES:
-        return FundSource.objects.none()
-    return FundSource.objects.all()
+    return FundSource.objects.visible_to(viewer)
 
 
-# --- Pages of the projects-and-funding issue ----------------------------------------------------
+def commitment_line_list(*, viewer):
+    return CommitmentLine.objects.visible_to(viewer)
 
 
 def project_filtered(*, viewer, params):
     """The project list in the viewer's scope with the list's filters: ``(filterset, queryset)``."""
-    from .filters import ProjectFilter
-
     filterset = ProjectFilter(params, queryset=project_list(viewer=viewer), viewer=viewer)
     queryset = filterset.qs if filterset.is_valid() else project_list(viewer=viewer).none()
     return filterset, queryset
@@ -65,10 +80,6 @@ def project_filtered(*, viewer, params):
 
 def project_status_counts(*, queryset):
     """``{status: n}`` for every project status (zeros included), over ``queryset``."""
-    from django.db.models import Count
-
-    from .choices import ProjectStatus
-
     counts = dict.fromkeys(ProjectStatus.values, 0)
     for row in queryset.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
@@ -83,11 +94,6 @@ def project_get(*, viewer, pk):
 def acceptance_queue(*, viewer):
     """Projects waiting for on-site acceptance at enterprises assigned to the evaluator's body
     (an admin sees every one), oldest request first."""
-    from core.roles import Role, role_of
-    from providers.models import EvaluatorAssignment
-
-    from .choices import ProjectStatus
-
     queryset = project_list(viewer=viewer).filter(status=ProjectStatus.ACCEPTANCE_REQUESTED)
     role = role_of(viewer)
     if role == Role.EVALUATOR:
@@ -102,9 +108,6 @@ def acceptance_queue(*, viewer):
 
 def post_assessments(*, viewer, enterprise):
     """The enterprise's on-site post-transformation evaluations the viewer may see, latest first."""
-    from diagnostics.choices import Stage
-    from diagnostics.models import Assessment
-
     return (
         Assessment.objects.visible_to(viewer)
         .authoritative()
@@ -115,8 +118,6 @@ def post_assessments(*, viewer, enterprise):
 
 def project_commitments(*, viewer, project):
     """A project's commitments with their lines and payments (ledger readers only; else none)."""
-    from .permissions import can_see_ledger
-
     if not can_see_ledger(viewer)[0]:
         return Commitment.objects.none()
     return (
@@ -129,14 +130,10 @@ def project_commitments(*, viewer, project):
 
 def subsidy_totals(*, queryset_commitments):
     """``{"committed", "paid"}`` over active commitments of the given queryset (元)."""
-    from .balances import ZERO, _sum
-    from .choices import CommitmentStatus, DisbursementStatus
-    from .models import CommitmentLine
-
     active = queryset_commitments.filter(status=CommitmentStatus.ACTIVE)
     return {
-        "committed": _sum(CommitmentLine.objects.filter(commitment__in=active)) or ZERO,
-        "paid": _sum(
+        "committed": sum_amount(CommitmentLine.objects.filter(commitment__in=active)) or ZERO,
+        "paid": sum_amount(
             Disbursement.objects.filter(
                 commitment_line__commitment__in=queryset_commitments, status=DisbursementStatus.PAID
             )
@@ -147,11 +144,7 @@ def subsidy_totals(*, queryset_commitments):
 
 def payment_queue(*, viewer):
     """``{"requested", "approved", "paid"}``: payments waiting for finance, and the latest paid ones."""
-    from .choices import DisbursementStatus
-
     base = disbursement_list(viewer=viewer).select_related("commitment_line__commitment__project", "requested_by")
-    from .permissions import can_see_ledger
-
     if not can_see_ledger(viewer)[0]:
         base = base.none()
     return {
@@ -164,11 +157,6 @@ def payment_queue(*, viewer):
 def ledger_summary(*, viewer):
     """Per fund source: its lines with figures, totals, and for the central grant the 80% floor and
     20% cap status in budget, commitments and payments. ``[]`` for roles that may not see the ledger."""
-    from decimal import Decimal
-
-    from .balances import ZERO
-    from .choices import CENTRAL_CAPPED_PURPOSES, CENTRAL_FLOOR_PURPOSES, FundSourceKind
-
     lines = list(budget_lines(viewer=viewer).order_by("source__kind", "purpose"))
     summary = []
     for source in fund_sources(viewer=viewer):
@@ -208,10 +196,6 @@ def ledger_summary(*, viewer):
 
 def financial_product_list(*, viewer):
     """The 金融清单's products: every signed-in user may read them (they are offers to enterprises)."""
-    from core.roles import role_of
-
-    from .models import FinancialProduct
-
     if role_of(viewer) is None:
         return FinancialProduct.objects.none()
     return FinancialProduct.objects.all()
@@ -219,11 +203,6 @@ def financial_product_list(*, viewer):
 
 def interest_subsidy_list(*, viewer):
     """Interest subsidies granted: ledger readers see all; unit staff their enterprises'; others none."""
-    from .models import InterestSubsidy
-    from .permissions import can_see_subsidy_totals
-
-    if not can_see_subsidy_totals(viewer)[0]:
-        return InterestSubsidy.objects.none()
     return (
         InterestSubsidy.objects.visible_to(viewer)
         .select_related("enterprise__unit", "financial_product")

@@ -4,6 +4,7 @@ evaluator, filed projects for the district to approve. Each list is a bounded nu
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.money import format_yuan
 from core.roles import DISTRICT_ROLES, Role, role_of
 
 from . import selectors
@@ -23,7 +24,7 @@ def _payment_row(d):
     return {
         "url": reverse("funding:disbursement_detail", args=[d.pk]),
         "label": d.commitment_line.commitment.title,
-        "detail": f"{d.amount:,.2f} · {d.requested_on:%Y-%m-%d}",
+        "detail": f"{format_yuan(d.amount, unit=False)} · {d.requested_on:%Y-%m-%d}",
     }
 
 

@@ -8,6 +8,8 @@ from funding.models import (
     Commitment,
     CommitmentLine,
     Disbursement,
+    FinancialProduct,
+    InterestSubsidy,
     Project,
     ProjectTransition,
     Recognition,
@@ -274,3 +276,62 @@ class DisbursementInputSerializer(serializers.Serializer):
 class PaySerializer(serializers.Serializer):
     voucher_no = serializers.CharField(max_length=64)
     date = serializers.DateField(required=False, allow_null=True)
+
+
+# --- the financing list (金融清单) ---
+
+
+class FinancialProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FinancialProduct
+        fields = ["id", "bank", "name", "rate", "limit", "term_months", "note", "is_active"]
+        read_only_fields = fields
+
+
+class FinancialProductInputSerializer(serializers.Serializer):
+    bank = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200)
+    rate = serializers.DecimalField(max_digits=6, decimal_places=3, required=False, allow_null=True, min_value=0)
+    limit = serializers.DecimalField(required=False, allow_null=True, min_value=0, **MONEY)
+    term_months = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=600)
+    note = serializers.CharField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class FinancialProductPatchSerializer(FinancialProductInputSerializer):
+    bank = serializers.CharField(max_length=200, required=False)
+    name = serializers.CharField(max_length=200, required=False)
+
+
+class InterestSubsidySerializer(serializers.ModelSerializer):
+    commitment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InterestSubsidy
+        fields = [
+            "id",
+            "enterprise",
+            "financial_product",
+            "loan_amount",
+            "loan_on",
+            "amount",
+            "granted_on",
+            "note",
+            "commitment",
+        ]
+        read_only_fields = fields
+
+    def get_commitment(self, obj) -> int | None:
+        commitment = next(iter(obj.commitments.all()), None)
+        return commitment.pk if commitment else None
+
+
+class InterestSubsidyInputSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    financial_product = serializers.IntegerField(required=False, allow_null=True)
+    loan_amount = serializers.DecimalField(**MONEY)
+    loan_on = serializers.DateField()
+    amount = serializers.DecimalField(**MONEY)
+    granted_on = serializers.DateField()
+    budget_line = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)

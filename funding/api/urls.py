@@ -1,11 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
-from .financing import FinancialProductViewSet, InterestSubsidyViewSet
 from .views import (
     AcceptanceViewSet,
     BudgetLineViewSet,
     CommitmentViewSet,
     DisbursementViewSet,
+    FinancialProductViewSet,
+    InterestSubsidyViewSet,
     ProjectViewSet,
     RecognitionViewSet,
 )

@@ -1,5 +1,11 @@
-"""The funding API: projects and their workflow, acceptance corrections, recognitions, and the
-ledger (budget lines, commitments, disbursements). Views only translate HTTP; services decide."""
+"""The funding API: projects and their workflow, acceptance corrections, recognitions, the ledger
+(budget lines, commitments, disbursements) and the financing list (金融清单). Views only translate
+HTTP; services decide.
+
+``GET /api/v1/financial-products/`` (any signed-in user), ``POST`` and ``PATCH`` (district officials);
+``GET /api/v1/interest-subsidies/`` (district, finance, auditors; unit staff for their enterprises),
+``POST`` (district officials): grants the subsidy and commits it on the district's interest-subsidy line.
+"""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -11,8 +17,8 @@ from core.errors import DomainError
 from diagnostics.models import Assessment
 from enterprises.models import Enterprise
 from funding import selectors
-from funding.models import BudgetLine, CommitmentLine, FundSource, Project, SubsidyPolicy
-from funding.services import ledger, projects, recognitions
+from funding.models import BudgetLine, FinancialProduct, FundSource, Project, SubsidyPolicy
+from funding.services import financing, ledger, projects, recognitions
 from providers.models import Provider
 
 from . import serializers as s
@@ -209,9 +215,7 @@ class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
     @extend_schema(request=s.DisbursementInputSerializer, responses={201: s.DisbursementSerializer})
     def create(self, request):
         values = self._validated(s.DisbursementInputSerializer)
-        line = CommitmentLine.objects.filter(
-            pk=values.pop("commitment_line"), commitment__in=selectors.commitment_list(viewer=request.user)
-        ).first()
+        line = selectors.commitment_line_list(viewer=request.user).filter(pk=values.pop("commitment_line")).first()
         if line is None:
             raise DomainError("unknown_commitment_line", _("No commitment line you can see has this id."))
         values["requested_on"] = values.pop("date", None)
@@ -249,3 +253,67 @@ class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
         values = self._validated(s.ProjectReasonSerializer)
         reversal = ledger.disbursement_reverse(actor=request.user, disbursement=target, **values)
         return self._answer(reversal, status.HTTP_201_CREATED)
+
+
+class FinancialProductViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Banks' loan products for transformation (金融清单)."""
+
+    serializer_class = s.FinancialProductSerializer
+    filterset_fields = ["bank", "is_active"]
+
+    def get_queryset(self):
+        return selectors.financial_product_list(viewer=self.request.user).order_by("pk")
+
+    @extend_schema(request=s.FinancialProductInputSerializer, responses={201: s.FinancialProductSerializer})
+    def create(self, request):
+        data = s.FinancialProductInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = financing.financial_product_create(actor=request.user, **data.validated_data)
+        return Response(s.FinancialProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.FinancialProductPatchSerializer, responses=s.FinancialProductSerializer)
+    def partial_update(self, request, pk=None):
+        product = self.get_object()
+        data = s.FinancialProductPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        product = financing.financial_product_update(actor=request.user, product=product, **data.validated_data)
+        return Response(s.FinancialProductSerializer(product).data)
+
+
+class InterestSubsidyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Interest and fee subsidies (贴息贴费) granted to enterprises, each with its commitment."""
+
+    serializer_class = s.InterestSubsidySerializer
+    filterset_fields = ["enterprise", "financial_product"]
+
+    def get_queryset(self):
+        return selectors.interest_subsidy_list(viewer=self.request.user).order_by("pk")
+
+    @extend_schema(request=s.InterestSubsidyInputSerializer, responses={201: s.InterestSubsidySerializer})
+    def create(self, request):
+        data = s.InterestSubsidyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["enterprise"] = visible(Enterprise, request.user, values["enterprise"], "enterprise")
+        product_id = values.get("financial_product")
+        values["financial_product"] = FinancialProduct.objects.filter(pk=product_id).first() if product_id else None
+        if product_id and values["financial_product"] is None:
+            raise DomainError(
+                "unknown_financial_product", _("No financial product has this id."), field="financial_product"
+            )
+        line_id = values.get("budget_line")
+        if line_id:
+            line = BudgetLine.objects.select_related("source").filter(pk=line_id).first()
+            if line is None:
+                raise DomainError("unknown_budget_line", _("No budget line has this id."), field="budget_line")
+        else:
+            # Default: the district's one loan interest and fee subsidy line.
+            line = (
+                BudgetLine.objects.select_related("source")
+                .filter(source__kind="district", purpose="interest_subsidy")
+                .first()
+            )
+        values["budget_line"] = line
+        subsidy = financing.interest_subsidy_grant(actor=request.user, **values)
+        subsidy = self.get_queryset().get(pk=subsidy.pk)
+        return Response(s.InterestSubsidySerializer(subsidy).data, status=status.HTTP_201_CREATED)

@@ -1,2 +1,2 @@
-"""Writes of the funding app: ``ledger`` (budgets, commitments, disbursements, reversals); the
-projects, acceptance and recognitions services join it with the projects-and-funding issue."""
+"""Writes of the funding app, by area: projects (and acceptance), recognitions, evidence, the ledger
+(budgets, commitments, disbursements, reversals) and financing."""

@@ -1,8 +1,8 @@
 """Evidence files of projects, disbursements and recognitions (stored by :mod:`core.files`).
 
 A project's acceptance request is backed by its contract, invoices, payment slips, spend list and
-before/after self-evaluation (DOMAIN.md §8). What is missing marks the project incomplete on its page
-(:func:`project_evidence_checklist`); it never refuses a transition (API_CONTRACT.md).
+before/after self-evaluation (docs/domain.md §8). What is missing marks the project incomplete on its page
+(:func:`project_evidence_checklist`); it never refuses a transition (docs/api.md).
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError
 from core.files import attachment_create
 from core.models import Attachment
-from core.roles import Role, has_role
+from core.permissions import require
+from core.roles import Role
 
 from .. import permissions
 
@@ -27,12 +28,6 @@ PROJECT_EVIDENCE = {
 }
 INVOICE = "invoice"
 RECOGNITION_EVIDENCE = "recognition"
-
-
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def attachments_of(record):
@@ -59,7 +54,7 @@ def project_evidence_checklist(project, attachments=None):
 @transaction.atomic
 def project_evidence_attach(*, actor, project, upload, purpose):
     """Attach a piece of evidence to a project: its provider or the district, any time before it closes."""
-    _allow(permissions.can_report(actor, project))
+    require(permissions.can_report(actor, project))
     if purpose not in PROJECT_EVIDENCE:
         raise DomainError("invalid_purpose", _("Choose what the file is."), field="purpose")
     return attachment_create(actor=actor, owner=project, upload=upload, purpose=purpose)
@@ -68,13 +63,19 @@ def project_evidence_attach(*, actor, project, upload, purpose):
 @transaction.atomic
 def disbursement_invoice_attach(*, actor, disbursement, upload):
     """Attach an invoice (or receipt) to a payment: the district or finance."""
-    if not has_role(actor, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER):
-        raise PermissionDenied(_("Only the district or finance attaches invoices to payments."))
+    require(
+        permissions.may_act_as(
+            actor,
+            Role.DISTRICT_OFFICIAL,
+            Role.FINANCE_OFFICER,
+            reason=_("Only the district or finance attaches invoices to payments."),
+        )
+    )
     return attachment_create(actor=actor, owner=disbursement, upload=upload, purpose=INVOICE)
 
 
 @transaction.atomic
 def recognition_evidence_attach(*, actor, recognition, upload):
     """Attach the recognition's evidence (the notice, the certificate): the district."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     return attachment_create(actor=actor, owner=recognition, upload=upload, purpose=RECOGNITION_EVIDENCE)

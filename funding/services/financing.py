@@ -11,25 +11,23 @@ commitment (requested → approved → paid).
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDenied
-from core.roles import Role, has_role
+from core.errors import DomainError
+from core.history import save_with_history
+from core.money import Sign, parse_amount
+from core.permissions import require
+from core.roles import Role
 
+from .. import permissions
 from ..choices import BudgetPurpose, FundSourceKind
 from ..models import FinancialProduct, InterestSubsidy, SubsidyPolicy
 from . import ledger
 
 PRODUCT_FIELDS = ("bank", "name", "rate", "limit", "term_months", "note", "is_active")
 POLICY_FIELDS = ("name", "ratio", "cap_per_enterprise", "tranches", "figures_are_defaults", "is_active", "note")
-
-
-def _require(actor, *roles, message):
-    if not has_role(actor, *roles):
-        raise PermissionDenied(message)
 
 
 def _day(value, field):
@@ -45,29 +43,19 @@ def _day(value, field):
     return value
 
 
-def _decimal(value, field, *, allow_none=False, places="0.01"):
+def _rate(value, field, *, places="0.0001", allow_none=False):
+    """A ratio or an interest rate (not money): a number of 0 or more with at most ``places``."""
     if value in (None, "") and allow_none:
         return None
     try:
-        amount = Decimal(str(value))
+        ratio = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError) as exc:
         raise DomainError("invalid_amount", _("Enter a number."), field=field) from exc
-    if not amount.is_finite() or amount < 0:
+    if not ratio.is_finite() or ratio < 0:
         raise DomainError("invalid_amount", _("Amounts are 0 or more."), field=field)
-    if amount != amount.quantize(Decimal(places)):
+    if ratio != ratio.quantize(Decimal(places)):
         raise DomainError("invalid_amount", _("Too many decimals."), field=field)
-    return amount
-
-
-def _clean_save(record, actor):
-    try:
-        record.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
-    record._history_user = actor
-    record.save()
-    return record
+    return ratio
 
 
 # --- financial products -----------------------------------------------------------------------
@@ -79,11 +67,11 @@ def _apply_product(product, facts):
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
     for field, value in facts.items():
         if field == "rate":
-            value = _decimal(value, "rate", allow_none=True, places="0.001")
+            value = _rate(value, "rate", allow_none=True, places="0.001")
             if value is not None and value > 100:
                 raise DomainError("invalid_rate", _("A rate is a percentage from 0 to 100."), field="rate")
         elif field == "limit":
-            value = _decimal(value, "limit", allow_none=True)
+            value = parse_amount(value, sign=Sign.NON_NEGATIVE, field="limit", allow_none=True)
         elif field in ("bank", "name", "note"):
             value = (value or "").strip()
         setattr(product, field, value)
@@ -96,19 +84,27 @@ def _apply_product(product, facts):
 @transaction.atomic
 def financial_product_create(*, actor, bank, name, **facts):
     """List a bank's loan product in the 金融清单 (district officials)."""
-    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official keeps the financing list."))
+    require(
+        permissions.may_act_as(
+            actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official keeps the financing list.")
+        )
+    )
     product = FinancialProduct()
     _apply_product(product, {"bank": bank, "name": name, **facts})
-    return _clean_save(product, actor)
+    return save_with_history(product, actor=actor)
 
 
 @transaction.atomic
 def financial_product_update(*, actor, product, **facts):
     """Correct a listed product, or mark it no longer offered (``is_active=False``)."""
-    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official keeps the financing list."))
+    require(
+        permissions.may_act_as(
+            actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official keeps the financing list.")
+        )
+    )
     product = FinancialProduct.objects.select_for_update().get(pk=product.pk)
     _apply_product(product, facts)
-    return _clean_save(product, actor)
+    return save_with_history(product, actor=actor)
 
 
 # --- interest subsidies -----------------------------------------------------------------------
@@ -121,7 +117,11 @@ def interest_subsidy_grant(
     """Grant an interest/fee subsidy (贴息贴费) for a transformation loan and commit its amount on the
     district's ``interest_subsidy`` budget line, in one transaction (a refused commitment — the line
     would be overdrawn, say — leaves no subsidy behind)."""
-    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official grants interest subsidies."))
+    require(
+        permissions.may_act_as(
+            actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official grants interest subsidies.")
+        )
+    )
     if budget_line is None:
         raise DomainError("budget_line_required", _("Choose the budget line that pays it."), field="budget_line")
     if budget_line.purpose != BudgetPurpose.INTEREST_SUBSIDY or budget_line.source.kind != FundSourceKind.DISTRICT:
@@ -130,10 +130,10 @@ def interest_subsidy_grant(
             _("An interest subsidy is paid from the district's loan interest and fee subsidy line."),
             field="budget_line",
         )
-    loan_amount = _decimal(loan_amount, "loan_amount")
+    loan_amount = parse_amount(loan_amount, sign=Sign.NON_NEGATIVE, field="loan_amount")
     if loan_amount <= 0:
         raise DomainError("invalid_amount", _("The loan must be above zero."), field="loan_amount")
-    amount = _decimal(amount, "amount")
+    amount = parse_amount(amount, sign=Sign.NON_NEGATIVE, field="amount")
     if amount <= 0:
         raise DomainError("invalid_amount", _("The subsidy must be above zero."), field="amount")
     if amount > loan_amount:
@@ -149,7 +149,7 @@ def interest_subsidy_grant(
         granted_on=granted_on,
         note=(note or "").strip(),
     )
-    _clean_save(subsidy, actor)
+    save_with_history(subsidy, actor=actor)
     product = f" · {financial_product}" if financial_product else ""
     ledger.commitment_create(
         actor=actor,
@@ -196,11 +196,13 @@ def _tranches(value):
 def subsidy_policy_update(*, actor, policy, **facts):
     """Change the subsidy policy's figures (finance officers and district officials). When the
     district confirms official figures it clears ``figures_are_defaults`` so the warning goes."""
-    _require(
-        actor,
-        Role.FINANCE_OFFICER,
-        Role.DISTRICT_OFFICIAL,
-        message=_("Only a finance officer or a district official changes the subsidy policy."),
+    require(
+        permissions.may_act_as(
+            actor,
+            Role.FINANCE_OFFICER,
+            Role.DISTRICT_OFFICIAL,
+            reason=_("Only a finance officer or a district official changes the subsidy policy."),
+        )
     )
     policy = SubsidyPolicy.objects.select_for_update().get(pk=policy.pk)
     unknown = set(facts) - set(POLICY_FIELDS)
@@ -208,14 +210,14 @@ def subsidy_policy_update(*, actor, policy, **facts):
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
     for field, value in facts.items():
         if field == "ratio":
-            value = _decimal(value, "ratio", places="0.0001")
+            value = _rate(value, "ratio")
             if value > 1:
                 raise DomainError("invalid_ratio", _("The ratio is a fraction from 0 to 1 (0.4 = 40%)."), field="ratio")
         elif field == "cap_per_enterprise":
-            value = _decimal(value, "cap_per_enterprise")
+            value = parse_amount(value, sign=Sign.NON_NEGATIVE, field="cap_per_enterprise")
         elif field == "tranches":
             value = _tranches(value)
         elif field in ("name", "note"):
             value = (value or "").strip()
         setattr(policy, field, value)
-    return _clean_save(policy, actor)
+    return save_with_history(policy, actor=actor)

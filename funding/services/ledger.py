@@ -26,10 +26,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, DomainError, PermissionDenied
-from core.roles import Role, has_role
+from core.errors import Conflict, DomainError
+from core.history import save_with_history, set_history
+from core.money import CENT, Sign, format_yuan, parse_amount
+from core.permissions import require
+from core.roles import Role
+from diagnostics.choices import Stage
+from diagnostics.models import Assessment
+from enterprises.models import Enterprise
 
-from .. import balances
+from .. import balances, permissions
 from ..choices import (
     CENTRAL_CAPPED_PURPOSES,
     PURPOSES_BY_SOURCE,
@@ -42,7 +48,6 @@ from ..choices import (
 from ..models import BudgetLine, Commitment, CommitmentLine, Disbursement, FundSource
 
 CENTRAL_CAP_SHARE = Decimal("0.20")
-CENT = Decimal("0.01")
 #: Project states in which a subsidy may be committed (approved by the district, not cancelled).
 COMMITTABLE_PROJECT_STATES = (
     ProjectStatus.APPROVED,
@@ -55,11 +60,6 @@ COMMITTABLE_PROJECT_STATES = (
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _require(actor, *roles, message):
-    if not has_role(actor, *roles):
-        raise PermissionDenied(message)
-
-
 def _day(value, field="date"):
     today = timezone.localdate()
     if value is None:
@@ -67,23 +67,6 @@ def _day(value, field="date"):
     if value > today:
         raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
     return value
-
-
-def _amount(value, field="amount"):
-    try:
-        amount = Decimal(value)
-    except (TypeError, ArithmeticError, ValueError) as exc:
-        raise DomainError("invalid_amount", _("Enter an amount in yuan."), field=field) from exc
-    if not amount.is_finite() or amount <= 0:
-        raise DomainError("invalid_amount", _("The amount must be above zero."), field=field)
-    if amount != amount.quantize(CENT):
-        raise DomainError("invalid_amount", _("Amounts are in yuan with at most two decimals."), field=field)
-    return amount
-
-
-def _yuan(amount):
-    """12345.6 → "12,345.60" for messages."""
-    return f"{amount:,.2f}"
 
 
 def _lock_source(source_id):
@@ -99,7 +82,7 @@ def _capped_total(source, *, exclude_line=None):
     lines = BudgetLine.objects.filter(source=source, purpose__in=CENTRAL_CAPPED_PURPOSES)
     if exclude_line is not None:
         lines = lines.exclude(pk=exclude_line.pk)
-    return balances._sum(lines)
+    return balances.sum_amount(lines)
 
 
 def central_cap(source):
@@ -113,7 +96,7 @@ def central_cap(source):
 @transaction.atomic
 def budget_line_set(*, actor, source, purpose, amount, name=""):
     """Create or change the budget of ``source``'s line for ``purpose``."""
-    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer sets budgets."))
+    require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer sets budgets.")))
     source = _lock_source(source.pk)
     if purpose not in PURPOSES_BY_SOURCE[source.kind]:
         raise DomainError(
@@ -129,7 +112,7 @@ def budget_line_set(*, actor, source, purpose, amount, name=""):
         raise Conflict(
             "source_overallocated",
             _("The lines of {source} would add up to more than its {total} yuan.").format(
-                source=source.name, total=_yuan(source.amount)
+                source=source.name, total=format_yuan(source.amount, unit=False)
             ),
         )
     if source.kind == FundSourceKind.CENTRAL and purpose in CENTRAL_CAPPED_PURPOSES:
@@ -143,22 +126,20 @@ def budget_line_set(*, actor, source, purpose, amount, name=""):
                 _(
                     "Platforms, providers' capability, chain transformation and purchased services may take at "
                     "most {share} of the central grant ({cap} yuan)."
-                ).format(share="20%", cap=_yuan(central_cap(source))),
+                ).format(share="20%", cap=format_yuan(central_cap(source), unit=False)),
             )
     if line is not None and amount < balances.line_committed(line):
         raise Conflict(
             "budget_below_commitments",
             _("More than this is already committed on the line ({committed} yuan).").format(
-                committed=_yuan(balances.line_committed(line))
+                committed=format_yuan(balances.line_committed(line), unit=False)
             ),
         )
     if line is None:
         line = BudgetLine(source=source, purpose=purpose)
     line.amount = amount
     line.name = name or line.name or str(BudgetPurpose(purpose).label)
-    line._history_user = actor
-    line.full_clean(validate_unique=False)
-    line.save()
+    save_with_history(line, actor=actor, validate_unique=False)
     return line
 
 
@@ -169,7 +150,7 @@ def subsidy_for(project, policy):
     """The subsidy ``policy`` grants ``project``: its ratio of the eligible spend, within the cap per
     enterprise less what the enterprise's other active subsidies already take. Rounded down to the fen."""
     computed = (project.eligible_spend * policy.ratio).quantize(CENT, rounding=ROUND_DOWN)
-    already = balances._sum(
+    already = balances.sum_amount(
         CommitmentLine.objects.filter(
             commitment__project__enterprise=project.enterprise,
             commitment__status=CommitmentStatus.ACTIVE,
@@ -193,7 +174,7 @@ def commitment_create(
     note="",
 ):
     """Commit money: ``lines`` is ``[(budget_line, amount), …]`` (a subsidy split between sources)."""
-    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official commits funds."))
+    require(permissions.may_act_as(actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official commits funds.")))
     committed_on = _day(committed_on, "committed_on")
     if not lines:
         raise DomainError("no_lines", _("Charge the commitment to at least one budget line."), field="lines")
@@ -201,7 +182,7 @@ def commitment_create(
     for line, amount in lines:
         if line.pk in amounts:
             raise DomainError("duplicate_line", _("Each budget line appears once."), field="lines")
-        amounts[line.pk] = _amount(amount)
+        amounts[line.pk] = parse_amount(amount, sign=Sign.POSITIVE)
     if project is not None:
         if project.status not in COMMITTABLE_PROJECT_STATES:
             raise Conflict("project_not_approved", _("A subsidy is committed for a project the district has approved."))
@@ -211,8 +192,6 @@ def commitment_create(
 
     if project is not None and policy is not None:
         # The cap per enterprise spans its projects: serialise commitments of one enterprise.
-        from enterprises.models import Enterprise
-
         list(Enterprise.objects.select_for_update().filter(pk=project.enterprise_id))
     line_objs = BudgetLine.objects.filter(pk__in=amounts).select_related("source")
     sources = sorted({ln.source_id for ln in line_objs})
@@ -224,7 +203,9 @@ def commitment_create(
             raise Conflict(
                 "budget_line_overdrawn",
                 _("{line} has {available} yuan left to commit; {amount} yuan asked.").format(
-                    line=line.name, available=_yuan(line.amount - committed), amount=_yuan(amounts[pk])
+                    line=line.name,
+                    available=format_yuan(line.amount - committed, unit=False),
+                    amount=format_yuan(amounts[pk], unit=False),
                 ),
             )
     for source in locked_sources.values():
@@ -239,7 +220,7 @@ def commitment_create(
             Decimal("0"),
         )
         if new_capped:
-            capped_committed = balances._sum(
+            capped_committed = balances.sum_amount(
                 CommitmentLine.objects.filter(
                     budget_line__source=source,
                     budget_line__purpose__in=CENTRAL_CAPPED_PURPOSES,
@@ -252,7 +233,7 @@ def commitment_create(
                     _(
                         "Commitments for platforms, providers, chain transformation and purchased services would pass "
                         "{share} of the central grant ({cap} yuan)."
-                    ).format(share="20%", cap=_yuan(central_cap(source))),
+                    ).format(share="20%", cap=format_yuan(central_cap(source), unit=False)),
                 )
     if project is not None and policy is not None:
         allowed = subsidy_for(project, policy)
@@ -261,7 +242,7 @@ def commitment_create(
             raise Conflict(
                 "above_policy",
                 _("The policy allows at most {allowed} yuan for this project; {total} yuan asked.").format(
-                    allowed=_yuan(allowed), total=_yuan(total)
+                    allowed=format_yuan(allowed, unit=False), total=format_yuan(total, unit=False)
                 ),
             )
     commitment = Commitment(
@@ -274,12 +255,10 @@ def commitment_create(
         note=note,
         created_by=actor,
     )
-    commitment._history_user = actor
-    commitment.full_clean()
-    commitment.save()
+    save_with_history(commitment, actor=actor)
     for pk, amount in amounts.items():
         row = CommitmentLine(commitment=commitment, budget_line=locked[pk], amount=amount)
-        row._history_user = actor
+        set_history(row, actor=actor)
         row.save()
     return commitment
 
@@ -287,7 +266,11 @@ def commitment_create(
 @transaction.atomic
 def commitment_cancel(*, actor, commitment, reason):
     """Release a commitment nothing has been claimed on (reverse its payments first)."""
-    _require(actor, Role.DISTRICT_OFFICIAL, message=_("Only a district official releases commitments."))
+    require(
+        permissions.may_act_as(
+            actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official releases commitments.")
+        )
+    )
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the commitment is released."), field="reason")
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -302,9 +285,7 @@ def commitment_cancel(*, actor, commitment, reason):
             )
     commitment.status = CommitmentStatus.CANCELLED
     commitment.note = (commitment.note + "\n" + reason.strip()).strip()
-    commitment._history_user = actor
-    commitment._change_reason = reason.strip()
-    commitment.save()
+    save_with_history(commitment, actor=actor, reason=reason, clean=False)
     return commitment
 
 
@@ -322,9 +303,6 @@ def _is_central_transformation_subsidy(commitment_line):
 
 def latest_post_level(enterprise):
     """The level of the enterprise's latest authoritative post-transformation evaluation (None if none)."""
-    from diagnostics.choices import Stage
-    from diagnostics.models import Assessment
-
     latest = (
         Assessment.objects.authoritative()
         .filter(enterprise=enterprise, stage=Stage.POST)
@@ -370,14 +348,16 @@ def _lock_for_claim(commitment_line):
 @transaction.atomic
 def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested_on=None, payee_account="", reason=""):
     """Ask for a payment on a commitment line; the amount is claimed at once."""
-    _require(
-        actor,
-        Role.DISTRICT_OFFICIAL,
-        Role.FINANCE_OFFICER,
-        message=_("Only the district or finance requests payments."),
+    require(
+        permissions.may_act_as(
+            actor,
+            Role.DISTRICT_OFFICIAL,
+            Role.FINANCE_OFFICER,
+            reason=_("Only the district or finance requests payments."),
+        )
     )
     requested_on = _day(requested_on, "requested_on")
-    amount = _amount(amount)
+    amount = parse_amount(amount, sign=Sign.POSITIVE)
     commitment_line = _lock_for_claim(commitment_line)
     if commitment_line.commitment.status != CommitmentStatus.ACTIVE:
         raise Conflict("not_active", _("This commitment has been released."))
@@ -387,7 +367,7 @@ def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested
         raise Conflict(
             "over_commitment",
             _("Only {left} yuan of this commitment is left to pay; {amount} yuan asked.").format(
-                left=_yuan(commitment_line.amount - claimed), amount=_yuan(amount)
+                left=format_yuan(commitment_line.amount - claimed, unit=False), amount=format_yuan(amount, unit=False)
             ),
         )
     budget_line = commitment_line.budget_line
@@ -405,8 +385,7 @@ def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested
         reason=reason,
         requested_by=actor,
     )
-    disbursement._history_user = actor
-    disbursement.save()
+    save_with_history(disbursement, actor=actor, clean=False)
     return disbursement
 
 
@@ -417,7 +396,7 @@ def _locked_disbursement(disbursement):
 
 @transaction.atomic
 def disbursement_approve(*, actor, disbursement, date=None):
-    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer approves payments."))
+    require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer approves payments.")))
     date = _day(date)
     disbursement = _locked_disbursement(disbursement)
     if disbursement.status != DisbursementStatus.REQUESTED:
@@ -425,14 +404,13 @@ def disbursement_approve(*, actor, disbursement, date=None):
     disbursement.status = DisbursementStatus.APPROVED
     disbursement.approved_on = date
     disbursement.approved_by = actor
-    disbursement._history_user = actor
-    disbursement.save()
+    save_with_history(disbursement, actor=actor, clean=False)
     return disbursement
 
 
 @transaction.atomic
 def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
-    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer records payments."))
+    require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer records payments.")))
     date = _day(date)
     if not (voucher_no or "").strip():
         raise DomainError("voucher_required", _("Enter the voucher number of the payment."), field="voucher_no")
@@ -444,14 +422,13 @@ def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
     disbursement.paid_on = date
     disbursement.paid_by = actor
     disbursement.voucher_no = voucher_no.strip()
-    disbursement._history_user = actor
-    disbursement.save()
+    save_with_history(disbursement, actor=actor, clean=False)
     return disbursement
 
 
 @transaction.atomic
 def disbursement_reject(*, actor, disbursement, reason, date=None):
-    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer rejects payments."))
+    require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer rejects payments.")))
     _day(date)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is rejected."), field="reason")
@@ -460,16 +437,14 @@ def disbursement_reject(*, actor, disbursement, reason, date=None):
         raise Conflict("not_open", _("Only a requested or approved payment can be rejected."))
     disbursement.status = DisbursementStatus.REJECTED
     disbursement.reason = reason.strip()
-    disbursement._history_user = actor
-    disbursement._change_reason = reason.strip()
-    disbursement.save()
+    save_with_history(disbursement, actor=actor, reason=reason, clean=False)
     return disbursement
 
 
 @transaction.atomic
 def disbursement_reverse(*, actor, disbursement, reason, date=None):
     """Undo a paid disbursement by a reversal row (a negative payment), never by an edit."""
-    _require(actor, Role.FINANCE_OFFICER, message=_("Only a finance officer reverses payments."))
+    require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer reverses payments.")))
     date = _day(date)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is reversed."), field="reason")
@@ -494,6 +469,5 @@ def disbursement_reverse(*, actor, disbursement, reason, date=None):
         approved_by=actor,
         paid_by=actor,
     )
-    reversal._history_user = actor
-    reversal.save()
+    save_with_history(reversal, actor=actor, reason=reason, clean=False)
     return reversal

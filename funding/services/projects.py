@@ -9,14 +9,18 @@ A mistyped acceptance is corrected by a district official through an
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, DomainError, PermissionDenied
+from core.errors import Conflict, DomainError
+from core.history import save_with_history, set_history
+from core.money import Sign, format_yuan, parse_amount
+from core.permissions import require
+from diagnostics.choices import DiagnosisStatus
+from diagnostics.models import Diagnosis
 
 from .. import permissions
 from ..choices import ProjectAction, ProjectStatus
@@ -41,12 +45,6 @@ DATE_FIELDS = ("contract_signed_on", "planned_start_on", "planned_end_on")
 PLANNED_DATE_FIELDS = ("planned_start_on", "planned_end_on")
 
 
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _day(value, field="date"):
     today = timezone.localdate()
     if value is None:
@@ -61,25 +59,13 @@ def _day(value, field="date"):
     return value
 
 
-def _money(value, field):
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError("invalid_amount", _("Enter an amount in yuan."), field=field) from exc
-    if not amount.is_finite() or amount < 0:
-        raise DomainError("invalid_amount", _("Amounts are 0 or more."), field=field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("invalid_amount", _("Amounts are in yuan with at most two decimals."), field=field)
-    return amount
-
-
 def _check_amounts(project):
     spend = project.eligible_spend
     if spend > project.total_investment:
         raise DomainError(
             "spend_above_investment",
             _("The eligible spend ({spend}) cannot exceed the total investment ({total}).").format(
-                spend=f"{spend:,.2f}", total=f"{project.total_investment:,.2f}"
+                spend=format_yuan(spend, unit=False), total=format_yuan(project.total_investment, unit=False)
             ),
             field="total_investment",
         )
@@ -94,16 +80,7 @@ def _check_amounts(project):
 
 
 def _save(project, actor, reason=""):
-    try:
-        project.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
-    project._history_user = actor
-    if reason:
-        project._change_reason = reason[:100]
-    project.save()
-    return project
+    return save_with_history(project, actor=actor, reason=reason, validate_unique=False)
 
 
 def _record(project, *, actor, action, from_status, date, reason="", data=None):
@@ -125,7 +102,7 @@ def _apply(project, facts):
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
     for field, value in facts.items():
         if field in MONEY_FIELDS:
-            value = _money(value, field)
+            value = parse_amount(value, sign=Sign.NON_NEGATIVE, field=field)
         elif field in PLANNED_DATE_FIELDS:
             if isinstance(value, str):
                 try:
@@ -138,9 +115,6 @@ def _apply(project, facts):
 
 
 def current_accepted_diagnosis(enterprise):
-    from diagnostics.choices import DiagnosisStatus
-    from diagnostics.models import Diagnosis
-
     return Diagnosis.objects.filter(enterprise=enterprise, status=DiagnosisStatus.ACCEPTED, is_current=True).first()
 
 
@@ -149,7 +123,7 @@ def project_file(*, actor, enterprise, provider, contract_no, total_investment, 
     """File (备案) a project: by the provider's users for an enterprise they serve, or the district.
     The enterprise needs an accepted diagnosis. Without a split of the rest, the eligible spend is
     the total investment (software plus "other")."""
-    _allow(permissions.can_file(actor, enterprise, provider))
+    require(permissions.can_file(actor, enterprise, provider))
     filed_on = _day(date)
     diagnosis = current_accepted_diagnosis(enterprise)
     if diagnosis is None:
@@ -184,7 +158,7 @@ def project_file(*, actor, enterprise, provider, contract_no, total_investment, 
 def project_update(*, actor, project, **facts):
     """Correct a project's facts while it is filed or in progress (the provider or the district)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _allow(permissions.can_edit(actor, project))
+    require(permissions.can_edit(actor, project))
     _apply(project, facts)
     _check_amounts(project)
     return _save(project, actor)
@@ -204,7 +178,7 @@ def _locked(project, *allowed_states, action_label):
 
 @transaction.atomic
 def project_approve(*, actor, project, date=None, reason=""):
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     on = _day(date)
     project = _locked(project, ProjectStatus.FILED, action_label=_("approved"))
     before = project.status
@@ -218,7 +192,7 @@ def project_approve(*, actor, project, date=None, reason=""):
 @transaction.atomic
 def project_progress(*, actor, project, progress, note="", date=None):
     """Report progress (0–100%) on an approved project."""
-    _allow(permissions.can_report(actor, project))
+    require(permissions.can_report(actor, project))
     on = _day(date)
     project = _locked(project, ProjectStatus.APPROVED, ProjectStatus.FAILED, action_label=_("updated"))
     try:
@@ -245,7 +219,7 @@ def project_progress(*, actor, project, progress, note="", date=None):
 def project_request_acceptance(*, actor, project, date=None, reason=""):
     """Ask for on-site acceptance (again, after a failure). Missing evidence marks the project
     incomplete on its page; it never refuses the request."""
-    _allow(permissions.can_report(actor, project))
+    require(permissions.can_report(actor, project))
     on = _day(date)
     project = _locked(project, ProjectStatus.APPROVED, ProjectStatus.FAILED, action_label=_("sent for acceptance"))
     before = project.status
@@ -275,13 +249,13 @@ def project_accept(
     inspection made before the portal from the evaluation body's report: the body must be named."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if backfill:
-        _allow(permissions.can_decide(actor))
+        require(permissions.can_decide(actor))
         if evaluation_body is None:
             raise DomainError(
                 "evaluation_body_required", _("Name the evaluation body that inspected."), field="evaluation_body"
             )
     else:
-        _allow(permissions.can_inspect(actor, project))
+        require(permissions.can_inspect(actor, project))
     if project.status == ProjectStatus.PASSED:
         raise Conflict("already_passed", _("This project has already passed acceptance."))
     project = _locked(project, ProjectStatus.ACCEPTANCE_REQUESTED, action_label=_("inspected"))
@@ -306,7 +280,7 @@ def project_accept(
         post_assessment=post_assessment,
         recorded_by=actor,
     )
-    acceptance._history_user = actor
+    set_history(acceptance, actor=actor)
     acceptance.save()
     before = project.status
     project.status = ProjectStatus.PASSED if passed else ProjectStatus.FAILED
@@ -328,7 +302,7 @@ def project_accept(
 def acceptance_correct(*, actor, acceptance, reason, passed=None, accepted_on=None, findings=None, date=None):
     """Correct a mistyped acceptance (its result, date or findings): recorded, never an edit.
     Only the project's latest inspection can be corrected; the project's state follows it."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the acceptance is corrected."), field="reason")
     on = _day(date)
@@ -356,8 +330,7 @@ def acceptance_correct(*, actor, acceptance, reason, passed=None, accepted_on=No
     }
     if after == before:
         raise DomainError("nothing_to_correct", _("The correction changes nothing."))
-    acceptance._history_user = actor
-    acceptance._change_reason = reason.strip()[:100]
+    set_history(acceptance, actor=actor, reason=reason)
     acceptance.save()
     AcceptanceCorrection.objects.create(
         acceptance=acceptance, before=before, after=after, reason=reason.strip(), date=on, actor=actor
@@ -380,7 +353,7 @@ def acceptance_correct(*, actor, acceptance, reason, passed=None, accepted_on=No
 
 @transaction.atomic
 def project_cancel(*, actor, project, reason, date=None):
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the project is cancelled."), field="reason")
     on = _day(date)

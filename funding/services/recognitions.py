@@ -7,19 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError
+from core.history import set_history
+from core.permissions import require
 
 from .. import permissions
 from ..choices import RecognitionKind, RecognitionLevel
 from ..models import Recognition
 
 FIELDS = ("kind", "level", "recognised_on", "title", "enterprise", "issuer", "platform_name", "gongfu_lianzhu", "note")
-
-
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _checked(recognition, members):
@@ -48,7 +44,7 @@ def _checked(recognition, members):
 
 @transaction.atomic
 def recognition_create(*, actor, kind, level, recognised_on, title, enterprise=None, members=(), **facts):
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     unknown = set(facts) - set(FIELDS)
     if unknown:
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
@@ -63,7 +59,7 @@ def recognition_create(*, actor, kind, level, recognised_on, title, enterprise=N
     )
     members = list(members)
     _checked(recognition, members)
-    recognition._history_user = actor
+    set_history(recognition, actor=actor)
     recognition.save()
     if members:
         recognition.members.set(members)
@@ -72,7 +68,7 @@ def recognition_create(*, actor, kind, level, recognised_on, title, enterprise=N
 
 @transaction.atomic
 def recognition_update(*, actor, recognition, members=None, **facts):
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
     unknown = set(facts) - set(FIELDS)
     if unknown:
@@ -81,7 +77,7 @@ def recognition_update(*, actor, recognition, members=None, **facts):
         setattr(recognition, field, value)
     members = list(recognition.members.all()) if members is None else list(members)
     _checked(recognition, members)
-    recognition._history_user = actor
+    set_history(recognition, actor=actor)
     recognition.save()
     recognition.members.set(members)
     return recognition
@@ -90,9 +86,8 @@ def recognition_update(*, actor, recognition, members=None, **facts):
 @transaction.atomic
 def recognition_delete(*, actor, recognition, reason):
     """Remove a recognition entered by mistake (its history keeps it, with the reason)."""
-    _allow(permissions.can_decide(actor))
+    require(permissions.can_decide(actor))
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the recognition is removed."), field="reason")
-    recognition._history_user = actor
-    recognition._change_reason = reason.strip()[:100]
+    set_history(recognition, actor=actor, reason=reason)
     recognition.delete()

@@ -1,5 +1,6 @@
 from django import template
 
+from core.money import format_yuan
 from funding import permissions
 
 register = template.Library()
@@ -14,9 +15,7 @@ def ledger_reader(user):
 @register.filter
 def yuan(value):
     """An exact amount in 元 with thousands separators and two decimals."""
-    if value in (None, ""):
-        return ""
-    return f"{value:,.2f}"
+    return format_yuan(value, unit=False)
 
 
 @register.filter

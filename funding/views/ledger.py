@@ -7,46 +7,39 @@ request payments; auditors read everything; admins may do everything. The servic
 rules; these views only translate HTTP.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.roles import Role, role_of
+from core.money import WAN
 from enterprises.selectors import enterprise_list
 
-from . import permissions, selectors
-from .balances import commitment_line_claimed, commitment_line_paid
-from .choices import BudgetPurpose, DisbursementStatus, FundSourceKind, ProjectStatus
-from .exports import export_financing, export_ledger
-from .forms import (
+from .. import permissions, selectors
+from ..balances import commitment_line_claimed, commitment_line_paid
+from ..choices import BudgetPurpose, DisbursementStatus, FundSourceKind, ProjectStatus
+from ..exports import export_ledger
+from ..forms import (
     BudgetLineForm,
     CommitmentForm,
     DateOnlyForm,
     DisbursementRequestForm,
     FileForm,
-    FinancialProductForm,
-    InterestSubsidyForm,
     PayForm,
     PolicyForm,
     ProjectCommitmentForm,
     ReasonForm,
 )
-from .models import BudgetLine, Commitment, FinancialProduct, SubsidyPolicy
-from .services import evidence, financing, ledger
-from .views import _allow, _project, _valid
-
-WAN = Decimal(10000)
+from ..models import BudgetLine, Commitment, SubsidyPolicy
+from ..services import evidence, financing, ledger
+from .common import allow, project_or_404, valid
 
 
 def _ledger_reader(request):
-    _allow(permissions.can_see_ledger(request.user))
+    allow(permissions.can_see_ledger(request.user))
 
 
 def _chart(lines):
@@ -136,7 +129,7 @@ def budget_line_detail(request, pk):
 @login_required
 def budget_line_form(request, pk=None):
     """Set a line's budget (finance officers): a new line for a source and purpose, or a change."""
-    _allow(permissions.can_manage_ledger(request.user))
+    allow(permissions.can_manage_ledger(request.user))
     line = _line(request, pk) if pk else None
     if line:
         initial = {"source": line.source_id, "purpose": line.purpose, "amount": line.amount, "name": line.name}
@@ -185,7 +178,7 @@ def commitment_list_page(request):
 @login_required
 def commitment_create(request):
     """Commit money outside a project subsidy (a platform contract, an evaluation contract…)."""
-    _allow(permissions.can_commit(request.user))
+    allow(permissions.can_commit(request.user))
     form = CommitmentForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -209,8 +202,8 @@ def commitment_create(request):
 @login_required
 def project_commit(request, pk):
     """Commit a project's subsidy as the policy computes it, split between the two sources."""
-    project = _project(request, pk)
-    _allow(permissions.can_commit(request.user))
+    project = project_or_404(request, pk)
+    allow(permissions.can_commit(request.user))
     if project.status not in ledger.COMMITTABLE_PROJECT_STATES:
         messages.error(request, _("A subsidy is committed for a project the district has approved."))
         return redirect("funding:project_detail", pk=project.pk)
@@ -324,9 +317,9 @@ def commitment_action(request, pk, action):
     commitment = _commitment(request, pk)
     try:
         if action == "request":
-            _allow(permissions.can_request_payment(request.user))
+            allow(permissions.can_request_payment(request.user))
             form = DisbursementRequestForm(request.POST, commitment=commitment, prefix="pay")
-            _valid(form)
+            valid(form)
             data = form.cleaned_data
             disbursement = ledger.disbursement_request(
                 actor=request.user,
@@ -340,9 +333,9 @@ def commitment_action(request, pk, action):
             messages.success(request, _("The payment has been requested; finance will approve it."))
             return redirect("funding:disbursement_detail", pk=disbursement.pk)
         if action == "cancel":
-            _allow(permissions.can_commit(request.user))
+            allow(permissions.can_commit(request.user))
             form = ReasonForm(request.POST, prefix="cancel")
-            _valid(form)
+            valid(form)
             ledger.commitment_cancel(actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"])
             messages.success(request, _("The commitment has been released."))
         else:
@@ -423,34 +416,34 @@ def disbursement_action(request, pk, action):
     actor = request.user
     target = disbursement.pk
     if action == "invoice":
-        _allow(permissions.can_request_payment(actor))
+        allow(permissions.can_request_payment(actor))
     else:
-        _allow(permissions.can_manage_ledger(actor))
+        allow(permissions.can_manage_ledger(actor))
     try:
         if action == "approve":
             form = DateOnlyForm(request.POST, prefix="approve")
-            _valid(form)
+            valid(form)
             ledger.disbursement_approve(actor=actor, disbursement=disbursement, date=form.cleaned_data.get("date"))
             messages.success(request, _("The payment has been approved."))
         elif action == "reject":
             form = ReasonForm(request.POST, prefix="reject")
-            _valid(form)
+            valid(form)
             ledger.disbursement_reject(actor=actor, disbursement=disbursement, **form.cleaned_data)
             messages.success(request, _("The payment has been rejected."))
         elif action == "pay":
             form = PayForm(request.POST, prefix="pay")
-            _valid(form)
+            valid(form)
             ledger.disbursement_pay(actor=actor, disbursement=disbursement, **form.cleaned_data)
             messages.success(request, _("The payment has been recorded as paid."))
         elif action == "reverse":
             form = ReasonForm(request.POST, prefix="reverse")
-            _valid(form)
+            valid(form)
             reversal = ledger.disbursement_reverse(actor=actor, disbursement=disbursement, **form.cleaned_data)
             messages.success(request, _("The payment has been reversed."))
             target = reversal.pk
         elif action == "invoice":
             form = FileForm(request.POST, request.FILES)
-            _valid(form)
+            valid(form)
             evidence.disbursement_invoice_attach(
                 actor=actor, disbursement=disbursement, upload=form.cleaned_data["file"]
             )
@@ -480,7 +473,7 @@ def policy_list(request):
 
 @login_required
 def policy_edit(request, pk):
-    _allow(permissions.can_edit_policy(request.user))
+    allow(permissions.can_edit_policy(request.user))
     policy = SubsidyPolicy.objects.filter(pk=pk).first()
     if policy is None:
         raise Http404
@@ -503,74 +496,6 @@ def policy_edit(request, pk):
             messages.success(request, _("The subsidy policy has been saved."))
             return redirect("funding:policy_list")
     return render(request, "funding/policy_form.html", {"form": form, "policy": policy})
-
-
-# --- financing (金融清单) ----------------------------------------------------------------------
-
-
-@login_required
-def financing_page(request):
-    """The 金融清单: banks' products (everyone) and interest subsidies granted (those who see money)."""
-    role = role_of(request.user)
-    if role is None:
-        raise PermissionDenied
-    subsidies = selectors.interest_subsidy_list(viewer=request.user).order_by("-granted_on", "-pk")
-    return render(
-        request,
-        "funding/financing.html",
-        {
-            "products": selectors.financial_product_list(viewer=request.user),
-            "subsidies": subsidies,
-            "sees_subsidies": permissions.can_see_subsidy_totals(request.user)[0],
-            "can_edit": permissions.can_commit(request.user)[0],
-            "can_export": role in permissions.LEDGER_READ_ROLES or role == Role.UNIT_STAFF,
-        },
-    )
-
-
-@login_required
-def financial_product_form(request, pk=None):
-    _allow(permissions.can_commit(request.user))
-    product = FinancialProduct.objects.filter(pk=pk).first() if pk else None
-    if pk and product is None:
-        raise Http404
-    initial = {f: getattr(product, f) for f in FinancialProductForm.base_fields} if product else {"is_active": True}
-    form = FinancialProductForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if product:
-                financing.financial_product_update(actor=request.user, product=product, **form.cleaned_data)
-            else:
-                financing.financial_product_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The financial product has been saved."))
-            return redirect("funding:financing")
-    return render(request, "funding/financial_product_form.html", {"form": form, "product": product})
-
-
-@login_required
-def interest_subsidy_create(request):
-    _allow(permissions.can_commit(request.user))
-    form = InterestSubsidyForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            financing.interest_subsidy_grant(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The interest subsidy has been granted and committed."))
-            return redirect("funding:financing")
-    return render(request, "funding/interest_subsidy_form.html", {"form": form})
-
-
-@login_required
-def financing_export(request):
-    role = role_of(request.user)
-    if role not in permissions.LEDGER_READ_ROLES and role != Role.UNIT_STAFF:
-        raise PermissionDenied
-    return export_financing(request)
 
 
 @login_required

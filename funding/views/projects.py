@@ -1,13 +1,10 @@
-"""Pages of transformation projects (list, dossier, filing, actions, the evaluator's acceptance queue)
-and recognitions. Views only translate HTTP: a form in, a selector or a service call, a page or a
-redirect out. A record outside the viewer's scope is a 404, as a missing one; an action the viewer may
-not take is a 403 (and its form is not shown)."""
+"""Pages of transformation projects (list, dossier, filing, actions, the evaluator's acceptance queue).
+Views only translate HTTP: a form in, a selector or a service call, a page or a redirect out. A record
+outside the viewer's scope is a 404, as a missing one; an action the viewer may not take is a 403 (and
+its form is not shown)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,52 +13,31 @@ from django.views.decorators.http import require_POST
 from core.credit_code import as_row_id
 from core.errors import DomainError
 from core.pagination import KeysFirstPaginator
+from core.permissions import allowed, can_see_history
 from core.roles import Role, role_of
+from diagnostics.choices import DiagnosisStatus
 from enterprises.selectors import enterprise_list
+from providers.choices import SCENE_LABELS
+from providers.models import Provider
 
-from . import permissions, selectors
-from .choices import ProjectStatus
-from .exports import export_projects, export_recognitions
-from .filters import RecognitionFilter
-from .forms import (
+from .. import permissions, selectors
+from ..choices import ProjectStatus
+from ..exports import export_projects
+from ..forms import (
     ACCEPTANCE_CHECKLIST,
     AcceptanceForm,
     CorrectionForm,
     EvidenceForm,
-    FileForm,
     ProgressForm,
     ProjectFactsForm,
     ProjectFileForm,
     ReasonForm,
-    RecognitionForm,
     TransitionForm,
 )
-from .models import Acceptance, Project
-from .services import evidence, projects, recognitions
-from .services.ledger import latest_post_level
-
-PAGE_SIZE = 50
-
-
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def _project(request, pk):
-    try:
-        return selectors.project_get(viewer=request.user, pk=pk)
-    except Project.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _fmt(request):
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    return fmt
-
+from ..models import Acceptance
+from ..services import evidence, projects
+from ..services.ledger import latest_post_level
+from .common import PAGE_SIZE, allow, export_format, project_or_404, valid
 
 # --- projects ---------------------------------------------------------------------------------
 
@@ -94,14 +70,12 @@ def project_list_page(request):
 
 @login_required
 def project_export(request):
-    fmt = _fmt(request)
+    fmt = export_format(request)
     _filterset, queryset = selectors.project_filtered(viewer=request.user, params=request.GET)
     return export_projects(request, queryset, fmt)
 
 
 def _fileable_enterprises(user):
-    from diagnostics.choices import DiagnosisStatus
-
     return (
         enterprise_list(viewer=user)
         .filter(diagnoses__status=DiagnosisStatus.ACCEPTED, diagnoses__is_current=True)
@@ -111,8 +85,6 @@ def _fileable_enterprises(user):
 
 
 def _fileable_providers(user):
-    from providers.models import Provider
-
     if role_of(user) == Role.PROVIDER_USER:
         return Provider.objects.filter(pk=user.provider_id)
     return Provider.objects.order_by("name")
@@ -121,7 +93,7 @@ def _fileable_providers(user):
 @login_required
 def project_create(request):
     """File (备案) a project: provider users for the enterprises they serve, or the district."""
-    _allow(permissions.can_file_any(request.user))
+    allow(permissions.can_file_any(request.user))
     enterprises = _fileable_enterprises(request.user)
     providers = _fileable_providers(request.user)
     is_provider = role_of(request.user) == Role.PROVIDER_USER
@@ -163,8 +135,8 @@ def project_create(request):
 
 @login_required
 def project_edit(request, pk):
-    project = _project(request, pk)
-    _allow(permissions.can_edit(request.user, project))
+    project = project_or_404(request, pk)
+    allow(permissions.can_edit(request.user, project))
     names = list(ProjectFactsForm.base_fields)
     initial = {name: getattr(project, name) for name in names}
     form = ProjectFactsForm(request.POST or None, initial=initial)
@@ -180,8 +152,6 @@ def project_edit(request, pk):
 
 
 def _scene_labels(codes):
-    from providers.choices import SCENE_LABELS
-
     return [SCENE_LABELS.get(code, code) for code in codes or []]
 
 
@@ -189,7 +159,7 @@ def _scene_labels(codes):
 def project_detail(request, pk):
     """The project dossier: facts, spend split, scenes, timeline, progress, evidence, acceptances with
     corrections, and (for those who see the ledger) commitments and payments."""
-    project = _project(request, pk)
+    project = project_or_404(request, pk)
     user = request.user
     attachments = list(evidence.attachments_of(project))
     checklist = evidence.project_evidence_checklist(project, attachments)
@@ -230,7 +200,9 @@ def project_detail(request, pk):
         and status in (ProjectStatus.APPROVED, ProjectStatus.ACCEPTANCE_REQUESTED, ProjectStatus.PASSED),
         "can_see_ledger": can_see_ledger,
         "commitments": commitments,
-        "totals": selectors.subsidy_totals(queryset_commitments=project.commitments.all())
+        "totals": selectors.subsidy_totals(
+            queryset_commitments=selectors.commitment_list(viewer=user).filter(project=project)
+        )
         if permissions.can_see_subsidy_totals(user)[0]
         else None,
         "post_level": latest_post_level(project.enterprise) if can_see_ledger else None,
@@ -240,7 +212,7 @@ def project_detail(request, pk):
         "cancel_form": ReasonForm(prefix="cancel"),
         "evidence_form": EvidenceForm(prefix="evidence"),
         "correction_form": CorrectionForm(prefix="correct"),
-        "can_see_history": role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+        "can_see_history": allowed(can_see_history(user)),
     }
     return render(request, "funding/project_detail.html", context)
 
@@ -254,7 +226,7 @@ def project_action(request, pk, action):
     """One workflow step from the dossier's forms; a refused step comes back as a message."""
     if action not in PROJECT_ACTIONS:
         raise Http404
-    project = _project(request, pk)
+    project = project_or_404(request, pk)
     actor = request.user
     checks = {
         "approve": lambda: permissions.can_decide(actor),
@@ -263,31 +235,31 @@ def project_action(request, pk, action):
         "request_acceptance": lambda: permissions.can_report(actor, project),
         "evidence": lambda: permissions.can_report(actor, project),
     }
-    _allow(checks[action]())
+    allow(checks[action]())
     try:
         if action == "approve":
             form = TransitionForm(request.POST, prefix="approve")
-            _valid(form)
+            valid(form)
             projects.project_approve(actor=actor, project=project, **form.cleaned_data)
             messages.success(request, _("The project has been approved."))
         elif action == "progress":
             form = ProgressForm(request.POST, prefix="progress")
-            _valid(form)
+            valid(form)
             projects.project_progress(actor=actor, project=project, **form.cleaned_data)
             messages.success(request, _("The progress has been recorded."))
         elif action == "request_acceptance":
             form = TransitionForm(request.POST, prefix="request")
-            _valid(form)
+            valid(form)
             projects.project_request_acceptance(actor=actor, project=project, **form.cleaned_data)
             messages.success(request, _("Acceptance has been requested from the evaluation body."))
         elif action == "cancel":
             form = ReasonForm(request.POST, prefix="cancel")
-            _valid(form)
+            valid(form)
             projects.project_cancel(actor=actor, project=project, **form.cleaned_data)
             messages.success(request, _("The project has been cancelled."))
         elif action == "evidence":
             form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
-            _valid(form)
+            valid(form)
             evidence.project_evidence_attach(
                 actor=actor, project=project, upload=form.cleaned_data["file"], purpose=form.cleaned_data["purpose"]
             )
@@ -297,20 +269,11 @@ def project_action(request, pk, action):
     return redirect("funding:project_detail", pk=project.pk)
 
 
-def _valid(form):
-    if not form.is_valid():
-        problems = []
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            problems.extend(f"{label}: {e}" if label else str(e) for e in errors)
-        raise DomainError("invalid", " ".join(problems))
-
-
 @login_required
 def acceptance_create(request, pk):
     """The on-site acceptance form of one project (the evaluator of a body assigned to the enterprise)."""
-    project = _project(request, pk)
-    _allow(permissions.can_inspect(request.user, project))
+    project = project_or_404(request, pk)
+    allow(permissions.can_inspect(request.user, project))
     if project.status != ProjectStatus.ACCEPTANCE_REQUESTED:
         messages.error(request, _("This project is not waiting for acceptance."))
         return redirect("funding:project_detail", pk=project.pk)
@@ -354,13 +317,13 @@ def acceptance_create(request, pk):
 @require_POST
 def acceptance_correct(request, pk):
     """A district official's recorded correction of a mistyped acceptance."""
-    _allow(permissions.can_decide(request.user))
+    allow(permissions.can_decide(request.user))
     acceptance = Acceptance.objects.visible_to(request.user).filter(pk=pk).select_related("project").first()
     if acceptance is None:
         raise Http404
     form = CorrectionForm(request.POST, prefix="correct")
     try:
-        _valid(form)
+        valid(form)
         projects.acceptance_correct(actor=request.user, acceptance=acceptance, **form.changes())
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -372,133 +335,8 @@ def acceptance_correct(request, pk):
 @login_required
 def acceptance_queue(request):
     """The evaluator's queue: projects waiting for on-site acceptance at enterprises assigned to its body."""
-    _allow(permissions.can_see_acceptance_queue(request.user))
+    allow(permissions.can_see_acceptance_queue(request.user))
     queue = list(selectors.acceptance_queue(viewer=request.user).select_related("enterprise__unit", "provider"))
     for project in queue:
         project.missing = [i for i in evidence.project_evidence_checklist(project) if not i["present"]]
     return render(request, "funding/acceptance_queue.html", {"queue": queue})
-
-
-# --- recognitions -----------------------------------------------------------------------------
-
-
-def _recognition(request, pk):
-    recognition = selectors.recognition_list(viewer=request.user).prefetch_related("members").filter(pk=pk).first()
-    if recognition is None:
-        raise Http404
-    return recognition
-
-
-def _recognitions_filtered(request):
-    filterset = RecognitionFilter(request.GET, queryset=selectors.recognition_list(viewer=request.user))
-    queryset = filterset.qs if filterset.is_valid() else selectors.recognition_list(viewer=request.user).none()
-    return filterset, queryset
-
-
-@login_required
-def recognition_list_page(request):
-    filterset, queryset = _recognitions_filtered(request)
-    from django.db.models import Count
-
-    counts = {row["kind"]: row["n"] for row in queryset.order_by().values("kind").annotate(n=Count("pk"))}
-    page = Paginator(
-        queryset.prefetch_related(Prefetch("members")).order_by("-recognised_on", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    from .choices import RecognitionKind
-
-    return render(
-        request,
-        "funding/recognition_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page,
-            "query": query.urlencode(),
-            "counts": [(label, counts.get(value, 0)) for value, label in RecognitionKind.choices],
-            "can_create": permissions.can_decide(request.user)[0],
-        },
-    )
-
-
-@login_required
-def recognition_export(request):
-    fmt = _fmt(request)
-    _filterset, queryset = _recognitions_filtered(request)
-    return export_recognitions(request, queryset, fmt)
-
-
-def _recognition_enterprises(user):
-    return enterprise_list(viewer=user).order_by("name")
-
-
-@login_required
-def recognition_create(request):
-    _allow(permissions.can_decide(request.user))
-    form = RecognitionForm(request.POST or None, enterprises=_recognition_enterprises(request.user))
-    if request.method == "POST" and form.is_valid():
-        facts, members = form.facts()
-        try:
-            recognition = recognitions.recognition_create(actor=request.user, members=members, **facts)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The recognition has been recorded."))
-            return redirect("funding:recognition_detail", pk=recognition.pk)
-    return render(request, "funding/recognition_form.html", {"form": form, "creating": True})
-
-
-@login_required
-def recognition_edit(request, pk):
-    recognition = _recognition(request, pk)
-    _allow(permissions.can_decide(request.user))
-    initial = {
-        name: getattr(recognition, name)
-        for name in ("kind", "level", "recognised_on", "title", "issuer", "platform_name", "gongfu_lianzhu", "note")
-    }
-    initial["enterprise"] = recognition.enterprise_id
-    initial["members"] = [m.pk for m in recognition.members.all()]
-    form = RecognitionForm(request.POST or None, initial=initial, enterprises=_recognition_enterprises(request.user))
-    if request.method == "POST" and form.is_valid():
-        facts, members = form.facts()
-        try:
-            recognitions.recognition_update(actor=request.user, recognition=recognition, members=members, **facts)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The recognition has been saved."))
-            return redirect("funding:recognition_detail", pk=recognition.pk)
-    return render(
-        request, "funding/recognition_form.html", {"form": form, "recognition": recognition, "creating": False}
-    )
-
-
-@login_required
-def recognition_detail(request, pk):
-    recognition = _recognition(request, pk)
-    can_decide = permissions.can_decide(request.user)[0]
-    if request.method == "POST":
-        _allow(permissions.can_decide(request.user))
-        form = FileForm(request.POST, request.FILES)
-        try:
-            _valid(form)
-            evidence.recognition_evidence_attach(
-                actor=request.user, recognition=recognition, upload=form.cleaned_data["file"]
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The file has been attached."))
-        return redirect("funding:recognition_detail", pk=recognition.pk)
-    return render(
-        request,
-        "funding/recognition_detail.html",
-        {
-            "recognition": recognition,
-            "members": recognition.members.all().order_by("name"),
-            "attachments": evidence.attachments_of(recognition),
-            "can_edit": can_decide,
-            "file_form": FileForm(),
-            "can_see_history": role_of(request.user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
-        },
-    )

@@ -1,0 +1,1 @@
+"""The funding pages by area: projects (and acceptance), recognitions, the ledger, financing."""
