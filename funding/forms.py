@@ -7,9 +7,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RecordField
 from core.money import format_yuan
 from providers.choices import SCENE_CODES
-from providers.forms import TypedRowField
 
 from .choices import BudgetPurpose, FundSourceKind, RecognitionKind, RecognitionLevel
 from .models import BudgetLine, FinancialProduct, FundSource, SubsidyPolicy
@@ -132,7 +132,7 @@ class ProjectFileForm(ProjectFactsForm):
     # Typed, not picked: the enterprises with an accepted diagnosis number tens of thousands and the pool
     # thousands of providers at 100,000 enterprises, and drop-downs of every one made the page grow with the
     # programme. What is typed is checked against the same querysets the drop-downs listed.
-    enterprise = TypedRowField(
+    enterprise = RecordField(
         label=_("Enterprise"),
         queryset=None,
         help_text=_("Credit code or exact name of an enterprise whose diagnosis report the district accepted."),
@@ -143,7 +143,7 @@ class ProjectFileForm(ProjectFactsForm):
             )
         },
     )
-    provider = TypedRowField(
+    provider = RecordField(
         label=_("Service provider"), queryset=None, help_text=_("Credit code or exact name of the service provider.")
     )
     date = DateField(_("Filed on"), help_text=_("The day the project was filed; today when left empty."))

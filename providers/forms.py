@@ -221,7 +221,3 @@ class WeightsForm(forms.Form):
 
     def weights(self):
         return {code: self.cleaned_data[f"w_{code}"] for code in self.metric_codes}
-
-
-#: The typed record field under the name funding's forms import (the field itself lives in core.forms).
-TypedRowField = RecordField

@@ -1,7 +1,6 @@
 """What the funding pages share: the 403 for an action the viewer may not take, the 404 for a project
 outside the viewer's scope, an export's format, and a form's errors as one domain error."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from core.errors import DomainError
@@ -11,13 +10,6 @@ from ..models import Project
 
 #: Rows per page of the funding lists.
 PAGE_SIZE = 50
-
-
-def allow(result):
-    """Answer 403 with the predicate's reason unless ``result`` allows the action (a page's ``require``)."""
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def project_or_404(request, pk):

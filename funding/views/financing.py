@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.permissions import require
 from core.roles import role_of
 from enterprises.selectors import enterprise_list
 
@@ -20,7 +21,6 @@ from ..forms import (
 )
 from ..models import FinancialProduct
 from ..services import financing
-from .common import allow
 
 # --- financing (金融清单) ----------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ def financing_page(request):
 
 @login_required
 def financial_product_form(request, pk=None):
-    allow(permissions.can_commit(request.user))
+    require(permissions.can_commit(request.user))
     product = FinancialProduct.objects.filter(pk=pk).first() if pk else None
     if pk and product is None:
         raise Http404
@@ -69,7 +69,7 @@ def financial_product_form(request, pk=None):
 
 @login_required
 def interest_subsidy_create(request):
-    allow(permissions.can_commit(request.user))
+    require(permissions.can_commit(request.user))
     form = InterestSubsidyForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,5 +84,5 @@ def interest_subsidy_create(request):
 
 @login_required
 def financing_export(request):
-    allow(permissions.can_see_subsidy_totals(request.user))
+    require(permissions.can_see_subsidy_totals(request.user))
     return export_financing(request)

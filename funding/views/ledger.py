@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.money import WAN
+from core.permissions import require
 from enterprises.selectors import enterprise_list
 
 from .. import permissions, selectors
@@ -35,11 +36,11 @@ from ..forms import (
 )
 from ..models import BudgetLine, Commitment, SubsidyPolicy
 from ..services import evidence, financing, ledger
-from .common import allow, project_or_404, valid
+from .common import project_or_404, valid
 
 
 def _ledger_reader(request):
-    allow(permissions.can_see_ledger(request.user))
+    require(permissions.can_see_ledger(request.user))
 
 
 def _chart(lines):
@@ -129,7 +130,7 @@ def budget_line_detail(request, pk):
 @login_required
 def budget_line_form(request, pk=None):
     """Set a line's budget (finance officers): a new line for a source and purpose, or a change."""
-    allow(permissions.can_manage_ledger(request.user))
+    require(permissions.can_manage_ledger(request.user))
     line = _line(request, pk) if pk else None
     if line:
         initial = {"source": line.source_id, "purpose": line.purpose, "amount": line.amount, "name": line.name}
@@ -178,7 +179,7 @@ def commitment_list_page(request):
 @login_required
 def commitment_create(request):
     """Commit money outside a project subsidy (a platform contract, an evaluation contract…)."""
-    allow(permissions.can_commit(request.user))
+    require(permissions.can_commit(request.user))
     form = CommitmentForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -203,7 +204,7 @@ def commitment_create(request):
 def project_commit(request, pk):
     """Commit a project's subsidy as the policy computes it, split between the two sources."""
     project = project_or_404(request, pk)
-    allow(permissions.can_commit(request.user))
+    require(permissions.can_commit(request.user))
     if project.status not in ledger.COMMITTABLE_PROJECT_STATES:
         messages.error(request, _("A subsidy is committed for a project the district has approved."))
         return redirect("funding:project_detail", pk=project.pk)
@@ -317,7 +318,7 @@ def commitment_action(request, pk, action):
     commitment = _commitment(request, pk)
     try:
         if action == "request":
-            allow(permissions.can_request_payment(request.user))
+            require(permissions.can_request_payment(request.user))
             form = DisbursementRequestForm(request.POST, commitment=commitment, prefix="pay")
             valid(form)
             data = form.cleaned_data
@@ -333,7 +334,7 @@ def commitment_action(request, pk, action):
             messages.success(request, _("The payment has been requested; finance will approve it."))
             return redirect("funding:disbursement_detail", pk=disbursement.pk)
         if action == "cancel":
-            allow(permissions.can_commit(request.user))
+            require(permissions.can_commit(request.user))
             form = ReasonForm(request.POST, prefix="cancel")
             valid(form)
             ledger.commitment_cancel(actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"])
@@ -416,9 +417,9 @@ def disbursement_action(request, pk, action):
     actor = request.user
     target = disbursement.pk
     if action == "invoice":
-        allow(permissions.can_request_payment(actor))
+        require(permissions.can_request_payment(actor))
     else:
-        allow(permissions.can_manage_ledger(actor))
+        require(permissions.can_manage_ledger(actor))
     try:
         if action == "approve":
             form = DateOnlyForm(request.POST, prefix="approve")
@@ -473,7 +474,7 @@ def policy_list(request):
 
 @login_required
 def policy_edit(request, pk):
-    allow(permissions.can_edit_policy(request.user))
+    require(permissions.can_edit_policy(request.user))
     policy = SubsidyPolicy.objects.filter(pk=pk).first()
     if policy is None:
         raise Http404

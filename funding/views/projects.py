@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from core.credit_code import as_row_id
 from core.errors import DomainError
 from core.pagination import KeysFirstPaginator
-from core.permissions import allowed, can_see_history
+from core.permissions import allowed, can_see_history, require
 from core.roles import Role, role_of
 from diagnostics.choices import DiagnosisStatus
 from enterprises.selectors import enterprise_list
@@ -37,7 +37,7 @@ from ..forms import (
 from ..models import Acceptance
 from ..services import evidence, projects
 from ..services.ledger import latest_post_level
-from .common import PAGE_SIZE, allow, export_format, project_or_404, valid
+from .common import PAGE_SIZE, export_format, project_or_404, valid
 
 # --- projects ---------------------------------------------------------------------------------
 
@@ -93,7 +93,7 @@ def _fileable_providers(user):
 @login_required
 def project_create(request):
     """File (备案) a project: provider users for the enterprises they serve, or the district."""
-    allow(permissions.can_file_any(request.user))
+    require(permissions.can_file_any(request.user))
     enterprises = _fileable_enterprises(request.user)
     providers = _fileable_providers(request.user)
     is_provider = role_of(request.user) == Role.PROVIDER_USER
@@ -136,7 +136,7 @@ def project_create(request):
 @login_required
 def project_edit(request, pk):
     project = project_or_404(request, pk)
-    allow(permissions.can_edit(request.user, project))
+    require(permissions.can_edit(request.user, project))
     names = list(ProjectFactsForm.base_fields)
     initial = {name: getattr(project, name) for name in names}
     form = ProjectFactsForm(request.POST or None, initial=initial)
@@ -235,7 +235,7 @@ def project_action(request, pk, action):
         "request_acceptance": lambda: permissions.can_report(actor, project),
         "evidence": lambda: permissions.can_report(actor, project),
     }
-    allow(checks[action]())
+    require(checks[action]())
     try:
         if action == "approve":
             form = TransitionForm(request.POST, prefix="approve")
@@ -273,7 +273,7 @@ def project_action(request, pk, action):
 def acceptance_create(request, pk):
     """The on-site acceptance form of one project (the evaluator of a body assigned to the enterprise)."""
     project = project_or_404(request, pk)
-    allow(permissions.can_inspect(request.user, project))
+    require(permissions.can_inspect(request.user, project))
     if project.status != ProjectStatus.ACCEPTANCE_REQUESTED:
         messages.error(request, _("This project is not waiting for acceptance."))
         return redirect("funding:project_detail", pk=project.pk)
@@ -317,7 +317,7 @@ def acceptance_create(request, pk):
 @require_POST
 def acceptance_correct(request, pk):
     """A district official's recorded correction of a mistyped acceptance."""
-    allow(permissions.can_decide(request.user))
+    require(permissions.can_decide(request.user))
     acceptance = Acceptance.objects.visible_to(request.user).filter(pk=pk).select_related("project").first()
     if acceptance is None:
         raise Http404
@@ -335,7 +335,7 @@ def acceptance_correct(request, pk):
 @login_required
 def acceptance_queue(request):
     """The evaluator's queue: projects waiting for on-site acceptance at enterprises assigned to its body."""
-    allow(permissions.can_see_acceptance_queue(request.user))
+    require(permissions.can_see_acceptance_queue(request.user))
     queue = list(selectors.acceptance_queue(viewer=request.user).select_related("enterprise__unit", "provider"))
     for project in queue:
         project.missing = [i for i in evidence.project_evidence_checklist(project) if not i["present"]]

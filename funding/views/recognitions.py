@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.permissions import allowed, can_see_history
+from core.permissions import allowed, can_see_history, require
 from enterprises.selectors import enterprise_list
 
 from .. import permissions, selectors
@@ -21,7 +21,7 @@ from ..forms import (
     RecognitionForm,
 )
 from ..services import evidence, recognitions
-from .common import PAGE_SIZE, allow, export_format, valid
+from .common import PAGE_SIZE, export_format, valid
 
 # --- recognitions -----------------------------------------------------------------------------
 
@@ -74,7 +74,7 @@ def _recognition_enterprises(user):
 
 @login_required
 def recognition_create(request):
-    allow(permissions.can_decide(request.user))
+    require(permissions.can_decide(request.user))
     form = RecognitionForm(request.POST or None, enterprises=_recognition_enterprises(request.user))
     if request.method == "POST" and form.is_valid():
         facts, members = form.facts()
@@ -91,7 +91,7 @@ def recognition_create(request):
 @login_required
 def recognition_edit(request, pk):
     recognition = _recognition(request, pk)
-    allow(permissions.can_decide(request.user))
+    require(permissions.can_decide(request.user))
     initial = {
         name: getattr(recognition, name)
         for name in ("kind", "level", "recognised_on", "title", "issuer", "platform_name", "gongfu_lianzhu", "note")
@@ -118,7 +118,7 @@ def recognition_detail(request, pk):
     recognition = _recognition(request, pk)
     can_decide = permissions.can_decide(request.user)[0]
     if request.method == "POST":
-        allow(permissions.can_decide(request.user))
+        require(permissions.can_decide(request.user))
         form = FileForm(request.POST, request.FILES)
         try:
             valid(form)
