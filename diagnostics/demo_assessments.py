@@ -19,7 +19,7 @@ from . import raw as raw_numbers
 from .choices import Method, Stage
 from .models import Assessment
 from .scoring import index_spec, score
-from .selectors import current_edition
+from .selectors.index import current_edition
 from .services.assessments import assessment_create
 
 SEED = "songjiang-assessments"

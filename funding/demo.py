@@ -158,7 +158,7 @@ def _post_assessment(enterprise, *, level, on, evaluator, district, rnd):
     from diagnostics.demo_assessments import answers_for_level
     from diagnostics.models import Assessment
     from diagnostics.scoring import index_spec
-    from diagnostics.selectors import current_edition
+    from diagnostics.selectors.index import current_edition
     from diagnostics.services.assessments import assessment_create
 
     latest = (

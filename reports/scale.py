@@ -47,7 +47,7 @@ from diagnostics.demo_assessments import BASELINE_LEVELS, EVALUATOR_NAMES, POST_
 from diagnostics.demo_diagnoses import PAINS
 from diagnostics.models import Assessment, Diagnosis, DiagnosisTransition
 from diagnostics.scoring import index_spec
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 from diagnostics.services.assessments import scored
 from enterprises.choices import Scale, Sector, Size, Status, Tier
 from enterprises.factories import PRODUCTS, EnterpriseFactory, make_credit_code

@@ -9,7 +9,7 @@ from diagnostics.demo_assessments import answers_for_level, seed_assessments
 from diagnostics.models import Assessment
 from diagnostics.raw import derive
 from diagnostics.scoring import index_spec, score
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 from enterprises.factories import EnterpriseFactory
 from providers.models import EvaluatorAssignment
 

@@ -15,7 +15,7 @@ from core import credit_code
 from core.errors import Conflict, DomainError
 from diagnostics.choices import DiagnosisStatus, Stage
 from diagnostics.models import Assessment, Diagnosis, DiagnosisTransition
-from diagnostics.selectors import enterprise_levels
+from diagnostics.selectors.assessments import enterprise_levels
 from enterprises.choices import Status
 from enterprises.models import Enterprise
 from funding.choices import (

@@ -4,7 +4,7 @@ Usage::
 
     form = QuestionnaireForm(edition, data=request.POST or None, initial_record=assessment)
     if form.is_valid():
-        form.answers()      # {item code: answer} in the engine's form (API_CONTRACT.md)
+        form.answers()      # {item code: answer} in the engine's form (docs/api.md)
         form.raw()          # {raw key: "decimal text"}: the numbers band/outcome answers came from
         form.scenes()       # {scene code: level 1–4} (scenes at level 0 are left out)
         form.scene_notes()  # {scene code: evidence note}
@@ -19,8 +19,8 @@ renders the items grouped by dimension and secondary indicator (checkboxes for m
 radios for single-choice and outcome items, raw-number inputs with the derived answer for band
 and outcome items), the 16 scenes with a level select 0–4 whose help is the level descriptions,
 constraint scenes marked ★, and an evidence note per scene. It also renders a score card that
-htmx refreshes on every change by POSTing the enclosing form to ``assessments:live_score``
-(:func:`diagnostics.assessment_views.live_score`), which answers the card partial
+htmx refreshes on every change by POSTing the enclosing form to ``diagnostics:assessments:live_score``
+(:func:`diagnostics.views.assessments.live_score`), which answers the card partial
 ``diagnostics/_questionnaire_score.html`` (total, three dimensions, scene counts, level, errors)
 and the derived answers out of band.
 
@@ -40,10 +40,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import raw as raw_numbers
-from .choices import ItemKind
-from .models import Dimension, Scene
-from .scoring import ScoreInputError, index_spec, score
+from .. import raw as raw_numbers
+from ..choices import ItemKind
+from ..models import Dimension, Scene
+from ..scoring import ScoreInputError, band_option, index_spec, score
 
 OUTCOME_CHOICES = (("better", gettext_lazy("better")), ("same", gettext_lazy("same")), ("worse", gettext_lazy("worse")))
 SCENE_LEVELS = (0, 1, 2, 3, 4)
@@ -401,6 +401,4 @@ class QuestionnaireForm(forms.Form):
 
 
 def _band_label(item, value):
-    from .scoring import band_option
-
     return band_option(item, value).label

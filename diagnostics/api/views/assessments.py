@@ -1,4 +1,4 @@
-"""The score endpoint and the assessments API (API_CONTRACT.md)."""
+"""The score endpoint and the assessments API (docs/api.md)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -9,13 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import DomainError
-from diagnostics.assessment_filters import AssessmentFilter
+from diagnostics.filters import AssessmentFilter
 from diagnostics.scoring import ScoreInputError, index_spec, score
-from diagnostics.selectors import assessment_list, edition_by_code
+from diagnostics.selectors.assessments import assessment_list
+from diagnostics.selectors.index import edition_by_code
 from diagnostics.services import assessments as services
 from enterprises.selectors import enterprise_list
+from providers.models import EvaluationBody
 
-from .serializers import (
+from ..serializers.assessments import (
     AssessmentCreateSerializer,
     AssessmentSerializer,
     AssessmentUpdateSerializer,
@@ -97,8 +99,6 @@ class AssessmentViewSet(
         body = None
         body_id = values.pop("evaluation_body", None)
         if body_id is not None:
-            from providers.models import EvaluationBody
-
             body = EvaluationBody.objects.visible_to(request.user).filter(pk=body_id).first()
             if body is None:
                 raise DomainError(

@@ -1,25 +1,19 @@
-"""Who may enter, change and submit assessments, and edit the index. Each predicate returns
-``(allowed, reason)``; scope (which enterprises and assessments a user sees) is the selectors' business.
-
-(Predicates for diagnosis reports live in ``diagnosis_permissions.py``.)
-"""
+"""Who may enter, change and submit assessments. Each predicate returns ``(allowed, reason)``; scope
+(which enterprises and assessments a user sees) is the selectors' business."""
 
 from django.utils.translation import gettext as _
 
 from core.roles import DISTRICT_ROLES, Role, role_of
+from providers.models import EvaluatorAssignment, ProviderAssignment
 
-from .choices import AssessmentStatus, Method
+from ..choices import AssessmentStatus, Method
 
 
 def _assigned_body_ids(enterprise):
-    from providers.models import EvaluatorAssignment
-
     return set(EvaluatorAssignment.objects.filter(enterprise=enterprise).values_list("evaluation_body_id", flat=True))
 
 
 def _provider_assigned(user, enterprise):
-    from providers.models import ProviderAssignment
-
     return ProviderAssignment.objects.filter(enterprise=enterprise, provider_id=user.provider_id).exists()
 
 
@@ -74,10 +68,3 @@ def can_change(user, assessment):
     ):
         return False, _("This draft was started by someone else.")
     return True, ""
-
-
-def can_edit_index(user):
-    """The district and admins correct the index's data (points, labels, the level rule)."""
-    if role_of(user) in DISTRICT_ROLES:
-        return True, ""
-    return False, _("Only a district official may change the index.")

@@ -6,8 +6,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from diagnostics.choices import DeadlineKind
-from diagnostics.diagnosis_selectors import diagnosis_checklist, signed_pdf_of, software_share
 from diagnostics.models import Deadline, Diagnosis, DiagnosisTransition
+from diagnostics.selectors.diagnoses import diagnosis_checklist, signed_pdf_of, software_share
 
 
 class ChecklistItemSerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
 """Forms of the diagnosis-report pages (the baseline questionnaire itself is
-``diagnostics.questionnaire.QuestionnaireForm``, rendered beside these fields)."""
+``diagnostics.forms.questionnaire.QuestionnaireForm``, rendered beside these fields)."""
 
 from django import forms
 from django.db.models import Q
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.selectors import unit_list
 from providers.models import Product, Provider
 
-from .choices import DeadlineKind
+from ..choices import DeadlineKind
 
 
 class DateInput(forms.DateInput):

@@ -1,47 +1,17 @@
-"""Reads of the index and of assessments, always through the viewer's scope.
+"""Reads of assessments, always through the viewer's scope: lists, one record, an enterprise's
+levels, an evaluation body's worklist and an assessment's evidence."""
 
-(Helper reads for diagnosis reports live in ``diagnosis_selectors.py``.)
-"""
-
-import datetime
-
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import Attachment
 from core.roles import GLOBAL_READ_ROLES, Role, role_of
+from providers.models import EvaluatorAssignment
 
-from .choices import AssessmentStatus, DeadlineKind, Method, Stage
-from .models import Assessment, Deadline, IndexEdition
-
-# --- The index --------------------------------------------------------------------------------
-
-
-def current_edition():
-    """The current index edition (the 2024 one unless an administrator loaded another)."""
-    return IndexEdition.objects.filter(is_current=True).first() or IndexEdition.objects.order_by("-code").first()
-
-
-def edition_by_code(code):
-    """The edition with ``code`` or ``None``; a blank code means the current edition."""
-    if code in (None, ""):
-        return current_edition()
-    return IndexEdition.objects.filter(code=str(code)).first()
-
-
-def edition_list():
-    return IndexEdition.objects.order_by("-is_current", "-code")
-
-
-def edition_detail(edition):
-    """The edition laid out for reading: dimensions with items and options, scenes, level rules."""
-    return {
-        "dimensions": edition.dimensions.prefetch_related("items__options").order_by("order"),
-        "scenes": edition.scenes.order_by("order"),
-        "level_rules": edition.level_rules.order_by("-level"),
-    }
-
-
-# --- Assessments ------------------------------------------------------------------------------
+from ..choices import AssessmentStatus, DeadlineKind, Method, Stage
+from ..filters import AssessmentFilter
+from ..models import Assessment, Deadline
 
 
 def _draft_visibility(viewer):
@@ -70,8 +40,6 @@ def assessment_list(*, viewer):
 
 def assessment_filtered(*, viewer, params):
     """The viewer's assessments narrowed by ``enterprise``, ``stage``, ``method``, ``level``, ``status``."""
-    from .assessment_filters import AssessmentFilter
-
     filterset = AssessmentFilter(
         params or None, queryset=assessment_list(viewer=viewer).order_by("-evaluated_on", "-pk")
     )
@@ -119,8 +87,6 @@ def enterprise_levels(*, enterprise):
 def evaluator_worklist(*, viewer, evaluation_body, today=None):
     """The enterprises assigned to ``evaluation_body``: baseline/post done (or a draft), the evaluation
     deadline and whether it is overdue (the deadline has passed and the evaluation due is not done)."""
-    from providers.models import EvaluatorAssignment
-
     today = today or timezone.localdate()
     assignments = list(
         EvaluatorAssignment.objects.visible_to(viewer)
@@ -169,10 +135,6 @@ def evaluator_worklist(*, viewer, evaluation_body, today=None):
 
 def assessment_evidence(assessment):
     """The evidence files of an assessment, grouped by scene code ({code: [Attachment]})."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import Attachment
-
     grouped = {}
     for attachment in Attachment.objects.filter(
         content_type=ContentType.objects.get_for_model(Assessment), object_id=str(assessment.pk)
@@ -180,7 +142,3 @@ def assessment_evidence(assessment):
         scene = attachment.purpose.removeprefix("scene:") if attachment.purpose.startswith("scene:") else ""
         grouped.setdefault(scene, []).append(attachment)
     return grouped
-
-
-def date_is_future(value):
-    return isinstance(value, datetime.date) and value > timezone.localdate()

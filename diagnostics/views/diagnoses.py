@@ -1,6 +1,6 @@
 """Pages of the diagnosis reports (一企一报告): the provider's work queue, the district's review
 queue, the report list, form, record with its timeline and versions, and the deadlines page.
-Views only translate HTTP: reads through diagnosis_selectors, writes through the services."""
+Views only translate HTTP: reads through ``selectors.diagnoses``, writes through ``services.diagnoses``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,9 +21,8 @@ from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
 from providers.models import Provider
 
-from . import diagnosis_permissions as perms
-from .choices import DeadlineKind, DiagnosisStatus
-from .diagnosis_forms import (
+from ..choices import DeadlineKind, DiagnosisStatus
+from ..forms.diagnoses import (
     CreateForm,
     DeadlineBatchForm,
     DeadlineFilterForm,
@@ -31,7 +30,10 @@ from .diagnosis_forms import (
     SignedPdfForm,
     TransitionForm,
 )
-from .diagnosis_selectors import (
+from ..forms.questionnaire import QuestionnaireForm
+from ..models import Diagnosis, Dimension, Item
+from ..permissions import diagnoses as perms
+from ..selectors.diagnoses import (
     deadline_list,
     decorate,
     diagnosis_checklist,
@@ -43,15 +45,13 @@ from .diagnosis_selectors import (
     enterprises_for_batch,
     overdue_counts,
     review_queue,
-    scene_table,
     signed_pdf_history,
     software_share,
     unit_deadline_summary,
     work_queue,
 )
-from .models import Diagnosis, Dimension, Item
-from .questionnaire import QuestionnaireForm
-from .services import diagnoses as services
+from ..selectors.index import scene_table
+from ..services import diagnoses as services
 
 PAGE_SIZE = 50
 
@@ -151,7 +151,7 @@ def report_create(request):
             _form_error(form, exc)
         else:
             messages.success(request, _("A draft report has been opened for {name}.").format(name=enterprise.name))
-            return redirect("diagnoses:edit", pk=diagnosis.pk)
+            return redirect("diagnostics:diagnoses:edit", pk=diagnosis.pk)
     return render(request, "diagnostics/diagnosis_create.html", {"form": form, "enterprise": enterprise})
 
 
@@ -242,7 +242,7 @@ def report_edit(request, pk):
     allowed, reason = perms.state_allows("edit", diagnosis)
     if not allowed:
         messages.error(request, reason)
-        return redirect("diagnoses:detail", pk=diagnosis.pk)
+        return redirect("diagnostics:diagnoses:detail", pk=diagnosis.pk)
     table = scene_table(diagnosis.edition_id)
     posted = request.method == "POST"
     data = None
@@ -294,7 +294,7 @@ def report_edit(request, pk):
                     messages.error(request, exc.message)
                 else:
                     messages.success(request, _("The report has been submitted to the district."))
-            return redirect("diagnoses:detail", pk=diagnosis.pk)
+            return redirect("diagnostics:diagnoses:detail", pk=diagnosis.pk)
     return render(
         request,
         "diagnostics/diagnosis_form.html",
@@ -332,8 +332,8 @@ def report_action(request, pk, action):
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     if action in ("accept", "return") and request.POST.get("next") == "review":
-        return redirect("diagnoses:review_queue")
-    return redirect("diagnoses:detail", pk=diagnosis.pk)
+        return redirect("diagnostics:diagnoses:review_queue")
+    return redirect("diagnostics:diagnoses:detail", pk=diagnosis.pk)
 
 
 @login_required
@@ -355,7 +355,7 @@ def signed_pdf(request, pk):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("The signed report has been attached."))
-        return redirect("diagnoses:detail", pk=diagnosis.pk)
+        return redirect("diagnostics:diagnoses:detail", pk=diagnosis.pk)
     history = signed_pdf_history(diagnosis)
     wanted = request.GET.get("file")
     pdf = history.filter(pk=wanted).first() if wanted else history.first()

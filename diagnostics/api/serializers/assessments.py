@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from diagnostics.choices import AssessmentStatus, Method, Stage
 from diagnostics.models import Assessment
-from diagnostics.scoring import _plain
+from diagnostics.scoring import plain_decimal
 
 ANSWERS_HELP = (
     "Item code → answer: multi-choice items a list of option numbers (1-based, [] = none); single-choice "
@@ -17,7 +17,7 @@ SCENES_HELP = "Scene code → level 0–4 (scenes not given are level 0)."
 
 
 class ScoreRequestSerializer(serializers.Serializer):
-    """The body of ``POST /api/v1/assessments/score/`` (API_CONTRACT.md). Validation of the answers
+    """The body of ``POST /api/v1/assessments/score/`` (docs/api.md). Validation of the answers
     themselves is the engine's: each offending code is named in the 400."""
 
     index = serializers.CharField(
@@ -62,10 +62,10 @@ def stored_result(result):
     data = dict(result)
     for key in ("score",):
         if key in data:
-            data[key] = _plain(Decimal(str(data[key])))
+            data[key] = plain_decimal(Decimal(str(data[key])))
     for key in ("dimensions", "items"):
         if key in data:
-            data[key] = {k: _plain(Decimal(str(v))) for k, v in data[key].items()}
+            data[key] = {k: plain_decimal(Decimal(str(v))) for k, v in data[key].items()}
     return data
 
 
@@ -125,7 +125,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "number", "nullable": True})
     def get_score(self, obj):
-        return None if obj.score is None else _plain(obj.score)
+        return None if obj.score is None else plain_decimal(obj.score)
 
     @extend_schema_field({"type": "object", "nullable": True})
     def get_result(self, obj):

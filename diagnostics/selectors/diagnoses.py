@@ -11,17 +11,14 @@ Overdue rules (kept simple, one place):
   accepted report (of any provider) yet;
 * an *evaluation* deadline is overdue when today is after ``due_on`` and the enterprise has no
   authoritative baseline assessment (an on-site, submitted one);
-* a *transformation* deadline is overdue when today is after ``due_on`` (the projects issue will
-  close it when the enterprise's project passes acceptance).
+* a *transformation* deadline is overdue when today is after ``due_on``.
 
 Only enterprises in the pilot list (active) are flagged: a withdrawn enterprise is out already and
 a proposed one has not started. Every list here is a fixed number of queries whatever its length.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
@@ -38,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +46,10 @@ from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
 from providers.models import EvaluatorAssignment, ProviderAssignment
 
-from .choices import DeadlineKind, DiagnosisAction, DiagnosisStatus, Stage
-from .models import Assessment, Deadline, Diagnosis, DiagnosisTransition, Item, Scene
+from ..choices import DeadlineKind, DiagnosisAction, DiagnosisStatus, Stage
+from ..filters import DiagnosisFilter
+from ..models import Assessment, Deadline, Diagnosis, DiagnosisTransition
+from .index import item_codes, scene_table
 
 SIGNED_PDF_PURPOSE = "signed_report"
 #: How many rows each to-do list on the page shows (its count is of all of them).
@@ -58,42 +58,6 @@ PENDING_ROWS_SHOWN = 10
 
 def _today():
     return timezone.localdate()
-
-
-# --- the index, read once per edition -----------------------------------------------------------
-
-
-@lru_cache(maxsize=16)
-def _scene_rows(edition_id):
-    return tuple(
-        {"code": s.code, "name": s.name, "constraint": s.constraint, "order": s.order}
-        for s in Scene.objects.filter(edition_id=edition_id).order_by("order")
-    )
-
-
-def scene_table(edition_id):
-    """The edition's scenes in order: ``[{"code", "name", "constraint", "order"}]`` (cached: index
-    data of an edition is fixed once reports are scored against it)."""
-    rows = _scene_rows(edition_id)
-    if not rows:  # not loaded yet (or truncated by a test): do not cache an empty edition
-        _scene_rows.cache_clear()
-    return list(rows)
-
-
-@lru_cache(maxsize=16)
-def _item_codes(edition_id):
-    return tuple(
-        Item.objects.filter(dimension__edition_id=edition_id, dimension__scored=True)
-        .order_by("dimension__order", "order")
-        .values_list("code", flat=True)
-    )
-
-
-def item_codes(edition_id):
-    codes = _item_codes(edition_id)
-    if not codes:
-        _item_codes.cache_clear()
-    return codes
 
 
 # --- signed PDF ---------------------------------------------------------------------------------
@@ -168,7 +132,7 @@ CHECKLIST_LABELS = {
 
 def diagnosis_checklist(diagnosis, *, has_signed_pdf=None):
     """What evidence the report has and lacks. Never refuses anything: a report with gaps can be
-    submitted and accepted (API_CONTRACT.md), the gaps show to people on the record and in queues.
+    submitted and accepted (docs/api.md), the gaps show to people on the record and in queues.
 
     ``has_signed_pdf`` comes from the list's annotation; without it one query looks it up.
     """
@@ -191,11 +155,6 @@ def diagnosis_checklist(diagnosis, *, has_signed_pdf=None):
         "proposal": bool((diagnosis.proposed_work or "").strip()) and diagnosis.proposed_cost is not None,
     }
     return [ChecklistItem(code, str(CHECKLIST_LABELS[code]), ok) for code, ok in checks.items()]
-
-
-def missing_evidence(diagnosis):
-    """The checklist's unmet items (empty when the report is complete)."""
-    return [item for item in diagnosis_checklist(diagnosis) if not item.ok]
 
 
 def software_share(diagnosis):
@@ -322,28 +281,6 @@ def work_queue(*, viewer, provider):
     return {"unreported": unreported, "by_status": by_status, "reports": reports}
 
 
-class DiagnosisFilter(django_filters.FilterSet):
-    """One FilterSet for the report list page and the API."""
-
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
-    provider = django_filters.NumberFilter(label=_("Service provider"), field_name="provider_id")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=DiagnosisStatus.choices)
-    is_current = django_filters.BooleanFilter(label=_("Current accepted report"))
-    search = django_filters.CharFilter(label=_("Enterprise name or credit code"), method="filter_search")
-
-    class Meta:
-        model = Diagnosis
-        fields = ["enterprise", "provider", "status", "is_current"]
-
-    def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(enterprise__name__icontains=value) | Q(enterprise__credit_code__icontains=value.upper())
-        )
-
-
 def diagnosis_filtered(*, viewer, params):
     filterset = DiagnosisFilter(params or None, queryset=diagnosis_list(viewer=viewer).order_by("-updated_at", "-pk"))
     return filterset, filterset.qs
@@ -447,8 +384,6 @@ def _todo(key, title, queryset, *, url="", empty="", decorate_rows=False):
 
 def todo_lists(user):
     """The signed-in user's to-do lists, by role (each a bounded number of queries)."""
-    from django.urls import reverse
-
     role = role_of(user)
     lists = []
     if role in DISTRICT_ROLES:
@@ -457,7 +392,7 @@ def todo_lists(user):
                 "review",
                 _("Reports waiting for review"),
                 review_queue(viewer=user),
-                url=reverse("diagnoses:review_queue"),
+                url=reverse("diagnostics:diagnoses:review_queue"),
                 empty=_("No report is waiting."),
                 decorate_rows=True,
             )
@@ -467,7 +402,7 @@ def todo_lists(user):
                 "overdue",
                 _("Overdue deadlines"),
                 overdue_deadlines(viewer=user),
-                url=reverse("diagnoses:deadlines") + "?overdue=1",
+                url=reverse("diagnostics:diagnoses:deadlines") + "?overdue=1",
                 empty=_("Nothing is overdue."),
             )
         )
@@ -478,7 +413,7 @@ def todo_lists(user):
                 "returned",
                 _("Reports returned for revision"),
                 mine.filter(status=DiagnosisStatus.RETURNED).order_by("updated_at", "pk"),
-                url=reverse("diagnoses:work_queue"),
+                url=reverse("diagnostics:diagnoses:work_queue"),
                 empty=_("No report is waiting for revision."),
                 decorate_rows=True,
             )
@@ -488,7 +423,7 @@ def todo_lists(user):
                 "drafts",
                 _("Drafts to finish and submit"),
                 mine.filter(status=DiagnosisStatus.DRAFT).order_by("updated_at", "pk"),
-                url=reverse("diagnoses:work_queue"),
+                url=reverse("diagnostics:diagnoses:work_queue"),
                 empty=_("No draft."),
                 decorate_rows=True,
             )
@@ -498,7 +433,7 @@ def todo_lists(user):
                 "unreported",
                 _("Assigned enterprises without a report"),
                 unreported_assignments(viewer=user, provider=user.provider),
-                url=reverse("diagnoses:work_queue"),
+                url=reverse("diagnostics:diagnoses:work_queue"),
                 empty=_("Every assigned enterprise has a report."),
             )
         )
@@ -525,7 +460,7 @@ def todo_lists(user):
                 "overdue",
                 _("Overdue deadlines in our unit"),
                 overdue_deadlines(viewer=user),
-                url=reverse("diagnoses:deadlines") + "?overdue=1",
+                url=reverse("diagnostics:diagnoses:deadlines") + "?overdue=1",
                 empty=_("Nothing is overdue."),
             )
         )

@@ -20,23 +20,23 @@ from core.errors import DomainError
 from core.roles import Role, role_of
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_get
+from providers.models import EvaluationBody
 
-from . import permissions
-from .choices import AssessmentStatus, ItemKind, Method, Stage
-from .forms import AssessmentMetaForm
-from .models import Assessment
-from .questionnaire import OUTCOME_CHOICES, QuestionnaireForm
-from .raw import GROUPS_BY_ITEM, RAW_FIELDS
-from .selectors import (
+from ..choices import AssessmentStatus, ItemKind, Method, Stage
+from ..forms.assessments import AssessmentMetaForm
+from ..forms.questionnaire import OUTCOME_CHOICES, QuestionnaireForm
+from ..models import Assessment
+from ..permissions import assessments as permissions
+from ..raw import GROUPS_BY_ITEM, RAW_FIELDS
+from ..selectors.assessments import (
     assessment_evidence,
     assessment_filtered,
     assessment_get,
-    current_edition,
-    edition_by_code,
     enterprise_assessments,
     evaluator_worklist,
 )
-from .services import assessments as services
+from ..selectors.index import current_edition, edition_by_code
+from ..services import assessments as services
 
 PAGE_SIZE = 50
 
@@ -122,8 +122,6 @@ def assessment_list_page(request):
 
 def _bodies_for(user, enterprise, method):
     """The evaluation bodies the district may pick for an on-site evaluation (those assigned)."""
-    from providers.models import EvaluationBody
-
     if method != Method.ONSITE or role_of(user) == Role.EVALUATOR:
         return None
     return EvaluationBody.objects.filter(assignments__enterprise=enterprise).distinct().order_by("name")
@@ -191,7 +189,7 @@ def _form_page(request, *, enterprise, method, assessment=None):
                     messages.success(request, _("The assessment has been submitted."))
                 else:
                     messages.success(request, _("The draft has been saved."))
-                return redirect("assessments:detail", pk=saved.pk)
+                return redirect("diagnostics:assessments:detail", pk=saved.pk)
     else:
         stage = request.GET.get("stage") if request.GET.get("stage") in Stage.values else Stage.BASELINE
         initial = {"stage": stage, "evaluated_on": timezone.localdate()}
@@ -254,7 +252,7 @@ def assessment_delete_page(request, pk):
         if exc.status == 403:
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
-        return redirect("assessments:detail", pk=pk)
+        return redirect("diagnostics:assessments:detail", pk=pk)
     messages.success(request, _("The draft has been deleted."))
     return redirect("enterprises:detail", pk=enterprise.pk)
 
@@ -404,7 +402,7 @@ def enterprise_section(request, enterprise):
             for stage in (Stage.BASELINE, Stage.POST):
                 links.append(
                     {
-                        "url": reverse("assessments:create", args=[enterprise.pk, method]) + f"?stage={stage}",
+                        "url": reverse("diagnostics:assessments:create", args=[enterprise.pk, method]) + f"?stage={stage}",
                         "label": _("{method}: {stage}").format(method=Method(method).label, stage=Stage(stage).label),
                         "method": method,
                         "stage": stage,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.roles import DISTRICT_ROLES, Role, role_of
 
-from .choices import DiagnosisStatus
+from ..choices import DiagnosisStatus
 
 #: The states from which each step may be taken.
 EDITABLE_STATES = (DiagnosisStatus.DRAFT, DiagnosisStatus.RETURNED)

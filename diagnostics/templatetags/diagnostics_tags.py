@@ -1,10 +1,10 @@
-"""Template filters of the assessment pages."""
+"""Template filters of the diagnostics pages (index, assessments, reports)."""
 
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from diagnostics.scoring import _plain
+from diagnostics.scoring import plain_decimal
 
 register = template.Library()
 
@@ -15,6 +15,6 @@ def points(value):
     if value in (None, ""):
         return ""
     try:
-        return str(_plain(Decimal(str(value))))
+        return str(plain_decimal(Decimal(str(value))))
     except (InvalidOperation, ValueError):
         return value

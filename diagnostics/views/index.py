@@ -9,18 +9,18 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 
-from . import permissions
-from .forms import LevelRuleForm, OptionForm
-from .models import IndexEdition, LevelRule, Option
-from .selectors import edition_detail, edition_list
-from .services.index import level_rule_update, option_update
+from ..forms.index import LevelRuleForm, OptionForm
+from ..models import IndexEdition, LevelRule, Option
+from ..permissions import index as permissions
+from ..selectors.index import edition_detail, edition_list
+from ..services.index import level_rule_update, option_update
 
 
 @login_required
 def index_list(request):
     editions = list(edition_list())
     if len(editions) == 1:
-        return redirect("assessments:index_detail", code=editions[0].code)
+        return redirect("diagnostics:index:detail", code=editions[0].code)
     return render(request, "diagnostics/index_list.html", {"editions": editions})
 
 
@@ -61,7 +61,7 @@ def index_detail(request, code):
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("The level rule has been saved."))
-                return redirect("assessments:index_detail", code=edition.code)
+                return redirect("diagnostics:index:detail", code=edition.code)
     context = {
         "edition": edition,
         "can_edit": can_edit,
@@ -86,7 +86,7 @@ def index_option(request, pk):
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("The option has been saved."))
-            return redirect("assessments:index_detail", code=option.item.dimension.edition.code)
+            return redirect("diagnostics:index:detail", code=option.item.dimension.edition.code)
     history = option.history.select_related("history_user").order_by("-history_date")[:20]
     return render(request, "diagnostics/index_option.html", {"option": option, "form": form, "history": history})
 

@@ -1,4 +1,4 @@
-"""The API of diagnosis reports and deadlines (API_CONTRACT.md "Programme records").
+"""The API of diagnosis reports and deadlines (docs/api.md "Programme records").
 
 ``POST /api/v1/diagnoses/`` ``{"enterprise", "provider"}`` opens a draft; ``…/{id}/submit/``,
 ``…/{id}/accept/``, ``…/{id}/return/`` (with ``reason``) move it, each with an optional ``date``.
@@ -8,7 +8,6 @@ state does not allow 409 with a message.
 
 import json
 
-import django_filters
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -21,21 +20,20 @@ from rest_framework.response import Response
 from core.api.mixins import JsonErrorsMixin
 from core.errors import DomainError
 from core.files import serve_protected_file
-from diagnostics.choices import DeadlineKind
-from diagnostics.diagnosis_selectors import (
-    DiagnosisFilter,
+from diagnostics.filters import DeadlineFilter, DiagnosisFilter
+from diagnostics.models import Diagnosis
+from diagnostics.selectors.diagnoses import (
     attach_signed_pdfs,
     deadline_list,
     diagnosis_list,
     diagnosis_transitions,
     signed_pdf_of,
 )
-from diagnostics.models import Deadline, Diagnosis
 from diagnostics.services import diagnoses as services
 from enterprises.models import Enterprise
 from providers.models import Provider
 
-from .diagnosis_serializers import (
+from ..serializers.diagnoses import (
     AcceptRequestSerializer,
     DeadlineSerializer,
     DeadlineWriteSerializer,
@@ -186,17 +184,6 @@ class DiagnosisViewSet(
             raise DomainError("file_required", _("Choose the signed PDF to upload."), field="file")
         services.diagnosis_attach_signed_pdf(actor=request.user, diagnosis=diagnosis, upload=upload)
         return self._answer(diagnosis, status.HTTP_201_CREATED)
-
-
-class DeadlineFilter(django_filters.FilterSet):
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
-    kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices)
-    unit = django_filters.CharFilter(field_name="enterprise__unit__code")
-    overdue = django_filters.BooleanFilter(field_name="is_overdue")
-
-    class Meta:
-        model = Deadline
-        fields = ["enterprise", "kind", "unit", "overdue"]
 
 
 class DeadlineViewSet(
