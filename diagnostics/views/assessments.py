@@ -402,7 +402,8 @@ def enterprise_section(request, enterprise):
             for stage in (Stage.BASELINE, Stage.POST):
                 links.append(
                     {
-                        "url": reverse("diagnostics:assessments:create", args=[enterprise.pk, method]) + f"?stage={stage}",
+                        "url": reverse("diagnostics:assessments:create", args=[enterprise.pk, method])
+                        + f"?stage={stage}",
                         "label": _("{method}: {stage}").format(method=Method(method).label, stage=Stage(stage).label),
                         "method": method,
                         "stage": stage,

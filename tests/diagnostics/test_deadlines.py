@@ -195,7 +195,12 @@ def test_the_deadlines_page_is_read_only_outside_the_district(client, users, wor
     response = client.get(reverse("diagnostics:diagnoses:deadlines"))
     assert [d.enterprise for d in response.context["page_obj"]] == [world["ours"]]
     assert 'id="deadline-form"' not in response.content.decode()
-    assert client.post(reverse("diagnostics:diagnoses:deadlines"), {"kind": "diagnosis", "due_on": "2025-01-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("diagnostics:diagnoses:deadlines"), {"kind": "diagnosis", "due_on": "2025-01-01"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_unit_page_flags_overdue_enterprises(client, users, world):

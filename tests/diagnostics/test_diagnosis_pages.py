@@ -140,7 +140,9 @@ def _district(world):
 
 
 def test_the_district_opens_any_providers_queue(client, users, world, reports):
-    response = page(client, users[Role.DISTRICT_OFFICIAL], "diagnostics:diagnoses:work_queue", provider=world["other_provider"].pk)
+    response = page(
+        client, users[Role.DISTRICT_OFFICIAL], "diagnostics:diagnoses:work_queue", provider=world["other_provider"].pk
+    )
     assert response.context["provider"] == world["other_provider"]
     assert [d.pk for d in response.context["queue"]["by_status"]["submitted"]] == [reports["theirs"].pk]
 
@@ -273,7 +275,9 @@ def test_the_report_form_saves_every_section_scored(client, world):
     assert list(report.recommended_products.all()) == [world["recognised"]]
     detail = client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk])).content.decode()
     assert "62.5%" in detail and "43.675" in detail
-    assert [c.code for c in client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk])).context["missing"]] == []
+    assert [
+        c.code for c in client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk])).context["missing"]
+    ] == []
 
 
 def test_bad_input_on_the_form_loses_nothing(client, world):
@@ -302,23 +306,30 @@ def test_save_and_submit_from_the_form(client, world):
 def test_a_submitted_report_cannot_be_edited_through_the_page(client, world, reports):
     client.force_login(world["other_provider_user"])
     response = client.get(reverse("diagnostics:diagnoses:edit", args=[reports["theirs"].pk]))
-    assert response.status_code == 302 and response.url == reverse("diagnostics:diagnoses:detail", args=[reports["theirs"].pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "diagnostics:diagnoses:detail", args=[reports["theirs"].pk]
+    )
 
 
 def test_the_district_accepts_and_returns_from_the_record(client, users, world, reports):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
     detail = client.get(reverse("diagnostics:diagnoses:detail", args=[reports["theirs"].pk])).content.decode()
     assert 'id="accept-form"' in detail and 'id="return-form"' in detail
-    no_reason = client.post(reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "return"]), {"reason": ""})
+    no_reason = client.post(
+        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "return"]), {"reason": ""}
+    )
     assert no_reason.status_code == 302
     reports["theirs"].refresh_from_db()
     assert reports["theirs"].status == "submitted"
-    future = client.post(reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"]), {"date": str(days(3))})
+    future = client.post(
+        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"]), {"date": str(days(3))}
+    )
     assert future.status_code == 302
     reports["theirs"].refresh_from_db()
     assert reports["theirs"].status == "submitted"
     client.post(
-        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"]), {"date": str(days(-1)), "next": "review"}
+        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"]),
+        {"date": str(days(-1)), "next": "review"},
     )
     reports["theirs"].refresh_from_db()
     assert reports["theirs"].status == "accepted" and reports["theirs"].accepted_on == days(-1)
@@ -328,7 +339,9 @@ def test_a_provider_sees_no_review_forms_and_cannot_accept(client, world, report
     client.force_login(world["other_provider_user"])
     detail = client.get(reverse("diagnostics:diagnoses:detail", args=[reports["theirs"].pk])).content.decode()
     assert 'id="accept-form"' not in detail
-    assert client.post(reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"])).status_code == 403
+    assert (
+        client.post(reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"])).status_code == 403
+    )
 
 
 def test_the_record_shows_the_timeline_and_each_submitted_version(client, world, users, reports):
@@ -351,13 +364,18 @@ def test_the_signed_pdf_page_upload_and_download(client, world, users):
     client.force_login(world["provider_user"])
     client.post(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload("签字.pdf")})
     bad = client.post(
-        reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload("a.txt", b"hello")}, follow=True
+        reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]),
+        {"file": pdf_upload("a.txt", b"hello")},
+        follow=True,
     )
     assert "txt" in bad.content.decode()
     download = client.get(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     client.force_login(users[Role.UNIT_STAFF])
-    assert client.post(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload()}).status_code == 403
+    assert (
+        client.post(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload()}).status_code
+        == 403
+    )
 
 
 # --- the enterprise section --------------------------------------------------------------------
