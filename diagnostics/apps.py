@@ -27,16 +27,16 @@ class DiagnosticsConfig(AppConfig):
         # Diagnosis reports and assessments (before vs after) on the enterprise file, overdue deadlines on the unit's page.
         register_enterprise_section(
             "diagnoses",
-            template="diagnostics/diagnosis_enterprise_section.html",
+            template="diagnostics/diagnoses/enterprise_section.html",
             context=diagnoses.enterprise_section,
             order=20,
         )
         register_unit_section(
-            "deadlines", template="diagnostics/deadline_unit_section.html", context=diagnoses.unit_section
+            "deadlines", template="diagnostics/diagnoses/deadline_unit_section.html", context=diagnoses.unit_section
         )
         register_enterprise_section(
             "assessments",
-            template="diagnostics/assessment_section.html",
+            template="diagnostics/assessments/enterprise_section.html",
             context=assessments.enterprise_section,
             order=30,
         )

@@ -172,7 +172,8 @@ class QuestionnaireForm(forms.Form):
 
     # --- validation -----------------------------------------------------------------------
 
-    def _error_to_field(self, code, messages):
+    def add_code_error(self, code, messages):
+        """Show the messages of an item, scene or raw-number ``code`` on its field (on the form when it has none)."""
         for name in (f"raw_{code}", f"item_{code}", f"scene_{code}"):
             if name in self.fields:
                 for message in messages:
@@ -190,7 +191,7 @@ class QuestionnaireForm(forms.Form):
         }
         derived, details, errors = raw_numbers.derive(raw_given)
         for code, messages in errors.items():
-            self._error_to_field(code, messages)
+            self.add_code_error(code, messages)
         self._derived, self._details = derived, details
         self._raw = raw_numbers.normalise_raw(raw_given) if not errors else {}
         if self.errors:
@@ -199,7 +200,7 @@ class QuestionnaireForm(forms.Form):
             self._result = score(self.spec, self._answers(cleaned), self._scene_levels(cleaned))
         except ScoreInputError as exc:
             for code, messages in exc.errors.items():
-                self._error_to_field(code, messages)
+                self.add_code_error(code, messages)
         return cleaned
 
     def _answers(self, cleaned):

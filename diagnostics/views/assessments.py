@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.permissions import can_see_history
 from core.roles import Role, role_of
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_get
@@ -94,7 +95,7 @@ def my_evaluations(request):
     all_rows = evaluator_worklist(viewer=request.user, evaluation_body=request.user.evaluation_body) if show else rows
     return render(
         request,
-        "diagnostics/assessment_mine.html",
+        "diagnostics/assessments/mine.html",
         {
             "page_obj": page,
             "show": show,
@@ -114,7 +115,7 @@ def assessment_list_page(request):
     """Every assessment the viewer may see, with filters."""
     filterset, queryset = assessment_filtered(viewer=request.user, params=request.GET)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "diagnostics/assessment_list.html", {"filter": filterset, "page_obj": page})
+    return render(request, "diagnostics/assessments/list.html", {"filter": filterset, "page_obj": page})
 
 
 # --- The evaluation form ----------------------------------------------------------------------
@@ -130,7 +131,7 @@ def _bodies_for(user, enterprise, method):
 def _apply_input_errors(questionnaire, meta, exc):
     if isinstance(exc, services.AssessmentInputError):
         for code, texts in exc.errors.items():
-            questionnaire._error_to_field(code, texts)
+            questionnaire.add_code_error(code, texts)
         return
     if exc.field and exc.field in meta.fields:
         meta.add_error(exc.field, exc.message)
@@ -207,7 +208,7 @@ def _form_page(request, *, enterprise, method, assessment=None):
         questionnaire = QuestionnaireForm(edition, initial_record=assessment, with_files=True)
     return render(
         request,
-        "diagnostics/assessment_form.html",
+        "diagnostics/assessments/form.html",
         {
             "enterprise": enterprise,
             "method": method,
@@ -326,14 +327,14 @@ def assessment_detail(request, pk):
     can_change = permissions.can_change(request.user, assessment)[0]
     return render(
         request,
-        "diagnostics/assessment_detail.html",
+        "diagnostics/assessments/detail.html",
         {
             "assessment": assessment,
             "dimensions": assessment_rows(assessment),
             "scenes": scenes,
             "result": assessment.result or {},
             "can_change": can_change,
-            "can_see_history": role_of(request.user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR),
+            "can_see_history": can_see_history(request.user)[0],
         },
     )
 

@@ -83,7 +83,7 @@ def report_list(request):
     query.pop("page", None)
     return render(
         request,
-        "diagnostics/diagnosis_list.html",
+        "diagnostics/diagnoses/list.html",
         {"filter": filterset, "page_obj": page, "query": query.urlencode(), "statuses": DiagnosisStatus.choices},
     )
 
@@ -110,7 +110,7 @@ def provider_work_queue(request):
     queue = work_queue(viewer=request.user, provider=provider) if provider else None
     return render(
         request,
-        "diagnostics/diagnosis_work_queue.html",
+        "diagnostics/diagnoses/work_queue.html",
         {"provider": provider, "providers": providers, "queue": queue, "statuses": DiagnosisStatus},
     )
 
@@ -122,7 +122,7 @@ def district_review_queue(request):
     if not allowed:
         raise PermissionDenied(reason)
     rows = decorate(review_queue(viewer=request.user))
-    return render(request, "diagnostics/diagnosis_review_queue.html", {"rows": rows})
+    return render(request, "diagnostics/diagnoses/review_queue.html", {"rows": rows})
 
 
 @login_required
@@ -152,7 +152,7 @@ def report_create(request):
         else:
             messages.success(request, _("A draft report has been opened for {name}.").format(name=enterprise.name))
             return redirect("diagnostics:diagnoses:edit", pk=diagnosis.pk)
-    return render(request, "diagnostics/diagnosis_create.html", {"form": form, "enterprise": enterprise})
+    return render(request, "diagnostics/diagnoses/create.html", {"form": form, "enterprise": enterprise})
 
 
 @login_required
@@ -196,7 +196,7 @@ def report_detail(request, pk):
         "transition_form": TransitionForm(),
         "pdf_form": SignedPdfForm(),
     }
-    return render(request, "diagnostics/diagnosis_detail.html", context)
+    return render(request, "diagnostics/diagnoses/detail.html", context)
 
 
 def _answer_text(item, value):
@@ -297,7 +297,7 @@ def report_edit(request, pk):
             return redirect("diagnostics:diagnoses:detail", pk=diagnosis.pk)
     return render(
         request,
-        "diagnostics/diagnosis_form.html",
+        "diagnostics/diagnoses/form.html",
         {"diagnosis": diagnosis, "questionnaire": questionnaire, "form": form},
     )
 
@@ -384,7 +384,7 @@ def report_version(request, pk, version):
     ]
     return render(
         request,
-        "diagnostics/diagnosis_version.html",
+        "diagnostics/diagnoses/version.html",
         {"diagnosis": diagnosis, "step": step, "snapshot": snapshot, "scenes": scenes},
     )
 
@@ -435,7 +435,7 @@ def deadlines(request):
     if can_set:
         context["batch_form"] = DeadlineBatchForm()
         context["enterprises"] = enterprises.select_related("unit").order_by("unit__code", "name")[:200]
-    return render(request, "diagnostics/deadline_list.html", context)
+    return render(request, "diagnostics/diagnoses/deadline_list.html", context)
 
 
 def _deadlines_post(request):

@@ -21,7 +21,7 @@ def index_list(request):
     editions = list(edition_list())
     if len(editions) == 1:
         return redirect("diagnostics:index:detail", code=editions[0].code)
-    return render(request, "diagnostics/index_list.html", {"editions": editions})
+    return render(request, "diagnostics/index/list.html", {"editions": editions})
 
 
 def _rule_forms(edition, data=None):
@@ -69,7 +69,7 @@ def index_detail(request, code):
         "rule_history": rule_history(edition),
         **edition_detail(edition),
     }
-    return render(request, "diagnostics/index_detail.html", context)
+    return render(request, "diagnostics/index/detail.html", context)
 
 
 @login_required
@@ -88,7 +88,7 @@ def index_option(request, pk):
             messages.success(request, _("The option has been saved."))
             return redirect("diagnostics:index:detail", code=option.item.dimension.edition.code)
     history = option.history.select_related("history_user").order_by("-history_date")[:20]
-    return render(request, "diagnostics/index_option.html", {"option": option, "form": form, "history": history})
+    return render(request, "diagnostics/index/option.html", {"option": option, "form": form, "history": history})
 
 
 def rule_history(edition):
