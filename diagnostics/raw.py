@@ -162,12 +162,6 @@ RAW_FIELDS = {field.key: field for group in RAW_GROUPS for field in group.fields
 GROUPS_BY_ITEM = {group.item: group for group in RAW_GROUPS}
 
 
-class RawInputError(Exception):
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def _parse(key, value, errors):
     """A non-negative Decimal (whole for counts), ``None`` when blank; records an error otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):

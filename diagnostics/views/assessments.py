@@ -1,7 +1,6 @@
 """Assessment pages: the evaluator's work list, the evaluation form, the detail page, the enterprise
 section (before vs after) and the questionnaire's live score."""
 
-import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -411,11 +410,3 @@ def enterprise_section(request, enterprise):
                     }
                 )
     return {"enterprise": enterprise, "assessments": list(reversed(assessments)), "links": links, **data}
-
-
-def today():
-    return timezone.localdate()
-
-
-def days_between(a, b):
-    return (b - a).days if isinstance(a, datetime.date) and isinstance(b, datetime.date) else None
