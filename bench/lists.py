@@ -121,7 +121,7 @@ def child(spec):
 
     from accounts.models import User
     from core.selectors import unit_list
-    from diagnostics.diagnosis_selectors import diagnosis_filtered
+    from diagnostics.selectors.diagnoses import diagnosis_filtered
     from funding.selectors import project_filtered
 
     requests = spec["requests"]

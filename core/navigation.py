@@ -54,15 +54,21 @@ NAV_ITEMS = [
         PROVIDERS,
     ),
     NavItem(_("Scorecards"), "providers:scorecards", "bar-chart-line", READ_ALL | {Role.PROVIDER_USER}, PROVIDERS),
-    NavItem(_("Diagnosis reports"), "diagnoses:list", "clipboard2-pulse", ALL, DIAGNOSTICS),
+    NavItem(_("Diagnosis reports"), "diagnostics:diagnoses:list", "clipboard2-pulse", ALL, DIAGNOSTICS),
     NavItem(
-        _("Diagnosis work queue"), "diagnoses:work_queue", "list-check", frozenset({Role.PROVIDER_USER}), DIAGNOSTICS
+        _("Diagnosis work queue"),
+        "diagnostics:diagnoses:work_queue",
+        "list-check",
+        frozenset({Role.PROVIDER_USER}),
+        DIAGNOSTICS,
     ),
-    NavItem(_("Review queue"), "diagnoses:review_queue", "inbox", DISTRICT, DIAGNOSTICS),
-    NavItem(_("Deadlines"), "diagnoses:deadlines", "calendar-x", READ_ALL | {Role.UNIT_STAFF}, DIAGNOSTICS),
-    NavItem(_("My evaluations"), "assessments:mine", "clipboard-check", frozenset({Role.EVALUATOR}), DIAGNOSTICS),
-    NavItem(_("Assessments"), "assessments:list", "graph-up", ALL - {Role.EVALUATOR}, DIAGNOSTICS),
-    NavItem(_("Digital-level index"), "assessments:index_list", "list-ol", ALL, DIAGNOSTICS),
+    NavItem(_("Review queue"), "diagnostics:diagnoses:review_queue", "inbox", DISTRICT, DIAGNOSTICS),
+    NavItem(_("Deadlines"), "diagnostics:diagnoses:deadlines", "calendar-x", READ_ALL | {Role.UNIT_STAFF}, DIAGNOSTICS),
+    NavItem(
+        _("My evaluations"), "diagnostics:assessments:mine", "clipboard-check", frozenset({Role.EVALUATOR}), DIAGNOSTICS
+    ),
+    NavItem(_("Assessments"), "diagnostics:assessments:list", "graph-up", ALL - {Role.EVALUATOR}, DIAGNOSTICS),
+    NavItem(_("Digital-level index"), "diagnostics:index:list", "list-ol", ALL, DIAGNOSTICS),
     NavItem(_("Projects"), "funding:project_list", "kanban", ALL, FUNDING),
     NavItem(
         _("Acceptance queue"), "funding:acceptance_queue", "clipboard2-check", frozenset({Role.EVALUATOR}), FUNDING

@@ -44,7 +44,7 @@ from core.selectors import unit_list
 from diagnostics.choices import AssessmentStatus, DiagnosisAction, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, DiagnosisTransition
 from diagnostics.scoring import index_spec
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 from diagnostics.services.assessments import scored
 from enterprises.choices import Scale, Sector, Size, Status, Tier
 from enterprises.models import Enterprise, EnterpriseStatusChange, UnitQuota

@@ -1,6 +1,6 @@
 """Raw numbers → answers: how band and outcome answers are derived from what the evaluator enters.
 
-DOMAIN.md §5: band items are computed from the raw numbers the evaluator enters (equipment counts,
+docs/domain.md §5: band items are computed from the raw numbers the evaluator enters (equipment counts,
 digital spend and revenue, energy, pass rate, employees, cost); the raw numbers are kept in
 ``raw`` and the derived answers in ``answers`` (both shown on the pages).
 
@@ -160,12 +160,6 @@ RAW_GROUPS = (
 
 RAW_FIELDS = {field.key: field for group in RAW_GROUPS for field in group.fields}
 GROUPS_BY_ITEM = {group.item: group for group in RAW_GROUPS}
-
-
-class RawInputError(Exception):
-    def __init__(self, errors):
-        super().__init__(errors)
-        self.errors = errors
 
 
 def _parse(key, value, errors):

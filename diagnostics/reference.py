@@ -1,4 +1,4 @@
-"""Loading an index edition (DOMAIN.md §5) from its data file under ``diagnostics/data/``.
+"""Loading an index edition (docs/domain.md §5) from its data file under ``diagnostics/data/``.
 
 Used by the data migration and by the test suite's re-seeding fixture, with whichever model
 classes the caller has (the historical ones inside a migration). Another edition is loaded the
@@ -7,6 +7,8 @@ same way from another file.
 
 import json
 from pathlib import Path
+
+from django.apps import apps as live_apps
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INDEX_2024_FILE = DATA_DIR / "index_2024.json"
@@ -85,7 +87,5 @@ def load_index(models, path=INDEX_2024_FILE, *, current=True):
 def app_models(apps=None):
     """The model classes :func:`load_index` needs, from ``apps`` (a migration's registry) or the live app."""
     if apps is None:
-        from django.apps import apps as live_apps
-
         apps = live_apps
     return {name: apps.get_model("diagnostics", name) for name in MODEL_NAMES}

@@ -3,7 +3,7 @@
 One engine serves ``POST /api/v1/assessments/score/``, the evaluation and report forms and every
 stored assessment. It reads an edition once into an :class:`IndexSpec` (plain data, no queries
 afterwards) and computes with exact decimals. Input is in the contract's form
-(API_CONTRACT.md, "Score request and result"):
+(docs/api.md, "Score request and result"):
 
 * multi-choice items: the list of chosen option numbers, 1-based (``[]`` = 无);
 * single-choice items: the answer's position, 0 = the lowest answer;
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from .models import Item, LevelRule, Option, Scene
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -89,8 +91,6 @@ class IndexSpec:
 
 def index_spec(edition):
     """Read ``edition`` (an IndexEdition) into an :class:`IndexSpec` in four queries."""
-    from .models import Item, LevelRule, Option, Scene
-
     options = {}
     for option in Option.objects.filter(item__dimension__edition=edition).order_by("item_id", "number"):
         options.setdefault(option.item_id, []).append(
@@ -142,9 +142,9 @@ class ScoreResult:
         """The contract's result; points as Decimals (rendered as exact JSON numbers)."""
         return {
             "index": self.index,
-            "score": _plain(self.score),
-            "dimensions": {k: _plain(v) for k, v in self.dimensions.items()},
-            "items": {k: _plain(v) for k, v in self.items.items()},
+            "score": plain_decimal(self.score),
+            "dimensions": {k: plain_decimal(v) for k, v in self.dimensions.items()},
+            "items": {k: plain_decimal(v) for k, v in self.items.items()},
             "scenes_at_or_above": dict(self.scenes_at_or_above),
             "constraint_scenes_at_or_above": dict(self.constraint_scenes_at_or_above),
             "level": self.level,
@@ -159,7 +159,7 @@ class ScoreResult:
         return data
 
 
-def _plain(value):
+def plain_decimal(value):
     """43.6750 → 43.675, 20.8000 → 20.8, 0E-4 → 0 (no exponent, no trailing zeros)."""
     value = value.normalize()
     if value == value.to_integral_value():

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from accounts import throttle
 from core.models import BackgroundJob, DownloadLog
 from core.roles import Role, role_of
-from diagnostics.diagnosis_selectors import todo_lists
+from diagnostics.selectors.diagnoses import todo_lists
 from enterprises.selectors import enterprise_counts, enterprise_status_counts, unit_enterprise_counts
 from funding.todos import funding_todos
 from providers.selectors import evaluation_body_list, evaluator_assignments, provider_assignments, provider_list

@@ -18,7 +18,7 @@ from diagnostics import raw as raw_numbers
 from diagnostics.choices import Method, Stage
 from diagnostics.models import Assessment
 from diagnostics.scoring import index_spec, score
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 from diagnostics.services.assessments import assessment_create
 from enterprises.choices import Status
 from enterprises.models import Enterprise

@@ -27,7 +27,7 @@ from demo.seed.assessments import answers_for_level
 from diagnostics.choices import DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis
 from diagnostics.scoring import index_spec
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 from diagnostics.services.assessments import assessment_create
 from enterprises.choices import Status
 from enterprises.models import Enterprise

@@ -4,21 +4,24 @@ after a submission (or a deletion) the enterprise's baseline and current levels 
 all its authoritative (submitted on-site) evaluations, through ``enterprises.services``.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import Conflict, DomainError, PermissionDenied
+from core.errors import Conflict, DomainError
 from core.files import attachment_create
+from core.history import save_with_history, set_history
+from core.permissions import require
 from enterprises.services import enterprise_levels_set
+from providers.models import EvaluatorAssignment
 
-from .. import permissions
 from .. import raw as raw_numbers
 from ..choices import AssessmentStatus, Method, Stage
 from ..models import Assessment
+from ..permissions import assessments as permissions
 from ..scoring import ScoreInputError, index_spec, score
-from ..selectors import current_edition, enterprise_levels
+from ..selectors.assessments import enterprise_levels
+from ..selectors.index import current_edition
 
 NOTE_MAX = 2000
 
@@ -34,12 +37,6 @@ class AssessmentInputError(DomainError):
 
     def as_dict(self):
         return dict(self.errors)
-
-
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _check_date(value, field="evaluated_on"):
@@ -90,8 +87,6 @@ def _clean_notes(edition, notes):
 
 
 def _default_body(enterprise):
-    from providers.models import EvaluatorAssignment
-
     assignment = (
         EvaluatorAssignment.objects.filter(enterprise=enterprise)
         .select_related("evaluation_body")
@@ -111,17 +106,12 @@ def _apply_scores(assessment, *, answers, raw, scenes):
     assessment.result = result.as_json()
 
 
+#: Relations the service sets itself (and checks through the permissions), left out of validation.
+SET_BY_SERVICE = ["enterprise", "edition", "evaluation_body", "created_by"]
+
+
 def _save(assessment, actor, reason=""):
-    try:
-        assessment.full_clean(exclude=["enterprise", "edition", "evaluation_body", "created_by"])
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
-    assessment._history_user = actor
-    if reason:
-        assessment._change_reason = reason
-    assessment.save()
-    return assessment
+    return save_with_history(assessment, actor=actor, reason=reason, exclude=SET_BY_SERVICE)
 
 
 def refresh_enterprise_levels(*, actor, enterprise):
@@ -161,7 +151,7 @@ def assessment_create(
         raise DomainError("invalid_stage", _("The stage is baseline or post."), field="stage")
     if method not in Method.values:
         raise DomainError("invalid_method", _("The method is onsite or self."), field="method")
-    _allow(permissions.can_enter(actor, enterprise, method, evaluation_body))
+    require(permissions.can_enter(actor, enterprise, method, evaluation_body))
     _check_date(evaluated_on)
     edition = edition or current_edition()
     if method == Method.ONSITE:
@@ -198,7 +188,7 @@ UPDATABLE = ("stage", "evaluated_on", "answers", "raw", "scenes", "scene_notes",
 def assessment_update(*, actor, assessment, **changes):
     """Change a draft (its answers are scored again against its edition); a submitted one is final."""
     assessment = Assessment.objects.select_for_update().select_related("enterprise", "edition").get(pk=assessment.pk)
-    _allow(permissions.can_change(actor, assessment))
+    require(permissions.can_change(actor, assessment))
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
@@ -230,7 +220,7 @@ def assessment_submit(*, actor, assessment, date=None):
     assessment = Assessment.objects.select_for_update().select_related("enterprise", "edition").get(pk=assessment.pk)
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise Conflict("already_submitted", _("This assessment has already been submitted."))
-    _allow(permissions.can_change(actor, assessment))
+    require(permissions.can_change(actor, assessment))
     if date is not None:
         assessment.evaluated_on = _check_date(date, "date")
     assessment.status = AssessmentStatus.SUBMITTED
@@ -246,9 +236,9 @@ def assessment_delete(*, actor, assessment):
     assessment = Assessment.objects.select_for_update().select_related("enterprise").get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.DRAFT:
         raise Conflict("not_draft", _("Only a draft can be deleted."))
-    _allow(permissions.can_change(actor, assessment))
+    require(permissions.can_change(actor, assessment))
     enterprise = assessment.enterprise
-    assessment._history_user = actor
+    set_history(assessment, actor=actor)
     assessment.delete()
     refresh_enterprise_levels(actor=actor, enterprise=enterprise)
 
@@ -256,7 +246,7 @@ def assessment_delete(*, actor, assessment):
 @transaction.atomic
 def assessment_attach_evidence(*, actor, assessment, scene, upload):
     """Attach an evidence file to one scene of an assessment (validated by ``core.files``)."""
-    _allow(permissions.can_enter(actor, assessment.enterprise, assessment.method, assessment.evaluation_body))
+    require(permissions.can_enter(actor, assessment.enterprise, assessment.method, assessment.evaluation_body))
     if not assessment.edition.scenes.filter(code=scene).exists():
         raise DomainError("unknown_scene", _("Unknown scene code."), field="scene")
     return attachment_create(actor=actor, owner=assessment, upload=upload, purpose=f"scene:{scene}")

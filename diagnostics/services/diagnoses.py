@@ -10,34 +10,36 @@ accepted report and marks the previous one superseded.
 Every step is a row of ``DiagnosisTransition`` with actor, the day it happened (optional, default
 today, never in the future; no rule compares it with other dates, since the programme's history
 since October 2024 is entered in any order) and reason, written in the same transaction as the
-change (HOUSE_STYLE.md habits 1 and 4). Missing evidence never refuses a step: it shows as the
-report's checklist (``diagnosis_selectors.diagnosis_checklist``).
+change (docs/style.md habits 1 and 4). Missing evidence never refuses a step: it shows as the
+report's checklist (``selectors.diagnoses.diagnosis_checklist``).
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.files import attachment_create, validate_upload
+from core.history import save_with_history, set_history
+from core.money import Sign, parse_amount
+from core.permissions import require
 from core.roles import Role, role_of
 from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
 from providers.models import Product, ProviderAssignment
 
-from .. import diagnosis_permissions as perms
 from ..choices import DeadlineKind, DiagnosisAction, DiagnosisStatus
-from ..diagnosis_selectors import scene_table, signed_pdf_of
 from ..models import Deadline, Diagnosis, DiagnosisTransition, IndexEdition
+from ..permissions import diagnoses as perms
 from ..scoring import ScoreInputError, index_spec, score
+from ..selectors.diagnoses import SIGNED_PDF_PURPOSE, signed_pdf_of
+from ..selectors.index import scene_table
 
-SIGNED_PDF_PURPOSE = "signed_report"
 PDF_EXTENSIONS = {".pdf"}
-#: Enterprises a report may be drafted for. Withdrawn ones are allowed too: API_CONTRACT.md says a
+#: Enterprises a report may be drafted for. Withdrawn ones are allowed too: docs/api.md says a
 #: withdrawal never blocks entering the enterprise's earlier or later history. Declined ones never
 #: entered the pilot list.
 REPORTABLE_STATUSES = (EnterpriseStatus.ACTIVE, EnterpriseStatus.PROPOSED, EnterpriseStatus.WITHDRAWN)
@@ -76,12 +78,6 @@ class AnswersError(DomainError):
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
 def _state(result):
     allowed, reason = result
     if not allowed:
@@ -102,16 +98,7 @@ def _day(value, field="date"):
 
 
 def _save(diagnosis, actor, reason=""):
-    try:
-        diagnosis.full_clean(validate_unique=False, validate_constraints=True)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError("invalid", " ".join(messages), field=None if field == "__all__" else field) from exc
-    diagnosis._history_user = actor
-    if reason:
-        diagnosis._change_reason = reason
-    diagnosis.save()
-    return diagnosis
+    return save_with_history(diagnosis, actor=actor, reason=reason, validate_unique=False)
 
 
 def _record(diagnosis, *, actor, action, from_status, to_status, date, reason="", snapshot=None):
@@ -138,16 +125,12 @@ def _current_edition():
     return edition
 
 
-def _money(value, field):
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError("invalid_amount", _("Enter an amount in yuan."), field=field) from exc
-    if not amount.is_finite() or amount < 0 or amount > MAX_COST:
-        raise DomainError("invalid_amount", _("Enter an amount in yuan, 0 or more."), field=field)
-    return amount.quantize(Decimal("0.01"))
+def _cost(value, field):
+    """A proposed or software-type cost in 元: none, or 0 or more, within what the report's column holds."""
+    amount = parse_amount(value, sign=Sign.NON_NEGATIVE, field=field, allow_none=True)
+    if amount is not None and amount > MAX_COST:
+        raise DomainError("invalid_amount", _("This amount is too large; amounts are in yuan."), field=field)
+    return amount
 
 
 def diagnosis_snapshot(diagnosis):
@@ -191,7 +174,7 @@ def diagnosis_create(*, actor, enterprise, provider, date=None):
     The enterprise must be in (or proposed for, or once in) the pilot list, and the pair may have
     only one open (draft, submitted or returned) report at a time.
     """
-    _allow(perms.may_create_for(actor, provider))
+    require(perms.may_create_for(actor, provider))
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if role_of(actor) == Role.PROVIDER_USER:
         linked = (
@@ -319,7 +302,7 @@ def diagnosis_update(*, actor, diagnosis, **changes):
     cost cannot exceed the proposed cost.
     """
     diagnosis = _locked(diagnosis)
-    _allow(perms.may_work_on(actor, diagnosis))
+    require(perms.may_work_on(actor, diagnosis))
     _state(perms.state_allows("edit", diagnosis))
     unknown = set(changes) - set(CONTENT_FIELDS)
     if unknown:
@@ -363,9 +346,9 @@ def diagnosis_update(*, actor, diagnosis, **changes):
     if "target_scenes" in changes:
         diagnosis.target_scenes = normalise_target_scenes(changes["target_scenes"], table)
     if "proposed_cost" in changes:
-        diagnosis.proposed_cost = _money(changes["proposed_cost"], "proposed_cost")
+        diagnosis.proposed_cost = _cost(changes["proposed_cost"], "proposed_cost")
     if "software_cost" in changes:
-        diagnosis.software_cost = _money(changes["software_cost"], "software_cost")
+        diagnosis.software_cost = _cost(changes["software_cost"], "software_cost")
     if "diagnosed_on" in changes:
         diagnosis.diagnosed_on = _day(changes["diagnosed_on"], "diagnosed_on") if changes["diagnosed_on"] else None
 
@@ -405,7 +388,7 @@ def diagnosis_submit(*, actor, diagnosis, date=None):
     ``last_submitted_on`` the latest one's.
     """
     diagnosis = _locked(diagnosis)
-    _allow(perms.may_work_on(actor, diagnosis))
+    require(perms.may_work_on(actor, diagnosis))
     _state(perms.state_allows("submit", diagnosis))
     happened_on = _day(date)
     from_status = diagnosis.status
@@ -435,7 +418,7 @@ def diagnosis_accept(*, actor, diagnosis, date=None, reason=""):
     ``supersede`` transition on it says by which report.
     """
     diagnosis = _locked(diagnosis)
-    _allow(perms.may_review(actor))
+    require(perms.may_review(actor))
     _state(perms.state_allows("accept", diagnosis))
     happened_on = _day(date)
     previous = list(
@@ -477,7 +460,7 @@ def diagnosis_accept(*, actor, diagnosis, date=None, reason=""):
 def diagnosis_return(*, actor, diagnosis, reason, date=None):
     """The district returns a submitted report for revision, saying why (required)."""
     diagnosis = _locked(diagnosis)
-    _allow(perms.may_review(actor))
+    require(perms.may_review(actor))
     if not reason or not str(reason).strip():
         raise DomainError("reason_required", _("Say why the report is returned."), field="reason")
     _state(perms.state_allows("return", diagnosis))
@@ -513,7 +496,7 @@ def diagnosis_attach_signed_pdf(*, actor, diagnosis, upload):
     file named .pdf whose content is not a PDF.
     """
     diagnosis = _locked(diagnosis)
-    _allow(perms.may_work_on(actor, diagnosis))
+    require(perms.may_work_on(actor, diagnosis))
     _state(perms.can_attach_signed_pdf(actor, diagnosis))
     validate_upload(upload, allowed_extensions=PDF_EXTENSIONS, max_bytes=settings.PORTAL_MAX_UPLOAD_BYTES)
     if not _looks_like_pdf(upload):
@@ -540,7 +523,7 @@ def deadline_set(*, actor, enterprise, kind, due_on, note=""):
     Past dates are allowed on purpose: deadlines the district set before the portal existed are
     back-filled, and one already passed shows as overdue at once.
     """
-    _allow(perms.can_set_deadlines(actor))
+    require(perms.can_set_deadlines(actor))
     _check_kind(kind)
     if due_on is None:
         raise DomainError("required", _("Give the due date."), field="due_on")
@@ -550,26 +533,24 @@ def deadline_set(*, actor, enterprise, kind, due_on, note=""):
     deadline.due_on = due_on
     deadline.note = (note or "").strip()[:255]
     deadline.set_by = actor
-    deadline._history_user = actor
-    deadline.save()
-    return deadline
+    return save_with_history(deadline, actor=actor, clean=False)
 
 
 @transaction.atomic
 def deadline_set_many(*, actor, enterprises, kind, due_on, note=""):
     """The same deadline for many enterprises (a unit's active enterprises, a filtered list); all or none."""
-    _allow(perms.can_set_deadlines(actor))
+    require(perms.can_set_deadlines(actor))
     return [deadline_set(actor=actor, enterprise=e, kind=kind, due_on=due_on, note=note) for e in enterprises]
 
 
 @transaction.atomic
 def deadline_clear(*, actor, enterprise, kind):
     """Remove an enterprise's deadline of ``kind`` (the history keeps it). Returns whether one existed."""
-    _allow(perms.can_set_deadlines(actor))
+    require(perms.can_set_deadlines(actor))
     _check_kind(kind)
     deadline = Deadline.objects.filter(enterprise=enterprise, kind=kind).first()
     if deadline is None:
         return False
-    deadline._history_user = actor
+    set_history(deadline, actor=actor)
     deadline.delete()
     return True

@@ -9,19 +9,16 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError
+from core.history import save_with_history
+from core.permissions import require
 
-from .. import permissions
 from ..models import LevelRule, Option
+from ..permissions import index as permissions
 
 
-def _allow(result):
-    allowed, reason = result
-    if not allowed:
-        raise PermissionDenied(reason)
-
-
-def _decimal(value, field):
+def _index_number(value, field):
+    """Points or a minimum score as an exact decimal (the ranges are checked by the caller)."""
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
@@ -34,14 +31,14 @@ def _decimal(value, field):
 @transaction.atomic
 def option_update(*, actor, option, label, points):
     """Correct an answer option's label and points (0 to the item's maximum, at most 4 decimals)."""
-    _allow(permissions.can_edit_index(actor))
+    require(permissions.can_edit_index(actor))
     option = Option.objects.select_for_update().select_related("item").get(pk=option.pk)
     label = (label or "").strip()
     if not label:
         raise DomainError("label_required", _("Enter the option's label."), field="label")
     if len(label) > 200:
         raise DomainError("label_too_long", _("A label has at most 200 characters."), field="label")
-    points = _decimal(points, "points")
+    points = _index_number(points, "points")
     if points < 0 or points > option.item.max_points:
         raise DomainError(
             "points_out_of_range",
@@ -52,9 +49,7 @@ def option_update(*, actor, option, label, points):
         raise DomainError("too_many_decimals", _("Points have at most four decimals."), field="points")
     option.label = label
     option.points = points
-    option._history_user = actor
-    option.save()
-    return option
+    return save_with_history(option, actor=actor, clean=False)
 
 
 @transaction.atomic
@@ -62,9 +57,9 @@ def level_rule_update(*, actor, rule, min_score, scene_level, min_scenes, min_co
     """Correct a row of the level rule: minimum score (0–100), the scene level counted (1–4), the
     minimum number of scenes at that level or higher (up to the edition's scenes) and how many of
     them must be constraint scenes (up to the edition's constraint scenes and to ``min_scenes``)."""
-    _allow(permissions.can_edit_index(actor))
+    require(permissions.can_edit_index(actor))
     rule = LevelRule.objects.select_for_update().select_related("edition").get(pk=rule.pk)
-    min_score = _decimal(min_score, "min_score")
+    min_score = _index_number(min_score, "min_score")
     if not 0 <= min_score <= 100:
         raise DomainError("invalid_rule", _("The minimum score runs from 0 to 100."), field="min_score")
     scenes = rule.edition.scenes.count()
@@ -89,6 +84,4 @@ def level_rule_update(*, actor, rule, min_score, scene_level, min_scenes, min_co
     rule.scene_level = scene_level
     rule.min_scenes = min_scenes
     rule.min_constraint_scenes = min_constraint_scenes
-    rule._history_user = actor
-    rule.save()
-    return rule
+    return save_with_history(rule, actor=actor, clean=False)

@@ -16,7 +16,7 @@ from core.errors import Conflict, DomainError
 from demo import scale
 from diagnostics.choices import DiagnosisStatus, Stage
 from diagnostics.models import Assessment, Diagnosis, DiagnosisTransition
-from diagnostics.selectors import enterprise_levels
+from diagnostics.selectors.assessments import enterprise_levels
 from enterprises.choices import Status
 from enterprises.models import Enterprise
 from funding.choices import (

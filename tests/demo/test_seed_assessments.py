@@ -9,7 +9,7 @@ from demo.seed.assessments import answers_for_level, seed_assessments
 from diagnostics.models import Assessment
 from diagnostics.raw import derive
 from diagnostics.scoring import index_spec, score
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 from providers.models import EvaluatorAssignment
 from tests.factories import EnterpriseFactory
 

@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from core.roles import Role
-from diagnostics.questionnaire import QuestionnaireForm
-from diagnostics.selectors import current_edition
+from diagnostics.forms.questionnaire import QuestionnaireForm
+from diagnostics.selectors.index import current_edition
 
 pytestmark = pytest.mark.django_db
 

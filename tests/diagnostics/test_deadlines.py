@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from core.errors import PermissionDenied
 from core.roles import Role
-from diagnostics.diagnosis_selectors import deadline_list, overdue_deadlines
 from diagnostics.models import Assessment, Deadline
+from diagnostics.selectors.diagnoses import deadline_list, overdue_deadlines
 from diagnostics.services.diagnoses import (
     deadline_clear,
     deadline_set,
@@ -173,7 +173,7 @@ def test_deadlines_api(api, users, world):
 
 def test_the_deadlines_page_sets_single_and_batch_deadlines(client, users, world, units):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
-    url = reverse("diagnoses:deadlines")
+    url = reverse("diagnostics:diagnoses:deadlines")
     client.post(url, {"kind": "diagnosis", "due_on": "2025-05-31", "enterprises": [world["ours"].pk]})
     assert Deadline.objects.get(enterprise=world["ours"]).due_on == datetime.date(2025, 5, 31)
     client.post(url, {"kind": "evaluation", "due_on": str(days(40)), "unit": "310117001"})
@@ -192,10 +192,15 @@ def test_the_deadlines_page_is_read_only_outside_the_district(client, users, wor
     deadline_set(actor=users[Role.DISTRICT_OFFICIAL], enterprise=world["ours"], kind="diagnosis", due_on=days(-1))
     deadline_set(actor=users[Role.DISTRICT_OFFICIAL], enterprise=world["theirs"], kind="diagnosis", due_on=days(-1))
     client.force_login(users[Role.UNIT_STAFF])
-    response = client.get(reverse("diagnoses:deadlines"))
+    response = client.get(reverse("diagnostics:diagnoses:deadlines"))
     assert [d.enterprise for d in response.context["page_obj"]] == [world["ours"]]
     assert 'id="deadline-form"' not in response.content.decode()
-    assert client.post(reverse("diagnoses:deadlines"), {"kind": "diagnosis", "due_on": "2025-01-01"}).status_code == 403
+    assert (
+        client.post(
+            reverse("diagnostics:diagnoses:deadlines"), {"kind": "diagnosis", "due_on": "2025-01-01"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_unit_page_flags_overdue_enterprises(client, users, world):

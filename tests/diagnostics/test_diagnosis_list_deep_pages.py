@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
-from diagnostics.diagnosis_selectors import diagnosis_filtered
 from diagnostics.models import Diagnosis
+from diagnostics.selectors.diagnoses import diagnosis_filtered
 from diagnostics.services.diagnoses import (
     deadline_set,
     diagnosis_create,
@@ -61,7 +61,7 @@ def test_each_page_shows_the_reports_and_annotations_djangos_paginator_would(cli
         expected = Paginator(queryset, 50)
         client.force_login(viewer)
         for number in expected.page_range:
-            page = client.get(reverse("diagnoses:list"), {**params, "page": number}).context["page_obj"]
+            page = client.get(reverse("diagnostics:diagnoses:list"), {**params, "page": number}).context["page_obj"]
             assert page.paginator.count == expected.count
             assert rows(page) == rows(expected.page(number))
             assert all(hasattr(row, "checklist") and hasattr(row, "overdue") for row in page.object_list)
@@ -69,7 +69,7 @@ def test_each_page_shows_the_reports_and_annotations_djangos_paginator_would(cli
 
 def test_the_last_page_shows_the_oldest_reports_with_their_return_reasons(client, users, many_reports):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
-    response = client.get(reverse("diagnoses:list"), {"page": 2})
+    response = client.get(reverse("diagnostics:diagnoses:list"), {"page": 2})
     page = response.context["page_obj"]
     oldest = list(Diagnosis.objects.order_by("updated_at", "pk")[:7])
     assert [row.pk for row in page.object_list] == [d.pk for d in reversed(oldest)]
@@ -80,11 +80,11 @@ def test_the_last_page_shows_the_oldest_reports_with_their_return_reasons(client
 
 def test_a_deep_page_takes_as_many_queries_as_the_first(client, users, many_reports):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
-    client.get(reverse("diagnoses:list"))  # warm the per-process caches (index tables)
+    client.get(reverse("diagnostics:diagnoses:list"))  # warm the per-process caches (index tables)
 
     def count(**params):
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("diagnoses:list"), params).status_code == 200
+            assert client.get(reverse("diagnostics:diagnoses:list"), params).status_code == 200
         return len(captured)
 
     assert count() == count(page=2) == count(page=2, status="returned") == count(page=99)

@@ -51,12 +51,12 @@ def page(client, user, name, *args, **params):
 
 def test_anonymous_visitors_are_sent_to_log_in(client, reports):
     for name, args in (
-        ("diagnoses:list", ()),
-        ("diagnoses:work_queue", ()),
-        ("diagnoses:review_queue", ()),
-        ("diagnoses:deadlines", ()),
-        ("diagnoses:detail", (reports["ours"].pk,)),
-        ("diagnoses:edit", (reports["ours"].pk,)),
+        ("diagnostics:diagnoses:list", ()),
+        ("diagnostics:diagnoses:work_queue", ()),
+        ("diagnostics:diagnoses:review_queue", ()),
+        ("diagnostics:diagnoses:deadlines", ()),
+        ("diagnostics:diagnoses:detail", (reports["ours"].pk,)),
+        ("diagnostics:diagnoses:edit", (reports["ours"].pk,)),
     ):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -75,45 +75,45 @@ def test_anonymous_visitors_are_sent_to_log_in(client, reports):
     ],
 )
 def test_queues_are_for_their_roles(client, users, reports, role, work_queue, review_queue):
-    assert page(client, users[role], "diagnoses:work_queue").status_code == work_queue
-    assert page(client, users[role], "diagnoses:review_queue").status_code == review_queue
-    assert page(client, users[role], "diagnoses:list").status_code == 200
-    assert page(client, users[role], "diagnoses:deadlines").status_code == 200
+    assert page(client, users[role], "diagnostics:diagnoses:work_queue").status_code == work_queue
+    assert page(client, users[role], "diagnostics:diagnoses:review_queue").status_code == review_queue
+    assert page(client, users[role], "diagnostics:diagnoses:list").status_code == 200
+    assert page(client, users[role], "diagnostics:diagnoses:deadlines").status_code == 200
 
 
 def test_another_providers_report_is_a_404_like_a_missing_one(client, world, reports):
     theirs = reports["theirs"].pk
     for name, args in (
-        ("diagnoses:detail", (theirs,)),
-        ("diagnoses:edit", (theirs,)),
-        ("diagnoses:signed_pdf", (theirs,)),
-        ("diagnoses:version", (theirs, 1)),
-        ("diagnoses:detail", (999999,)),
+        ("diagnostics:diagnoses:detail", (theirs,)),
+        ("diagnostics:diagnoses:edit", (theirs,)),
+        ("diagnostics:diagnoses:signed_pdf", (theirs,)),
+        ("diagnostics:diagnoses:version", (theirs, 1)),
+        ("diagnostics:diagnoses:detail", (999999,)),
     ):
         assert page(client, world["provider_user"], name, *args).status_code == 404
     client.force_login(world["provider_user"])
-    assert client.post(reverse("diagnoses:action", args=[theirs, "submit"])).status_code == 404
+    assert client.post(reverse("diagnostics:diagnoses:action", args=[theirs, "submit"])).status_code == 404
 
 
 def test_unit_staff_read_their_units_report_but_may_not_edit_or_move_it(client, users, reports):
     clerk = users[Role.UNIT_STAFF]
-    assert page(client, clerk, "diagnoses:detail", reports["ours"].pk).status_code == 200
-    assert page(client, clerk, "diagnoses:detail", reports["theirs"].pk).status_code == 404
-    assert page(client, clerk, "diagnoses:edit", reports["ours"].pk).status_code == 403
-    assert client.post(reverse("diagnoses:action", args=[reports["ours"].pk, "submit"])).status_code == 403
+    assert page(client, clerk, "diagnostics:diagnoses:detail", reports["ours"].pk).status_code == 200
+    assert page(client, clerk, "diagnostics:diagnoses:detail", reports["theirs"].pk).status_code == 404
+    assert page(client, clerk, "diagnostics:diagnoses:edit", reports["ours"].pk).status_code == 403
+    assert client.post(reverse("diagnostics:diagnoses:action", args=[reports["ours"].pk, "submit"])).status_code == 403
     assert reports["ours"].status == "returned"
 
 
 def test_an_evaluator_reads_the_report_of_an_enterprise_it_evaluates(client, users, world, reports):
-    assert page(client, users[Role.EVALUATOR], "diagnoses:detail", reports["ours"].pk).status_code == 200
-    assert page(client, users[Role.EVALUATOR], "diagnoses:detail", reports["theirs"].pk).status_code == 404
-    assert page(client, world["other_evaluator"], "diagnoses:detail", reports["ours"].pk).status_code == 404
+    assert page(client, users[Role.EVALUATOR], "diagnostics:diagnoses:detail", reports["ours"].pk).status_code == 200
+    assert page(client, users[Role.EVALUATOR], "diagnostics:diagnoses:detail", reports["theirs"].pk).status_code == 404
+    assert page(client, world["other_evaluator"], "diagnostics:diagnoses:detail", reports["ours"].pk).status_code == 404
 
 
 def test_the_report_list_is_scoped(client, world, users, reports):
-    body = page(client, world["provider_user"], "diagnoses:list").content.decode()
+    body = page(client, world["provider_user"], "diagnostics:diagnoses:list").content.decode()
     assert "上海岳阳诊断公司" in body and "上海车墩诊断公司" not in body
-    body = page(client, users[Role.AUDITOR], "diagnoses:list", status="submitted").content.decode()
+    body = page(client, users[Role.AUDITOR], "diagnostics:diagnoses:list", status="submitted").content.decode()
     assert "上海车墩诊断公司" in body and "上海岳阳诊断公司" not in body
 
 
@@ -124,13 +124,13 @@ def test_the_work_queue_shows_each_kind_of_work(client, world, units, reports):
     extra = EnterpriseFactory(unit=units["310117001"], name="上海岳阳待诊断公司")
     ProviderAssignment.objects.create(enterprise=extra, provider=world["provider"], assigned_on=today())
     deadline_set(actor=_district(world), enterprise=extra, kind="diagnosis", due_on=days(-1))
-    response = page(client, world["provider_user"], "diagnoses:work_queue")
+    response = page(client, world["provider_user"], "diagnostics:diagnoses:work_queue")
     body = response.content.decode()
     queue = response.context["queue"]
     assert [a.enterprise for a in queue["unreported"]] == [extra] and queue["unreported"][0].overdue
     assert [d.pk for d in queue["by_status"]["returned"]] == [reports["ours"].pk]
     assert "请补充生产管控痛点" in body and "上海车墩诊断公司" not in body
-    assert reverse("diagnoses:create") + f"?enterprise={extra.pk}" in body
+    assert reverse("diagnostics:diagnoses:create") + f"?enterprise={extra.pk}" in body
 
 
 def _district(world):
@@ -140,7 +140,9 @@ def _district(world):
 
 
 def test_the_district_opens_any_providers_queue(client, users, world, reports):
-    response = page(client, users[Role.DISTRICT_OFFICIAL], "diagnoses:work_queue", provider=world["other_provider"].pk)
+    response = page(
+        client, users[Role.DISTRICT_OFFICIAL], "diagnostics:diagnoses:work_queue", provider=world["other_provider"].pk
+    )
     assert response.context["provider"] == world["other_provider"]
     assert [d.pk for d in response.context["queue"]["by_status"]["submitted"]] == [reports["theirs"].pk]
 
@@ -149,7 +151,7 @@ def test_the_review_queue_lists_submitted_reports_oldest_first_with_their_checkl
     diagnosis_update(actor=world["provider_user"], diagnosis=reports["ours"], **complete_content())
     diagnosis_attach_signed_pdf(actor=world["provider_user"], diagnosis=reports["ours"], upload=pdf_upload())
     diagnosis_submit(actor=world["provider_user"], diagnosis=reports["ours"], date=today())
-    response = page(client, users[Role.DISTRICT_OFFICIAL], "diagnoses:review_queue")
+    response = page(client, users[Role.DISTRICT_OFFICIAL], "diagnostics:diagnoses:review_queue")
     rows = response.context["rows"]
     assert [r.pk for r in rows] == [reports["theirs"].pk, reports["ours"].pk]
     assert rows[0].missing and not rows[1].missing
@@ -166,14 +168,14 @@ def test_queues_take_a_bounded_number_of_queries(client, users, world, units, dj
         deadline_set(actor=users[Role.DISTRICT_OFFICIAL], enterprise=enterprise, kind="diagnosis", due_on=days(-i))
     client.force_login(world["provider_user"])
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("diagnoses:work_queue")).status_code == 200
+        assert client.get(reverse("diagnostics:diagnoses:work_queue")).status_code == 200
     client.force_login(users[Role.DISTRICT_OFFICIAL])
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("diagnoses:review_queue")).status_code == 200
+        assert client.get(reverse("diagnostics:diagnoses:review_queue")).status_code == 200
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("diagnoses:list")).status_code == 200
+        assert client.get(reverse("diagnostics:diagnoses:list")).status_code == 200
     with django_assert_max_num_queries(22):
-        assert client.get(reverse("diagnoses:deadlines")).status_code == 200
+        assert client.get(reverse("diagnostics:diagnoses:deadlines")).status_code == 200
 
 
 # --- creating, editing, moving through the pages -----------------------------------------------
@@ -181,11 +183,11 @@ def test_queues_take_a_bounded_number_of_queries(client, users, world, units, dj
 
 def test_a_provider_starts_a_report_from_the_queue(client, world):
     client.force_login(world["provider_user"])
-    url = reverse("diagnoses:create") + f"?enterprise={world['ours'].pk}"
+    url = reverse("diagnostics:diagnoses:create") + f"?enterprise={world['ours'].pk}"
     assert client.get(url).status_code == 200
     response = client.post(url, {"enterprise": world["ours"].pk})
     report = Diagnosis.objects.get(enterprise=world["ours"])
-    assert response.url == reverse("diagnoses:edit", args=[report.pk])
+    assert response.url == reverse("diagnostics:diagnoses:edit", args=[report.pk])
     again = client.post(url, {"enterprise": world["ours"].pk})
     assert (
         again.status_code == 200
@@ -197,14 +199,14 @@ def test_a_provider_starts_a_report_from_the_queue(client, world):
 
 def test_create_page_is_404_for_an_enterprise_outside_scope_and_403_for_other_roles(client, world, users):
     client.force_login(world["provider_user"])
-    assert client.get(reverse("diagnoses:create") + f"?enterprise={world['theirs'].pk}").status_code == 404
+    assert client.get(reverse("diagnostics:diagnoses:create") + f"?enterprise={world['theirs'].pk}").status_code == 404
     client.force_login(users[Role.UNIT_STAFF])
-    assert client.get(reverse("diagnoses:create") + f"?enterprise={world['ours'].pk}").status_code == 403
+    assert client.get(reverse("diagnostics:diagnoses:create") + f"?enterprise={world['ours'].pk}").status_code == 403
 
 
 def test_the_district_chooses_the_provider_when_opening_a_draft(client, users, world):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
-    url = reverse("diagnoses:create") + f"?enterprise={world['unassigned'].pk}"
+    url = reverse("diagnostics:diagnoses:create") + f"?enterprise={world['unassigned'].pk}"
     missing = client.post(url, {"enterprise": world["unassigned"].pk})
     assert missing.status_code == 200 and missing.context["form"].errors
     client.post(
@@ -253,7 +255,7 @@ def form_data(world, **overrides):
 def test_the_report_form_saves_every_section_scored(client, world):
     report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
     client.force_login(world["provider_user"])
-    url = reverse("diagnoses:edit", args=[report.pk])
+    url = reverse("diagnostics:diagnoses:edit", args=[report.pk])
     form_page = client.get(url).content.decode()
     assert 'id="questionnaire"' in form_page and "pain_production_control" in form_page
     response = client.post(url, form_data(world, signed_pdf=pdf_upload()))
@@ -271,15 +273,17 @@ def test_the_report_form_saves_every_section_scored(client, world):
     assert report.pain_points == {"production_control": "排产靠Excel。"}
     assert report.target_scenes == ["production_control"] and report.target_level == 2
     assert list(report.recommended_products.all()) == [world["recognised"]]
-    detail = client.get(reverse("diagnoses:detail", args=[report.pk])).content.decode()
+    detail = client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk])).content.decode()
     assert "62.5%" in detail and "43.675" in detail
-    assert [c.code for c in client.get(reverse("diagnoses:detail", args=[report.pk])).context["missing"]] == []
+    assert [
+        c.code for c in client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk])).context["missing"]
+    ] == []
 
 
 def test_bad_input_on_the_form_loses_nothing(client, world):
     report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
     client.force_login(world["provider_user"])
-    url = reverse("diagnoses:edit", args=[report.pk])
+    url = reverse("diagnostics:diagnoses:edit", args=[report.pk])
     response = client.post(url, form_data(world, software_cost="900000", summary="保留这段文字"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -294,31 +298,38 @@ def test_bad_input_on_the_form_loses_nothing(client, world):
 def test_save_and_submit_from_the_form(client, world):
     report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
     client.force_login(world["provider_user"])
-    client.post(reverse("diagnoses:edit", args=[report.pk]), form_data(world, then="submit"))
+    client.post(reverse("diagnostics:diagnoses:edit", args=[report.pk]), form_data(world, then="submit"))
     report.refresh_from_db()
     assert report.status == "submitted" and report.transitions.get(action="submit").snapshot["summary"]
 
 
 def test_a_submitted_report_cannot_be_edited_through_the_page(client, world, reports):
     client.force_login(world["other_provider_user"])
-    response = client.get(reverse("diagnoses:edit", args=[reports["theirs"].pk]))
-    assert response.status_code == 302 and response.url == reverse("diagnoses:detail", args=[reports["theirs"].pk])
+    response = client.get(reverse("diagnostics:diagnoses:edit", args=[reports["theirs"].pk]))
+    assert response.status_code == 302 and response.url == reverse(
+        "diagnostics:diagnoses:detail", args=[reports["theirs"].pk]
+    )
 
 
 def test_the_district_accepts_and_returns_from_the_record(client, users, world, reports):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
-    detail = client.get(reverse("diagnoses:detail", args=[reports["theirs"].pk])).content.decode()
+    detail = client.get(reverse("diagnostics:diagnoses:detail", args=[reports["theirs"].pk])).content.decode()
     assert 'id="accept-form"' in detail and 'id="return-form"' in detail
-    no_reason = client.post(reverse("diagnoses:action", args=[reports["theirs"].pk, "return"]), {"reason": ""})
+    no_reason = client.post(
+        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "return"]), {"reason": ""}
+    )
     assert no_reason.status_code == 302
     reports["theirs"].refresh_from_db()
     assert reports["theirs"].status == "submitted"
-    future = client.post(reverse("diagnoses:action", args=[reports["theirs"].pk, "accept"]), {"date": str(days(3))})
+    future = client.post(
+        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"]), {"date": str(days(3))}
+    )
     assert future.status_code == 302
     reports["theirs"].refresh_from_db()
     assert reports["theirs"].status == "submitted"
     client.post(
-        reverse("diagnoses:action", args=[reports["theirs"].pk, "accept"]), {"date": str(days(-1)), "next": "review"}
+        reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"]),
+        {"date": str(days(-1)), "next": "review"},
     )
     reports["theirs"].refresh_from_db()
     assert reports["theirs"].status == "accepted" and reports["theirs"].accepted_on == days(-1)
@@ -326,9 +337,11 @@ def test_the_district_accepts_and_returns_from_the_record(client, users, world, 
 
 def test_a_provider_sees_no_review_forms_and_cannot_accept(client, world, reports):
     client.force_login(world["other_provider_user"])
-    detail = client.get(reverse("diagnoses:detail", args=[reports["theirs"].pk])).content.decode()
+    detail = client.get(reverse("diagnostics:diagnoses:detail", args=[reports["theirs"].pk])).content.decode()
     assert 'id="accept-form"' not in detail
-    assert client.post(reverse("diagnoses:action", args=[reports["theirs"].pk, "accept"])).status_code == 403
+    assert (
+        client.post(reverse("diagnostics:diagnoses:action", args=[reports["theirs"].pk, "accept"])).status_code == 403
+    )
 
 
 def test_the_record_shows_the_timeline_and_each_submitted_version(client, world, users, reports):
@@ -336,28 +349,33 @@ def test_the_record_shows_the_timeline_and_each_submitted_version(client, world,
     diagnosis_update(actor=world["provider_user"], diagnosis=ours, summary="第二版摘要")
     diagnosis_submit(actor=world["provider_user"], diagnosis=ours)
     client.force_login(users[Role.DISTRICT_OFFICIAL])
-    detail = client.get(reverse("diagnoses:detail", args=[ours.pk])).content.decode()
+    detail = client.get(reverse("diagnostics:diagnoses:detail", args=[ours.pk])).content.decode()
     for version in (1, 2):
-        assert reverse("diagnoses:version", args=[ours.pk, version]) in detail
+        assert reverse("diagnostics:diagnoses:version", args=[ours.pk, version]) in detail
     assert "请补充生产管控痛点" in detail
-    first = client.get(reverse("diagnoses:version", args=[ours.pk, 1])).content.decode()
+    first = client.get(reverse("diagnostics:diagnoses:version", args=[ours.pk, 1])).content.decode()
     assert "第一版摘要" in first and "第二版摘要" not in first
-    assert "第二版摘要" in client.get(reverse("diagnoses:version", args=[ours.pk, 2])).content.decode()
-    assert client.get(reverse("diagnoses:version", args=[ours.pk, 3])).status_code == 404
+    assert "第二版摘要" in client.get(reverse("diagnostics:diagnoses:version", args=[ours.pk, 2])).content.decode()
+    assert client.get(reverse("diagnostics:diagnoses:version", args=[ours.pk, 3])).status_code == 404
 
 
 def test_the_signed_pdf_page_upload_and_download(client, world, users):
     report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
     client.force_login(world["provider_user"])
-    client.post(reverse("diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload("签字.pdf")})
+    client.post(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload("签字.pdf")})
     bad = client.post(
-        reverse("diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload("a.txt", b"hello")}, follow=True
+        reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]),
+        {"file": pdf_upload("a.txt", b"hello")},
+        follow=True,
     )
     assert "txt" in bad.content.decode()
-    download = client.get(reverse("diagnoses:signed_pdf", args=[report.pk]))
+    download = client.get(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     client.force_login(users[Role.UNIT_STAFF])
-    assert client.post(reverse("diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload()}).status_code == 403
+    assert (
+        client.post(reverse("diagnostics:diagnoses:signed_pdf", args=[report.pk]), {"file": pdf_upload()}).status_code
+        == 403
+    )
 
 
 # --- the enterprise section --------------------------------------------------------------------
@@ -369,7 +387,7 @@ def test_the_enterprise_page_lists_its_reports_and_the_current_one(client, users
     client.force_login(users[Role.UNIT_STAFF])
     body = client.get(reverse("enterprises:detail", args=[world["ours"].pk])).content.decode()
     assert 'id="section-diagnoses"' in body and 'id="current-report"' in body
-    assert reverse("diagnoses:detail", args=[reports["ours"].pk]) in body
+    assert reverse("diagnostics:diagnoses:detail", args=[reports["ours"].pk]) in body
     assert 'id="start-report"' not in body
     client.force_login(world["provider_user"])
     body = client.get(reverse("enterprises:detail", args=[world["ours"].pk])).content.decode()

@@ -7,8 +7,8 @@ import pytest
 
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role
-from diagnostics.diagnosis_selectors import diagnosis_checklist, software_share
 from diagnostics.models import Diagnosis, DiagnosisTransition
+from diagnostics.selectors.diagnoses import diagnosis_checklist, software_share
 from diagnostics.services.diagnoses import (
     AnswersError,
     diagnosis_accept,

@@ -10,7 +10,7 @@ import pytest
 
 from diagnostics.models import LevelRule, Option
 from diagnostics.scoring import ScoreInputError, index_spec, score
-from diagnostics.selectors import current_edition
+from diagnostics.selectors.index import current_edition
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from core.roles import Role
-from diagnostics.diagnosis_selectors import todo_lists
 from diagnostics.models import Assessment, IndexEdition
+from diagnostics.selectors.diagnoses import todo_lists
 from diagnostics.services.diagnoses import (
     deadline_set,
     diagnosis_accept,

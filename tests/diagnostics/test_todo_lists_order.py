@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from core.roles import Role
-from diagnostics.diagnosis_selectors import PENDING_ROWS_SHOWN, review_queue, todo_lists
 from diagnostics.models import Diagnosis
+from diagnostics.selectors.diagnoses import PENDING_ROWS_SHOWN, review_queue, todo_lists
 from diagnostics.services.diagnoses import diagnosis_create, diagnosis_submit
 from providers.models import ProviderAssignment
 from tests.factories import EnterpriseFactory

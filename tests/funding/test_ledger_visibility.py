@@ -24,10 +24,7 @@ from funding.models import (
     InterestSubsidy,
 )
 from funding.services import financing, ledger
-from reports import (
-    documents,  # noqa: F401 - loaded before documents_pdf, which it imports
-    documents_pdf,
-)
+from reports.rendering import documents as documents_pdf
 
 from .test_pages_setup import build_world
 

@@ -1,0 +1,1 @@
+"""API serializers of diagnostics: ``assessments`` and ``diagnoses`` (with deadlines)."""

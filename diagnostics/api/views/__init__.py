@@ -1,0 +1,1 @@
+"""API views of diagnostics: ``assessments`` (with the score endpoint) and ``diagnoses`` (with deadlines)."""

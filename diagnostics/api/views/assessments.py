@@ -1,0 +1,146 @@
+"""The score endpoint and the assessments API (docs/api.md)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import DomainError
+from diagnostics.filters import AssessmentFilter
+from diagnostics.scoring import ScoreInputError, index_spec, score
+from diagnostics.selectors.assessments import assessment_list
+from diagnostics.selectors.index import edition_by_code
+from diagnostics.services import assessments as services
+from enterprises.selectors import enterprise_list
+from providers.models import EvaluationBody
+
+from ..serializers.assessments import (
+    AssessmentCreateSerializer,
+    AssessmentSerializer,
+    AssessmentUpdateSerializer,
+    EvidenceSerializer,
+    ScoreRequestSerializer,
+    ScoreResultSerializer,
+    SubmitSerializer,
+    contract_result,
+)
+
+# The body is the shared field → messages map (core/api/schema.py), keyed here by item, scene or raw-number code.
+ERRORS_BODY = OpenApiResponse(description="Each offending item, scene or raw-number code → its messages.")
+
+
+def _edition(code):
+    edition = edition_by_code(code)
+    if edition is None:
+        raise ScoreInputError({"index": [_("No index edition has the code {code}.").format(code=code)]})
+    return edition
+
+
+def _bad(errors):
+    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+
+
+class ScoreView(APIView):
+    """Score a set of answers against the index; nothing is stored (any signed-in user)."""
+
+    @extend_schema(
+        request=ScoreRequestSerializer,
+        responses={200: ScoreResultSerializer, 400: ERRORS_BODY},
+        summary="Score answers against the MIIT index",
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            return _bad({"answers": [_("Send a JSON object with index, answers and scenes.")]})
+        data = ScoreRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            edition = _edition(values.get("index"))
+            result = score(index_spec(edition), values.get("answers"), values.get("scenes"))
+        except ScoreInputError as exc:
+            return _bad(exc.errors)
+        return Response(contract_result(result))
+
+
+class AssessmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Assessments in the caller's scope (404 outside it). A create is stored submitted (scored by the
+    engine) unless ``status`` is ``draft``; drafts may be changed, submitted or deleted."""
+
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+
+    def get_queryset(self):
+        return assessment_list(viewer=self.request.user).order_by("-evaluated_on", "-pk")
+
+    def _answer(self, assessment, code=status.HTTP_200_OK):
+        assessment = assessment_list(viewer=self.request.user).get(pk=assessment.pk)
+        return Response(AssessmentSerializer(assessment, context={"request": self.request}).data, status=code)
+
+    def _validated(self, serializer_class):
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer, 400: ERRORS_BODY})
+    def create(self, request):
+        values = dict(self._validated(AssessmentCreateSerializer))
+        enterprise = enterprise_list(viewer=request.user).filter(pk=values.pop("enterprise")).first()
+        if enterprise is None:
+            raise DomainError("unknown_enterprise", _("No enterprise you can see has this id."), field="enterprise")
+        code = values.pop("index", None)
+        edition = edition_by_code(code)
+        if edition is None:
+            return _bad({"index": [_("No index edition has the code {code}.").format(code=code)]})
+        body = None
+        body_id = values.pop("evaluation_body", None)
+        if body_id is not None:
+            body = EvaluationBody.objects.visible_to(request.user).filter(pk=body_id).first()
+            if body is None:
+                raise DomainError(
+                    "unknown_body", _("No evaluation body you can see has this id."), field="evaluation_body"
+                )
+        submit = values.pop("status") == "submitted"
+        assessment = services.assessment_create(
+            actor=request.user, enterprise=enterprise, edition=edition, evaluation_body=body, submit=submit, **values
+        )
+        return self._answer(assessment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssessmentUpdateSerializer, responses={200: AssessmentSerializer, 400: ERRORS_BODY})
+    def partial_update(self, request, pk=None):
+        assessment = self.get_object()
+        values = self._validated(AssessmentUpdateSerializer)
+        services.assessment_update(actor=request.user, assessment=assessment, **values)
+        return self._answer(assessment)
+
+    @extend_schema(request=SubmitSerializer, responses=AssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assessment = self.get_object()
+        values = self._validated(SubmitSerializer)
+        services.assessment_submit(actor=request.user, assessment=assessment, date=values.get("date"))
+        return self._answer(assessment)
+
+    def destroy(self, request, pk=None):
+        services.assessment_delete(actor=request.user, assessment=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceSerializer},
+        responses={
+            201: inline_serializer("EvidenceFile", {"id": serializers.UUIDField(), "name": serializers.CharField()})
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Attach an evidence file to one scene (types and size limits of core.files)."""
+        assessment = self.get_object()
+        values = self._validated(EvidenceSerializer)
+        attachment = services.assessment_attach_evidence(
+            actor=request.user, assessment=assessment, scene=values["scene"], upload=values["file"]
+        )
+        return Response({"id": str(attachment.pk), "name": attachment.original_name}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,1 @@
+"""Permission predicates of diagnostics, ``(allowed, reason)``: ``index``, ``assessments`` and ``diagnoses``."""

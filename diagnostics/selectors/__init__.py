@@ -1,0 +1,1 @@
+"""Reads of diagnostics, scoped by the viewer: ``index``, ``assessments`` and ``diagnoses``."""

@@ -1,0 +1,1 @@
+"""Pages of diagnostics: ``index``, ``assessments`` and ``diagnoses``."""
