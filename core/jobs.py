@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from . import registry
 from .models import BackgroundJob
 
 logger = logging.getLogger(__name__)
@@ -161,18 +162,6 @@ def jobs_to_requeue(*, stale_pending_after=None):
     return _lost(BackgroundJob, "created_at", stale_pending_after)
 
 
-#: Models that are their own job row (``status`` pending/running/done/failed, ``lease_expires_at``)
-#: and whose task takes the row's id: ``{model label: (task name, creation time field)}``. An app
-#: registers its model in ``AppConfig.ready`` (``register_leased_model``), so the requeue task covers
-#: it without core importing that app.
-LEASED_MODELS = {}
-
-
-def register_leased_model(model_label, *, task_name, created_field):
-    """Let ``requeue_lost_work`` re-send ``task_name(str(pk))`` for lost rows of ``model_label``."""
-    LEASED_MODELS[model_label] = (task_name, created_field)
-
-
 def requeue_lost_work(*, stale_pending_after=None):
     """Re-send the task of every job, and of every row of a registered leased model, that lost its worker
     or its message. A repeated delivery is harmless: the claim skips finished work and work under a
@@ -184,7 +173,8 @@ def requeue_lost_work(*, stale_pending_after=None):
 
     for job in jobs_to_requeue(stale_pending_after=stale_pending_after):
         tally(job_send(job))
-    for label, (task_name, created_field) in LEASED_MODELS.items():
+    for label, leased in registry.leased_models.items():
+        task_name, created_field = leased.task_name, leased.created_field
         model = apps.get_model(label)
         for pk in _lost(model, created_field, stale_pending_after).values_list("pk", flat=True):
             tally(send_task(task_name, [str(pk)]))

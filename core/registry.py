@@ -6,9 +6,17 @@ picker searches providers) names a registry here; the higher app registers its p
 ``AppConfig.ready`` with ``<registry>.register(key, value)``. Nothing in a lower layer imports a
 higher one (docs/architecture.md "Registries").
 
-Registries:
+Registries (key → entry):
 
-- ``pickers``: ``kind → Picker`` — the records a type-ahead picker offers to a viewer
+- ``enterprise_links``: model label → :class:`EnterpriseLink` — rows that make an enterprise visible
+  to a provider's users or an evaluation body's evaluators (``core.scoping``);
+- ``enterprise_sections`` / ``unit_sections``: key → :class:`Section` — the parts of the enterprise
+  file (一企一档) and of a unit's page that later apps contribute (``enterprises.sections``);
+- ``leased_models``: model label → :class:`LeasedModel` — rows that are their own job and whose
+  lost work the requeue task re-sends (``core.jobs.requeue_lost_work``);
+- ``scorecard_metrics``: code → ``providers.scorecard.ScorecardMetric`` — the provider scorecard's
+  metrics, each registered by the app that owns its records;
+- ``pickers``: kind → :class:`Picker` — the records a type-ahead picker offers to a viewer
   (``core.views.pick``; ``core.forms.RecordField``).
 """
 
@@ -24,12 +32,13 @@ class Registry:
         self._entries: dict[str, Any] = {}
 
     def register(self, key, value):
-        """Add ``value`` under ``key``; registering the same value again is harmless, another is refused."""
-        existing = self._entries.get(key)
-        if existing is not None and existing != value:
-            raise ValueError(f"{self.name}: {key!r} is registered already")
+        """Add ``value`` under ``key`` (registering under a key again replaces its entry); returns it."""
         self._entries[key] = value
         return value
+
+    def remove(self, key):
+        """Take the entry under ``key`` out (tests that register a stand-in put the real one back)."""
+        return self._entries.pop(key, None)
 
     def get(self, key):
         return self._entries.get(key)
@@ -45,6 +54,35 @@ class Registry:
 
 
 @dataclass(frozen=True)
+class EnterpriseLink:
+    """Rows of a model that tie an enterprise to an organisation: users of ``role`` whose provider or
+    evaluation body is the row's ``organisation_field`` see the row's enterprise."""
+
+    role: str
+    organisation_field: str
+    enterprise_field: str = "enterprise"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a page composed from later apps: ``context(request, record) -> dict | None``
+    (``None`` hides it from this viewer), rendered with ``template``, in ``order``."""
+
+    template: str
+    context: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class LeasedModel:
+    """A model whose rows are their own job (status, lease): ``task_name(str(pk))`` runs one;
+    ``created_field`` dates a row for the stale-pending rule."""
+
+    task_name: str
+    created_field: str
+
+
+@dataclass(frozen=True)
 class Picker:
     """What a picker of ``kind`` offers: ``queryset(viewer)`` returns the rows the viewer may pick
     (already scoped), each with a ``name`` and a ``credit_code``."""
@@ -52,4 +90,9 @@ class Picker:
     queryset: Any
 
 
+enterprise_links = Registry("enterprise_links")
+enterprise_sections = Registry("enterprise_sections")
+unit_sections = Registry("unit_sections")
+leased_models = Registry("leased_models")
+scorecard_metrics = Registry("scorecard_metrics")
 pickers = Registry("pickers")

@@ -1,4 +1,4 @@
-"""Scoping, written once (HOUSE_STYLE.md habit 2).
+"""Scoping, written once (docs/style.md habit 2).
 
 Every list, detail, API, export and import reads records through
 ``Model.objects.visible_to(viewer)``. The rule:
@@ -10,7 +10,7 @@ Every list, detail, API, export and import reads records through
   assigned to it by the district, or named in its diagnoses, projects and assessments.
 
 Which records link an enterprise to a provider or an evaluation body is registered by the
-app that owns them (``register_enterprise_link`` in its ``AppConfig.ready``), so this
+app that owns them (``core.registry.enterprise_links`` in its ``AppConfig.ready``), so this
 module never imports apps to its right.
 
 A model opts in by using a queryset class derived from :class:`ScopedQuerySet` and
@@ -18,40 +18,17 @@ implementing :meth:`ScopedQuerySet.scope_filter`; records that belong to one ent
 :class:`EnterpriseScopedQuerySet` and name the path to it.
 """
 
-from dataclasses import dataclass
-
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from . import registry
 from .roles import GLOBAL_READ_ROLES, Role, role_of
 
 
-@dataclass(frozen=True)
-class EnterpriseLink:
-    """A table whose rows tie an enterprise to an organisation (a provider or an evaluation body)."""
-
-    model: str  # "app_label.ModelName"
-    enterprise_field: str
-    organisation_field: str
-
-
-_LINKS: dict[str, list[EnterpriseLink]] = {Role.PROVIDER_USER: [], Role.EVALUATOR: []}
-
-
-def register_enterprise_link(role, model, *, enterprise_field="enterprise", organisation_field):
-    """Declare that rows of ``model`` make an enterprise visible to users of ``role``.
-
-    ``organisation_field`` names the foreign key compared with the user's provider
-    (for ``provider_user``) or evaluation body (for ``evaluator``).
-    """
-    link = EnterpriseLink(model, enterprise_field, organisation_field)
-    if link not in _LINKS[role]:
-        _LINKS[role].append(link)
-
-
 def enterprise_links(role):
-    return tuple(_LINKS.get(role, ()))
+    """``[(model label, EnterpriseLink)]`` registered for ``role``."""
+    return [(label, link) for label, link in registry.enterprise_links.items() if link.role == role]
 
 
 def organisation_id_of(user, role):
@@ -85,8 +62,8 @@ def enterprise_scope_filter(viewer, role):
     if org_id is None:
         return Q(pk__in=[])
     condition = Q(pk__in=[])
-    for link in enterprise_links(role):
-        linked = apps.get_model(link.model)._default_manager.filter(**{f"{link.organisation_field}_id": org_id})
+    for label, link in enterprise_links(role):
+        linked = apps.get_model(label)._default_manager.filter(**{f"{link.organisation_field}_id": org_id})
         condition |= Q(pk__in=linked.values(link.enterprise_field))
     return condition
 

@@ -12,31 +12,32 @@ class DiagnosticsConfig(AppConfig):
 
     def ready(self):
         # Start-up registrations: imported here because the registries' modules need the app registry ready.
+        from core import registry
         from core.roles import Role
-        from core.scoping import register_enterprise_link
-        from enterprises.sections import register_enterprise_section, register_unit_section
 
         from . import scorecard_metrics
         from .views import assessments, diagnoses
 
-        register_enterprise_link(Role.PROVIDER_USER, "diagnostics.Diagnosis", organisation_field="provider")
-        register_enterprise_link(Role.EVALUATOR, "diagnostics.Assessment", organisation_field="evaluation_body")
+        registry.enterprise_links.register(
+            "diagnostics.Diagnosis", registry.EnterpriseLink(Role.PROVIDER_USER, "provider")
+        )
+        registry.enterprise_links.register(
+            "diagnostics.Assessment", registry.EnterpriseLink(Role.EVALUATOR, "evaluation_body")
+        )
 
         scorecard_metrics.register()
 
         # Diagnosis reports and assessments (before vs after) on the enterprise file, overdue deadlines on the unit's page.
-        register_enterprise_section(
+        registry.enterprise_sections.register(
             "diagnoses",
-            template="diagnostics/diagnoses/enterprise_section.html",
-            context=diagnoses.enterprise_section,
-            order=20,
+            registry.Section("diagnostics/diagnoses/enterprise_section.html", diagnoses.enterprise_section, order=20),
         )
-        register_unit_section(
-            "deadlines", template="diagnostics/diagnoses/deadline_unit_section.html", context=diagnoses.unit_section
+        registry.unit_sections.register(
+            "deadlines", registry.Section("diagnostics/diagnoses/deadline_unit_section.html", diagnoses.unit_section)
         )
-        register_enterprise_section(
+        registry.enterprise_sections.register(
             "assessments",
-            template="diagnostics/assessments/enterprise_section.html",
-            context=assessments.enterprise_section,
-            order=30,
+            registry.Section(
+                "diagnostics/assessments/enterprise_section.html", assessments.enterprise_section, order=30
+            ),
         )

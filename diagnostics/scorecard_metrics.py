@@ -1,6 +1,6 @@
 """Provider scorecard metrics computed from diagnosis reports, deadlines and on-site evaluations.
 
-Registered with :func:`providers.scorecard.register_scorecard_metric` from
+Registered in ``core.registry.scorecard_metrics`` from
 :meth:`diagnostics.apps.DiagnosticsConfig.ready` (providers sits left of diagnostics and never
 imports it). Each function answers ``{provider_id: (value, detail)}`` for a queryset of providers
 and a period ``start``–``end`` (inclusive), with one query (two for the level gained), never one
@@ -12,7 +12,8 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from providers.scorecard import level_gain_points, rate_points, register_scorecard_metric, returns_points
+from core import registry
+from providers.scorecard import ScorecardMetric, level_gain_points, rate_points, returns_points
 
 from .choices import DeadlineKind, DiagnosisStatus, Stage
 from .models import Assessment, Deadline, Diagnosis
@@ -112,34 +113,43 @@ def level_gained(providers, start, end):
 
 def register():
     """Called from ``DiagnosticsConfig.ready``."""
-    register_scorecard_metric(
+    registry.scorecard_metrics.register(
         "on_time",
-        _("Diagnosis reports on time"),
-        reports_on_time,
-        points=rate_points,
-        description=_(
-            "Share of reports first submitted in the period by the enterprise's diagnosis deadline "
-            "(no deadline counts as on time); points = the percentage."
+        ScorecardMetric(
+            "on_time",
+            _("Diagnosis reports on time"),
+            reports_on_time,
+            points=rate_points,
+            description=_(
+                "Share of reports first submitted in the period by the enterprise's diagnosis deadline "
+                "(no deadline counts as on time); points = the percentage."
+            ),
         ),
     )
-    register_scorecard_metric(
+    registry.scorecard_metrics.register(
         "returns",
-        _("Rounds of return for revision"),
-        rounds_of_return,
-        higher_is_better=False,
-        points=returns_points,
-        description=_(
-            "Average rounds of return of the reports accepted in the period; points = 100 − 50 × average, at least 0."
+        ScorecardMetric(
+            "returns",
+            _("Rounds of return for revision"),
+            rounds_of_return,
+            higher_is_better=False,
+            points=returns_points,
+            description=_(
+                "Average rounds of return of the reports accepted in the period; points = 100 − 50 × average, at least 0."
+            ),
         ),
     )
-    register_scorecard_metric(
+    registry.scorecard_metrics.register(
         "level_gain",
-        _("Digital level gained by its enterprises"),
-        level_gained,
-        points=level_gain_points,
-        description=_(
-            "Average of latest on-site post level − latest on-site baseline level of the enterprises whose "
-            "current accepted diagnosis is the provider's (post evaluation in the period); points = 50 per "
-            "level, from 0 to 100."
+        ScorecardMetric(
+            "level_gain",
+            _("Digital level gained by its enterprises"),
+            level_gained,
+            points=level_gain_points,
+            description=_(
+                "Average of latest on-site post level − latest on-site baseline level of the enterprises whose "
+                "current accepted diagnosis is the provider's (post evaluation in the period); points = 50 per "
+                "level, from 0 to 100."
+            ),
         ),
     )

@@ -9,9 +9,9 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self):
-        from core.registry import Picker, pickers
+        from core import registry
 
         from . import tasks  # noqa: F401  (registers the roster tasks in every process)
         from .models import Enterprise
 
-        pickers.register("enterprise", Picker(queryset=lambda viewer: Enterprise.objects.visible_to(viewer)))
+        registry.pickers.register("enterprise", registry.Picker(lambda viewer: Enterprise.objects.visible_to(viewer)))

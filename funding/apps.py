@@ -10,21 +10,18 @@ class FundingConfig(AppConfig):
     verbose_name = _("Projects and funding")
 
     def ready(self):
+        from core import registry
         from core.roles import Role
-        from core.scoping import register_enterprise_link
-        from enterprises.sections import register_enterprise_section
 
         from . import scorecard_metrics
         from .sections import projects_section
 
-        register_enterprise_link(Role.PROVIDER_USER, "funding.Project", organisation_field="provider")
-        register_enterprise_link(
-            Role.EVALUATOR,
+        registry.enterprise_links.register("funding.Project", registry.EnterpriseLink(Role.PROVIDER_USER, "provider"))
+        registry.enterprise_links.register(
             "funding.Acceptance",
-            enterprise_field="project__enterprise",
-            organisation_field="evaluation_body",
+            registry.EnterpriseLink(Role.EVALUATOR, "evaluation_body", enterprise_field="project__enterprise"),
         )
-        register_enterprise_section(
-            "projects", template="funding/enterprise_section.html", context=projects_section, order=60
+        registry.enterprise_sections.register(
+            "projects", registry.Section("funding/enterprise_section.html", projects_section, order=60)
         )
         scorecard_metrics.register()

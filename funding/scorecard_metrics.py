@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from providers.scorecard import rate_points, register_scorecard_metric
+from core import registry
+from providers.scorecard import ScorecardMetric, rate_points
 
 from .models import Acceptance
 
@@ -35,10 +36,13 @@ def first_try_acceptance(providers, start, end):
 
 
 def register():
-    register_scorecard_metric(
+    registry.scorecard_metrics.register(
         "first_try_acceptance",
-        _("First-try acceptance"),
-        first_try_acceptance,
-        points=rate_points,
-        description=_("Share of the provider's projects whose first on-site acceptance in the period passed."),
+        ScorecardMetric(
+            "first_try_acceptance",
+            _("First-try acceptance"),
+            first_try_acceptance,
+            points=rate_points,
+            description=_("Share of the provider's projects whose first on-site acceptance in the period passed."),
+        ),
     )

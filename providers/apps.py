@@ -13,22 +13,25 @@ class ProvidersConfig(AppConfig):
     verbose_name = _("Service providers")
 
     def ready(self):
+        # Start-up registrations (docs/architecture.md "Registries"); the models need the apps loaded.
+        from core import registry
         from core.roles import Role
-        from core.scoping import register_enterprise_link
-
-        register_enterprise_link(Role.PROVIDER_USER, "providers.ProviderAssignment", organisation_field="provider")
-        register_enterprise_link(Role.EVALUATOR, "providers.EvaluatorAssignment", organisation_field="evaluation_body")
-
-        from core.registry import Picker, pickers
-        from enterprises.sections import register_enterprise_section
 
         from . import scorecard_metrics, tasks  # noqa: F401  (tasks: registers the Celery task in every process)
         from .models import EvaluationBody, Provider
         from .sections import assignments_section
 
-        pickers.register("provider", Picker(queryset=lambda viewer: Provider.objects.visible_to(viewer)))
-        pickers.register("evaluation-body", Picker(queryset=lambda viewer: EvaluationBody.objects.visible_to(viewer)))
+        registry.enterprise_links.register(
+            "providers.ProviderAssignment", registry.EnterpriseLink(Role.PROVIDER_USER, "provider")
+        )
+        registry.enterprise_links.register(
+            "providers.EvaluatorAssignment", registry.EnterpriseLink(Role.EVALUATOR, "evaluation_body")
+        )
+        registry.pickers.register("provider", registry.Picker(lambda viewer: Provider.objects.visible_to(viewer)))
+        registry.pickers.register(
+            "evaluation-body", registry.Picker(lambda viewer: EvaluationBody.objects.visible_to(viewer))
+        )
         scorecard_metrics.register()
-        register_enterprise_section(
-            "assignments", template="providers/enterprise_section.html", context=assignments_section, order=20
+        registry.enterprise_sections.register(
+            "assignments", registry.Section("providers/enterprise_section.html", assignments_section, order=20)
         )

@@ -2,10 +2,10 @@
 
 **Metrics are registered** by the app that owns the records they are computed from, in its
 ``AppConfig.ready`` (providers registers satisfaction; diagnostics registers reports on time,
-rounds of return and level gained; the projects issue registers first-try acceptance), so this
-module never imports apps to its right::
+rounds of return and level gained; funding registers first-try acceptance), so this module never
+imports apps to its right::
 
-    register_scorecard_metric(code, label, compute, *, higher_is_better=True, points=None)
+    registry.scorecard_metrics.register(code, ScorecardMetric(code, label, compute, higher_is_better=True, points=None))
 
 ``compute(providers, start, end)`` answers ``{provider_id: (value, detail)}`` for the providers of
 the queryset in one bulk query (never one query per provider); a provider missing from the answer,
@@ -30,7 +30,7 @@ no total.
 
 **Periods** are codes: ``2025`` (a year), ``2025H1``/``2025H2`` (halves), ``2025Q1``…``2025Q4``
 (quarters). The pilot began on 2024-10-01, so the year 2025 (the programme's first reporting year,
-DOMAIN.md §6) starts on 2024-10-01, and no period starts before that day.
+docs/domain.md §6) starts on 2024-10-01, and no period starts before that day.
 """
 
 import calendar
@@ -42,6 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import registry
 from core.errors import DomainError
 
 PILOT_START = datetime.date(2024, 10, 1)
@@ -111,22 +112,14 @@ class ScorecardMetric:
         return _round(convert(value))
 
 
-_METRICS: dict[str, ScorecardMetric] = {}
-
-
-def register_scorecard_metric(code, label, compute, *, higher_is_better=True, points=None, description=""):
-    """Add (or replace, by ``code``) a metric of the scorecard. See the module's docstring."""
-    _METRICS[code] = ScorecardMetric(code, label, compute, higher_is_better, points, description)
-
-
 def scorecard_metrics():
-    """The registered metrics, in the order of :data:`DEFAULT_WEIGHTS`, then by registration."""
+    """The registered metrics, in the order of :data:`DEFAULT_WEIGHTS`, then by code."""
     order = {code: i for i, code in enumerate(DEFAULT_WEIGHTS)}
-    return sorted(_METRICS.values(), key=lambda m: (order.get(m.code, len(order)), m.code))
+    return sorted(registry.scorecard_metrics.values(), key=lambda m: (order.get(m.code, len(order)), m.code))
 
 
 def scorecard_metric(code):
-    return _METRICS.get(code)
+    return registry.scorecard_metrics.get(code)
 
 
 # --- Periods -------------------------------------------------------------------------------------
@@ -156,7 +149,7 @@ def period_bounds(code):
     last_month = first_month + months - 1
     end = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
     if year == PILOT_START.year + 1 and first_month == 1 and months == 12:
-        # The programme's first reporting year runs from the start of the pilot (DOMAIN.md §6).
+        # The programme's first reporting year runs from the start of the pilot (docs/domain.md §6).
         start = PILOT_START
     if end < PILOT_START:
         raise DomainError(

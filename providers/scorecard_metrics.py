@@ -9,8 +9,10 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core import registry
+
 from .models import ProviderRating
-from .scorecard import register_scorecard_metric, satisfaction_points
+from .scorecard import ScorecardMetric, satisfaction_points
 
 
 def satisfaction(providers, start, end):
@@ -29,10 +31,15 @@ def satisfaction(providers, start, end):
 
 
 def register():
-    register_scorecard_metric(
+    registry.scorecard_metrics.register(
         "satisfaction",
-        _("Enterprise satisfaction"),
-        satisfaction,
-        points=satisfaction_points,
-        description=_("Average rating (1–5) recorded by the enterprises' streets/towns; points = average ÷ 5 × 100."),
+        ScorecardMetric(
+            "satisfaction",
+            _("Enterprise satisfaction"),
+            satisfaction,
+            points=satisfaction_points,
+            description=_(
+                "Average rating (1–5) recorded by the enterprises' streets/towns; points = average ÷ 5 × 100."
+            ),
+        ),
     )

@@ -10,11 +10,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Indicators and reports")
 
     def ready(self):
-        from core.jobs import register_leased_model
+        from core import registry
 
         from . import tasks  # noqa: F401 - registers the report tasks with the Celery app
 
         # A snapshot is its own job row: the requeue task re-sends a lost one (broker down, worker killed).
-        register_leased_model(
-            "reports.ReportSnapshot", task_name="reports.tasks.compute_snapshot_task", created_field="requested_at"
+        registry.leased_models.register(
+            "reports.ReportSnapshot", registry.LeasedModel("reports.tasks.compute_snapshot_task", "requested_at")
         )

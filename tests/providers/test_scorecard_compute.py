@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from core import registry
 from core.errors import DomainError, PermissionDenied
 from core.models import BackgroundJob
 from core.roles import Role
@@ -197,17 +198,20 @@ def test_a_period_not_yet_begun_is_refused(world):
 
 @pytest.fixture
 def first_try_metric():
-    """What the projects issue will do: register first-try acceptance, with no change to providers."""
+    """A metric another app registers (first-try acceptance), with no change to providers."""
 
     def compute(providers, start, end):
         return {p.pk: (Decimal(50), {"passed_first_time": 1, "accepted": 2}) for p in providers if "甲" in p.name}
 
-    registered = scorecard._METRICS.get("first_try_acceptance")
-    scorecard.register_scorecard_metric("first_try_acceptance", "Acceptance passed at first try", compute)
+    registered = registry.scorecard_metrics.get("first_try_acceptance")
+    registry.scorecard_metrics.register(
+        "first_try_acceptance",
+        scorecard.ScorecardMetric("first_try_acceptance", "Acceptance passed at first try", compute),
+    )
     yield
-    scorecard._METRICS.pop("first_try_acceptance", None)
-    if registered is not None:  # the projects app's own registration, put back
-        scorecard._METRICS["first_try_acceptance"] = registered
+    registry.scorecard_metrics.remove("first_try_acceptance")
+    if registered is not None:  # the funding app's own registration, put back
+        registry.scorecard_metrics.register("first_try_acceptance", registered)
 
 
 def test_a_metric_registered_later_takes_its_default_weight(records, world, first_try_metric):
