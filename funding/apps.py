@@ -14,7 +14,7 @@ class FundingConfig(AppConfig):
         from core.scoping import register_enterprise_link
         from enterprises.sections import register_enterprise_section
 
-        from . import scorecard_metrics
+        from . import scorecard_metrics, tasks  # noqa: F401 - tasks: registers the back-fill task in every process
         from .sections import projects_section
 
         register_enterprise_link(Role.PROVIDER_USER, "funding.Project", organisation_field="provider")

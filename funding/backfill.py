@@ -1,4 +1,4 @@
-"""History back-fill (issue 5): the projects, acceptances and payments of the pilot since October
+"""History back-fill: the projects, acceptances and payments of the pilot since October
 2024, from before the portal, loaded from spreadsheets with the roster's discipline.
 
 **The file.** One workbook with up to three sheets — 项目 (projects), 验收 (acceptances) and
@@ -7,7 +7,7 @@ its header row; sheets named 填写说明 / 允许值 (the template's help) and 
 the three are ignored. One workbook rather than three kinds of file, because one upload then
 carries a project from filing to payment, and the sheets are processed in that order (projects,
 then acceptances, then payments) so later sheets can name projects of the earlier one. The file is
-read by the roster engine (:mod:`enterprises.roster`): the same streaming, encodings (UTF-8, GBK),
+read by the tabular engine (:mod:`core.tabular`): the same streaming, encodings (UTF-8, GBK),
 and messages for malformed files. At most :data:`MAX_ROWS` rows per file.
 
 **Rows are written through the services** (:mod:`funding.services.projects`,
@@ -28,30 +28,42 @@ back-fill payments (against commitments already recorded); admins everything. A 
 may not write is an error saying so.
 """
 
+import dataclasses
 import datetime
 import functools
 import logging
-import re
-import unicodedata
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl.styles import Font
 
-from core.errors import Conflict, DomainError, PermissionDenied
+from core import credit_code as cc
+from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
+from core.money import Sign
+from core.programme import PILOT_START
 from core.roles import DISTRICT_ROLES, GLOBAL_READ_ROLES, Role, has_role, role_of
-from enterprises import roster
-from enterprises.roster import Column
+from core.tabular import batches, cells, reading, writing
+from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
+from core.tabular.cells import value_key
+from core.tabular.schema import Column, Schema, header_key
+from core.tabular.writing import TemplateWorkbook
+from diagnostics.models import Scene
+from enterprises.models import Enterprise
+from enterprises.roster import example_credit_code
+from providers.models import EvaluationBody, Provider
 
 from .backfill_models import BackfillBatch
 from .choices import PURPOSES_BY_SOURCE, BudgetPurpose, CommitmentStatus, DisbursementStatus, ProjectAction
 from .choices import ProjectStatus as PS
+from .models import Acceptance, BudgetLine, CommitmentLine, Disbursement, FundSource, Project
+from .services import ledger
+from .services import projects as project_services
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +74,7 @@ MAX_ROWS = 5_000
 INLINE_MAX_ROWS = 200
 TASK_NAME = "funding.tasks.backfill_task"
 JOB_KIND = "history_backfill"
-#: No event of the pilot happened before it began.
-PILOT_START = datetime.date(2024, 10, 1)
-ACTIONS = ("create", "update", "unchanged", "error")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = writing.XLSX_TYPE
 
 
 # --- Who may back-fill ----------------------------------------------------------------------------
@@ -192,6 +201,12 @@ class Kind:
     sheet_aliases: tuple
     columns: tuple
 
+    @functools.cached_property
+    def schema(self):
+        """The columns with their parsers; the contract number marks the header row."""
+        typed = tuple(dataclasses.replace(c, parse=parser_for(c.key)) for c in self.columns)
+        return Schema(typed, anchor="contract_no")
+
     @property
     def keys(self):
         return {c.key for c in self.columns}
@@ -212,31 +227,31 @@ CODE_KEYS = ("enterprise", "provider", "evaluation_body")
 
 
 def _kind_by_sheet_name(title):
-    name = roster.header_key(title)
+    name = header_key(title)
     for kind in KINDS:
-        if name in {roster.header_key(n) for n in (kind.sheet, *kind.sheet_aliases)}:
+        if name in {header_key(n) for n in (kind.sheet, *kind.sheet_aliases)}:
             return kind
     return None
 
 
 def _kind_score(kind, headers):
-    table = roster._header_table(kind.columns)
-    keys = {table.get(roster.header_key(h)) for h in headers} - {None, "contract_no", "enterprise"}
+    table = kind.schema.table()
+    keys = {table.get(header_key(h)) for h in headers} - {None, "contract_no", "enterprise"}
     return len(keys)
 
 
 def _guess_kind(rows):
     """The kind whose columns the first non-blank rows name best (at least two of its own)."""
     seen = 0
-    for _number, cells in rows:
-        if roster._row_is_blank(cells):
+    for _number, row in rows:
+        if reading.row_is_blank(row):
             continue
         seen += 1
-        headers = [roster._header_text(v) for v in cells[: roster.MAX_COLUMNS]]
+        headers = [reading.header_text(v) for v in row[: reading.MAX_COLUMNS]]
         best = max(KINDS, key=lambda k: _kind_score(k, headers))
         if _kind_score(best, headers) >= 2:
             return best
-        if seen >= roster.HEADER_SEARCH_ROWS:
+        if seen >= reading.HEADER_SEARCH_ROWS:
             break
     return None
 
@@ -251,17 +266,17 @@ class _SheetMixin:
     kind = None
     title = ""
 
-    def _find_layout(self):
+    def detect_layout(self):
         if self.kind is None:
-            rows = self._raw_rows()
+            rows = self.raw_rows()
             try:
                 self.kind = _guess_kind(rows)
             finally:
                 rows.close()
             if self.kind is None:
                 return None
-        self.columns = self.kind.columns
-        return super()._find_layout()
+        self.schema = self.kind.schema
+        return super().detect_layout()
 
     def header(self, key):
         """The header of a column as written in this sheet (its template header when absent)."""
@@ -269,28 +284,15 @@ class _SheetMixin:
         return self.layout.headers[position] if position is not None else self.kind.column(key).header
 
 
-class _CsvSheet(_SheetMixin, roster.CsvRoster):
+class _CsvSheet(_SheetMixin, reading.CsvFile):
     def __init__(self, fileobj, *, name=""):
-        super().__init__(fileobj, name=name, row_limit=roster.MAX_ROWS)
+        super().__init__(fileobj, name=name)
         if self.kind is not None:
             self.title = self.kind.sheet
 
 
-class _XlsxSheet(_SheetMixin, roster.XlsxRoster):
-    def __init__(self, workbook, sheet, kind, *, fileobj, name=""):
-        # The workbook is opened once for all its sheets (see BackfillFile).
-        self.workbook = workbook
-        self.sheet = sheet
-        self.title = sheet.title
-        self.kind = kind
-        self.fileobj = fileobj
-        self.name = name
-        self.row_limit = roster.MAX_ROWS
-        self.declared_rows = sheet.max_row
-        self.layout = None  # found by open(), after which ``kind`` is known even when it fails
-
-    def close(self):
-        pass
+class _XlsxSheet(_SheetMixin, reading.XlsxFile):
+    """A sheet of a workbook opened once for all its sheets (see BackfillFile)."""
 
 
 def _sheet_error(title, exc):
@@ -306,8 +308,8 @@ class BackfillFile:
     """An opened back-fill file: ``sheets`` in processing order (projects, acceptances, payments)."""
 
     def __init__(self, fileobj, *, name=""):
-        roster.check_size(roster.file_size(fileobj))
-        self.format = roster.sniff_format(fileobj, name)
+        reading.check_size(reading.file_size(fileobj))
+        self.format = reading.sniff_format(fileobj, name)
         self.workbook = None
         sheets = []
         if self.format == "xlsx":
@@ -341,29 +343,16 @@ class BackfillFile:
         self.sheets = sorted(sheets, key=lambda s: KINDS.index(s.kind))
 
     def _xlsx_sheets(self, fileobj, name):
-        import openpyxl
-
-        roster.check_zip(fileobj)
-        fileobj.seek(0)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise DomainError(
-                "damaged_workbook",
-                _("The workbook could not be read; it may be damaged. Open it in Excel or WPS and save it again."),
-                field="file",
-            ) from exc
+        self.workbook = reading.load_workbook(fileobj)
         sheets = []
         for worksheet in self.workbook.worksheets:
-            if roster.header_key(worksheet.title) in HELP_SHEETS:
+            if header_key(worksheet.title) in HELP_SHEETS:
                 continue
-            sheet = _XlsxSheet(
-                self.workbook, worksheet, _kind_by_sheet_name(worksheet.title), fileobj=fileobj, name=name
-            )
+            sheet = _XlsxSheet.of_sheet(self.workbook, worksheet, fileobj=fileobj, name=name)
+            sheet.title = worksheet.title
+            sheet.kind = _kind_by_sheet_name(worksheet.title)
             try:
-                sheet.layout = sheet._find_layout()
+                sheet.layout = sheet.detect_layout()
             except DomainError as exc:
                 if sheet.kind is None or exc.code == "empty_roster":
                     continue  # an unrelated sheet, or one of the three left empty
@@ -407,14 +396,6 @@ def open_backfill(fileobj, *, name=""):
 
 # --- Cells ----------------------------------------------------------------------------------------
 
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-TRUE_WORDS = {"是", "通过", "合格", "验收通过", "true", "yes", "y", "1", "√", "pass", "passed"}
-FALSE_WORDS = {"否", "不通过", "未通过", "不合格", "验收不通过", "false", "no", "n", "0", "×", "fail", "failed"}
 LEVEL_WORDS = {"一级": 1, "二级": 2, "三级": 3, "四级": 4}
 
 #: Chinese names of the budget purposes as the programme's documents write them (first = written).
@@ -445,38 +426,12 @@ SOURCE_LABELS = {
 }
 
 
-def _cell_is_blank(value):
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _plain(value):
-    return unicodedata.normalize("NFKC", roster.cell_text(value)).strip()
-
-
 def parse_date(value):
-    """``(date, None)`` or ``(None, message)``: spreadsheet dates, YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYYMMDD."""
-    day = None
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool) and 36526 <= value <= 73051:
-        day = EXCEL_EPOCH + datetime.timedelta(days=int(value))  # an Excel date serial number (2000–2099)
-    else:
-        text = _plain(value).replace(" ", "")
-        if " " in roster.cell_text(value) and ":" in text:
-            text = text.split(" ", 1)[0]
-        text = re.sub(r"\d{1,2}:\d{2}(:\d{2})?$", "", text)
-        for pattern in _DATE_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                try:
-                    day = datetime.date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    day = None
-                break
-    if day is None:
-        return None, _("“{value}” is not a date. Write dates as 2025-03-18.").format(value=roster.cell_text(value))
+    """``(date, None)`` or ``(None, message)``: a date of the pilot (see :func:`core.tabular.cells.parse_date`),
+    neither in the future nor before the pilot began."""
+    day, message = cells.parse_date(value)
+    if message:
+        return None, message
     if day > timezone.localdate():
         return None, _("{date} is in the future; only what has happened is back-filled.").format(date=day.isoformat())
     if day < PILOT_START:
@@ -486,87 +441,58 @@ def parse_date(value):
 
 def parse_money(value):
     """``(Decimal, None)`` or ``(None, message)``: an amount in yuan, 0 or more, at most two decimals."""
-    number = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    else:
-        text = _plain(value).replace(",", "").replace(" ", "").replace("元", "").lstrip("¥￥")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-    if number is None or not number.is_finite() or number < 0:
-        return None, _("Amounts are in yuan, 0 or more, such as 1200000 or 1,200,000.50; “{value}” is not.").format(
-            value=roster.cell_text(value)
-        )
-    if number >= Decimal("100000000000000"):
-        return None, _("This amount is too large; amounts are in yuan. Check the cell.")
-    if number != number.quantize(Decimal("0.01")):
-        if abs(number - number.quantize(Decimal("0.01"))) < Decimal("0.000001"):
-            number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # a float's noise
-        else:
-            return None, _("Amounts are in yuan with at most two decimals (fen); “{value}” has more.").format(
-                value=roster.cell_text(value)
-            )
-    return number.quantize(Decimal("0.01")), None
+    return cells.parse_money(value, sign=Sign.NON_NEGATIVE)
 
 
-def parse_bool(value):
-    """``(bool, None)`` or ``(None, message)``: 是/否, 通过/不通过, true/false …"""
-    if isinstance(value, bool):
-        return value, None
-    word = _plain(value).casefold()
-    if word in TRUE_WORDS:
-        return True, None
-    if word in FALSE_WORDS:
-        return False, None
-    return None, _("Write 是 or 否 (or 通过 / 不通过); “{value}” is neither.").format(value=roster.cell_text(value))
+def parser_for(key):
+    """The parser of a column, by its key: credit codes, dates (``*_on``), amounts, booleans, whole
+    numbers, scenes; other columns are text."""
+    if key in CODE_KEYS:
+        return cells.parse_credit_code
+    if key.endswith("_on"):
+        return parse_date
+    if key.endswith("amount") or key == "total_investment":
+        return parse_money
+    if key in ("passed", "is_chain_project"):
+        return cells.parse_bool
+    if key == "target_level":
+        return parse_level
+    if key == "tranche":
+        return parse_tranche
+    if key == "scenes":
+        return parse_scenes
+    return None
 
 
-def parse_whole(value, low, high):
-    text = _plain(value)
-    if text in LEVEL_WORDS:
-        return LEVEL_WORDS[text], None
-    text = re.sub(r"^(L|l|level)|级$", "", text)
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or number != number.to_integral_value() or not low <= number <= high:
-        return None, _("Write a whole number from {low} to {high}; “{value}” is not.").format(
-            low=low, high=high, value=roster.cell_text(value)
-        )
-    return int(number), None
+def parse_level(value):
+    """The target level: 1–4, written 2, L2, 2级 or 二级."""
+    return cells.parse_whole(value, 1, 4, words=LEVEL_WORDS, strip=r"^(L|l|level)|级$")
+
+
+def parse_tranche(value):
+    return cells.parse_whole(value, 1, 20, words=LEVEL_WORDS, strip=r"^(L|l|level)|级$")
 
 
 @functools.lru_cache(maxsize=1)
 def _scene_table():
     """``{normalised name or code: code}`` of the current index edition's scenes."""
-    from diagnostics.models import Scene
-
     table = {}
     for code, name in Scene.objects.filter(edition__is_current=True).values_list("code", "name"):
-        table[roster.value_key(code)] = code
-        table[roster.value_key(name)] = code
+        table[value_key(code)] = code
+        table[value_key(name)] = code
     return table
 
 
 def scene_names():
-    from diagnostics.models import Scene
-
     return list(Scene.objects.filter(edition__is_current=True).order_by("order").values_list("name", "code"))
 
 
 def parse_scenes(value):
-    parts = [p for p in re.split(r"[、,，;；/\n]+", _plain(value)) if p.strip()]
+    parts = cells.split_list(value)
     table = _scene_table()
     codes, unknown = [], []
     for part in parts:
-        code = table.get(roster.value_key(part))
+        code = table.get(value_key(part))
         if code is None:
             unknown.append(part.strip())
         elif code not in codes:
@@ -583,13 +509,13 @@ def parse_scenes(value):
 def _purpose_table():
     table = {}
     for purpose in BudgetPurpose:
-        table[roster.value_key(purpose.value)] = purpose.value
+        table[value_key(purpose.value)] = purpose.value
         for label in PURPOSE_LABELS.get(purpose, ()):
-            table[roster.value_key(label)] = purpose.value
+            table[value_key(label)] = purpose.value
     for language in ("en", "zh-hans"):
         with translation.override(language):
             for code, label in BudgetPurpose.choices:
-                table.setdefault(roster.value_key(label), code)
+                table.setdefault(value_key(label), code)
     return table
 
 
@@ -599,19 +525,17 @@ def purpose_label(purpose):
 
 
 def _source_table():
-    from .models import FundSource
-
     table = {}
     for source in FundSource.objects.all():
         for name in (source.code, source.name, source.kind, *SOURCE_LABELS.get(source.kind, ())):
-            table.setdefault(roster.value_key(name), source)
+            table.setdefault(value_key(name), source)
     return table
 
 
 # --- Rows -----------------------------------------------------------------------------------------
 
 
-class BackfillFailed(Exception):
+class BackfillFailed(BatchFailed):
     """The batch ended in failure (its ``error`` says why); raised by the task so the job fails too."""
 
 
@@ -641,40 +565,8 @@ class Row:
 
 
 def _read(row):
-    """Check every cell of ``row`` and normalise it into ``row.values``."""
-    layout = row.sheet.layout
-    for column in row.kind.columns:
-        position = layout.index.get(column.key)
-        value = row.cells[position] if position is not None else None
-        if _cell_is_blank(value):
-            if column.required:
-                row.error(column.key, _("Fill in this column."))
-            continue
-        key = column.key
-        if key in CODE_KEYS:
-            code, message = roster.parse_credit_code(value)
-        elif key.endswith("_on"):
-            code, message = parse_date(value)
-        elif key.endswith("amount") or key == "total_investment":
-            code, message = parse_money(value)
-        elif key in ("passed", "is_chain_project"):
-            code, message = parse_bool(value)
-        elif key == "target_level":
-            code, message = parse_whole(value, 1, 4)
-        elif key == "tranche":
-            code, message = parse_whole(value, 1, 20)
-        elif key == "scenes":
-            code, message = parse_scenes(value)
-        else:
-            code, message = roster.cell_text(value), None
-            if column.max_length and len(code) > column.max_length:
-                message = _("At most {max} characters fit here; this cell has {n}. Shorten it.").format(
-                    max=column.max_length, n=len(code)
-                )
-        if message:
-            row.error(key, message)
-        elif code != []:  # (a scenes cell of separators only is blank)
-            row.values[key] = code
+    """Check every cell of ``row`` with its column's parser and normalise it into ``row.values``."""
+    row.values = row.kind.schema.read_row(row.cells, row.sheet.layout, error=row.error)
     _check_order(row)
 
 
@@ -760,6 +652,42 @@ def _step(row, key, **aliases):
         raise _RowFailed from exc
 
 
+class Backfill(BatchImport):
+    """The back-fill's batches: :data:`BACKFILL` drives them through the shared batch engine."""
+
+    model = BackfillBatch
+    job_kind = JOB_KIND
+    task_name = TASK_NAME
+    label = "History back-fill"
+    failed_exception = BackfillFailed
+
+    @property
+    def no_longer_allowed(self):
+        return _("The person who uploaded this file may no longer back-fill history.")
+
+    @property
+    def unexpected_error(self):
+        return _(
+            "The back-fill stopped on an unexpected error ({error}) and nothing was written. Try again; if it "
+            "happens again, send the file to the district office."
+        )
+
+    def can_run(self, actor):
+        return can_backfill(actor)
+
+    def process(self, batch, *, job_id=None):
+        return _process(batch, job_id=job_id)
+
+    def status(self, batch):
+        data = super().status(batch)
+        if batch.job is not None and not batch.is_finished:
+            data["message"] = batch.job.message
+        return data
+
+
+BACKFILL = Backfill()
+
+
 def backfill_import(*, actor, upload, commit=False):
     """Check ``upload`` and run it as a new batch of ``actor`` (a preview unless ``commit``).
 
@@ -768,9 +696,7 @@ def backfill_import(*, actor, upload, commit=False):
     returned finished: *done* with a result per row, or *failed* (an unexpected error: nothing was
     written). A longer file gets a background job (enqueued on commit); the batch returns *pending*.
     """
-    allowed, reason = can_backfill(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
+    BACKFILL.check_allowed(actor)
     name = safe_file_name(getattr(upload, "name", "") or "history.xlsx")
     with open_backfill(upload, name=name) as opened:
         file_format = opened.format
@@ -788,7 +714,7 @@ def backfill_import(*, actor, upload, commit=False):
             field="file",
         )
     upload.seek(0)
-    size = roster.file_size(upload)
+    size = reading.file_size(upload)
     upload.seek(0)
     batch = BackfillBatch(
         uploaded_by=actor,
@@ -800,105 +726,29 @@ def backfill_import(*, actor, upload, commit=False):
         row_count=rows,
     )
     batch.file.save(name, upload, save=False)
-    return _start(batch)
+    return BACKFILL.start(batch, background=rows > INLINE_MAX_ROWS)
 
 
 def backfill_commit(*, actor, batch):
     """Write what a preview showed: its stored file runs again, with commit, as a new batch. Only its
     uploader may (the preview predicted what *their* commit does; others' rights differ)."""
-    allowed, reason = can_backfill(actor)
-    if not allowed:
-        raise PermissionDenied(reason)
+    BACKFILL.check_allowed(actor)
     if batch.uploaded_by_id != actor.pk:
         raise PermissionDenied(_("Only the person who uploaded this file may write it."))
-    if batch.commit or batch.status != BackfillBatch.Status.DONE:
-        raise Conflict("not_a_preview", _("Only a finished preview can be written; this batch is not one."))
-    totals = batch.totals or {}
-    if not (totals.get("create", 0) or totals.get("update", 0)):
-        raise Conflict("nothing_to_write", _("This preview has no row to create or update."))
-    new = BackfillBatch(
-        uploaded_by=actor,
-        file_name=batch.file_name,
-        file=batch.file.name,
-        file_format=batch.file_format,
-        file_size=batch.file_size,
-        kinds=batch.kinds,
-        commit=True,
-        preview_of=batch,
-        row_count=batch.row_count,
-    )
-    return _start(new)
-
-
-def _start(batch):
-    if batch.row_count <= INLINE_MAX_ROWS:
-        batch.save()
-        return backfill_run(batch.pk)
-    from core import jobs
-
-    from . import tasks  # noqa: F401 - registers the task in this process, which sends it by name
-
-    with transaction.atomic():
-        batch.save()
-        job = jobs.job_create(kind=JOB_KIND, task_name=TASK_NAME, actor=batch.uploaded_by, message=batch.file_name)
-        job.task_args = [str(job.pk)]
-        job.save(update_fields=["task_args"])
-        batch.job = job
-        batch.save(update_fields=["job"])
-        jobs.job_enqueue(job)
-    return batch
+    BACKFILL.check_committable(batch)
+    new = BACKFILL.commit_of(batch, actor=actor, kinds=batch.kinds, preview_of=batch)
+    return BACKFILL.start(new, background=new.row_count > INLINE_MAX_ROWS)
 
 
 def backfill_run(batch_id, *, job_id=None):
-    """Process a batch (inline, or from its task). Idempotent: a finished batch is returned as it is;
-    a run taken over from a dead worker starts again (its transaction was rolled back). Any
-    unexpected error ends the batch *failed*, with nothing written."""
-    batch = BackfillBatch.objects.select_related("uploaded_by").get(pk=batch_id)
-    if batch.status in (BackfillBatch.Status.DONE, BackfillBatch.Status.FAILED):
-        return batch
-    BackfillBatch.objects.filter(pk=batch.pk).update(status=BackfillBatch.Status.RUNNING)
-    batch.status = BackfillBatch.Status.RUNNING
-    try:
-        if batch.uploaded_by is None or not can_backfill(batch.uploaded_by)[0]:
-            raise DomainError("not_allowed", _("The person who uploaded this file may no longer back-fill history."))
-        result = _process(batch, job_id=job_id)
-    except DomainError as exc:
-        return _finish(batch, error=str(exc.message))
-    except Exception as exc:
-        logger.exception("History back-fill %s failed", batch.pk)
-        return _finish(
-            batch,
-            error=_(
-                "The back-fill stopped on an unexpected error ({error}) and nothing was written. Try again; if it "
-                "happens again, send the file to the district office."
-            ).format(error=type(exc).__name__),
-        )
-    return _finish(batch, result=result)
-
-
-def _finish(batch, *, result=None, error=""):
-    batch.finished_at = timezone.now()
-    if result is None:
-        batch.status = BackfillBatch.Status.FAILED
-        batch.committed = False
-        batch.error = str(error)
-    else:
-        batch.status = BackfillBatch.Status.DONE
-        batch.committed = batch.commit
-        batch.result = result
-        batch.totals = result["totals"]
-        batch.row_count = sum(result["totals"].values())
-        batch.error = ""
-    batch.save()
-    return batch
+    """Process a batch (inline, or from its task); see :meth:`core.tabular.batches.BatchImport.run`."""
+    return BACKFILL.run(batch_id, job_id=job_id)
 
 
 def _process(batch, *, job_id=None):
-    from enterprises.imports import _ProgressReporter
-
     run = _Run(batch)
     # Progress of a background run, written on a side connection (the run is one transaction).
-    reporter = _ProgressReporter(job_id, in_transaction=True) if job_id else None
+    reporter = ProgressReporter(job_id, in_transaction=True) if job_id else None
     # One transaction for the whole file; a preview rolls it back, having done exactly what the
     # commit will do (the same services, in the same order, with the same savepoints).
     with (
@@ -996,8 +846,6 @@ def _require_district(run, row, what):
 
 
 def _find_project(run, row):
-    from .models import Project
-
     projects = Project.objects.visible_to(run.actor).filter(contract_no=row.values["contract_no"])
     if row.has("enterprise"):
         projects = projects.filter(enterprise__credit_code=row.values["enterprise"])
@@ -1041,12 +889,6 @@ def _transition_dates(project, action):
 
 @_writer(PROJECTS)
 def _write_project(run, row):
-    from enterprises.models import Enterprise
-    from providers.models import Provider
-
-    from .models import Project
-    from .services import projects as services
-
     v = row.values
     _require_district(run, row, _("projects"))
     _once(run, row, (v["enterprise"], v["contract_no"]), "contract_no")
@@ -1065,7 +907,7 @@ def _write_project(run, row):
     action = "unchanged"
     if project is None:
         with _step(row, "enterprise", date="filed_on"):
-            project = services.project_file(
+            project = project_services.project_file(
                 actor=run.actor,
                 enterprise=enterprise,
                 provider=provider,
@@ -1080,7 +922,7 @@ def _write_project(run, row):
         if project.approved_on is not None:
             _recorded_differently(row, "approved_on", project.approved_on)
         with _step(row, "approved_on"):
-            project = services.project_approve(
+            project = project_services.project_approve(
                 actor=run.actor, project=project, date=v["approved_on"], reason=run.reason
             )
         action = action if action == "create" else "update"
@@ -1089,7 +931,7 @@ def _write_project(run, row):
         if requested:
             _recorded_differently(row, "acceptance_requested_on", min(requested))
         with _step(row, "acceptance_requested_on"):
-            services.project_request_acceptance(
+            project_services.project_request_acceptance(
                 actor=run.actor, project=project, date=v["acceptance_requested_on"], reason=run.reason
             )
         action = action if action == "create" else "update"
@@ -1138,11 +980,6 @@ def _same_project(row, project, provider, facts):
 
 @_writer(ACCEPTANCES)
 def _write_acceptance(run, row):
-    from providers.models import EvaluationBody
-
-    from .models import Acceptance
-    from .services import projects as services
-
     v = row.values
     _require_district(run, row, _("acceptances"))
     project = _find_project(run, row)
@@ -1173,7 +1010,7 @@ def _write_acceptance(run, row):
                 ),
             )
         with _step(row, "re_requested_on"):
-            project = services.project_request_acceptance(
+            project = project_services.project_request_acceptance(
                 actor=run.actor, project=project, date=v["re_requested_on"], reason=run.reason
             )
     if project.status != PS.ACCEPTANCE_REQUESTED:
@@ -1194,7 +1031,7 @@ def _write_acceptance(run, row):
             ),
         )
     with _step(row, "accepted_on", passed="passed", findings="findings", evaluation_body="evaluation_body"):
-        services.project_accept(
+        project_services.project_accept(
             actor=run.actor,
             project=project,
             passed=v["passed"],
@@ -1210,19 +1047,17 @@ def _write_acceptance(run, row):
 
 
 def _budget_line(run, row):
-    from .models import BudgetLine
-
-    source = run.sources.get(roster.value_key(row.values["source"]))
+    source = run.sources.get(value_key(row.values["source"]))
     if source is None:
         _fail(
             row,
             "source",
             _("“{value}” is not a fund source. Write 中央资金 or 区级配套资金.").format(value=row.values["source"]),
         )
-    text = roster.value_key(row.values["purpose"])
+    text = value_key(row.values["purpose"])
     purpose = _purpose_table().get(text)
     if purpose is None:
-        line = next((ln for ln in BudgetLine.objects.filter(source=source) if roster.value_key(ln.name) == text), None)
+        line = next((ln for ln in BudgetLine.objects.filter(source=source) if value_key(ln.name) == text), None)
         if line is not None:
             return line
         _fail(
@@ -1254,9 +1089,6 @@ def _budget_line(run, row):
 
 def _commitment_line(run, row, project, budget_line):
     """The project's active commitment on the line, checked against the row, or a new one."""
-    from .models import CommitmentLine
-    from .services import ledger
-
     v = row.values
     existing = (
         CommitmentLine.objects.filter(
@@ -1302,9 +1134,6 @@ def _commitment_line(run, row, project, budget_line):
 
 @_writer(PAYMENTS)
 def _write_payment(run, row):
-    from .models import Disbursement
-    from .services import ledger
-
     v = row.values
     if row.has("amount") and not has_role(run.actor, Role.FINANCE_OFFICER):
         _fail(
@@ -1391,31 +1220,11 @@ def _write_payment(run, row):
 
 def backfill_status(batch):
     """What ``GET /api/v1/backfill/{batch}/`` answers: the batch's state and, when done, its result."""
-    job = batch.job
-    data = {
-        "batch": str(batch.pk),
-        "status": batch.status,
-        "file_name": batch.file_name,
-        "uploaded_at": batch.uploaded_at.isoformat(),
-        "uploaded_by": batch.uploaded_by.username if batch.uploaded_by else None,
-        "commit": batch.commit,
-        "committed": batch.committed,
-        "row_count": batch.row_count,
-        "progress": progress_of(batch),
-    }
-    if batch.status == BackfillBatch.Status.FAILED:
-        data["error"] = batch.error
-    if batch.status == BackfillBatch.Status.DONE and batch.result:
-        data.update(batch.result)
-    if job is not None and batch.status not in (BackfillBatch.Status.DONE, BackfillBatch.Status.FAILED):
-        data["message"] = job.message
-    return data
+    return BACKFILL.status(batch)
 
 
 def progress_of(batch):
-    if batch.status == BackfillBatch.Status.DONE:
-        return 100
-    return batch.job.progress if batch.job_id else 0
+    return batch.progress
 
 
 def error_rows(batch):
@@ -1433,7 +1242,7 @@ def error_file(*, batch):
     workbook can be uploaded again as it is), with 错误说明 last. xlsx bytes."""
     wanted = {}
     for sheet, number, _kind, errors in error_rows(batch):
-        wanted[(sheet, number)] = "；".join(f"{column}：{message}" for column, message in errors)
+        wanted[(sheet, number)] = error_note(errors)
     with batch.file.open("rb") as handle, open_backfill(handle, name=batch.file_name) as opened:
         sheets = []
         for sheet in opened.sheets:
@@ -1444,12 +1253,10 @@ def error_file(*, batch):
             sheets.append((sheet.title or sheet.kind.sheet, sheet.layout.headers, rows, positions))
         if not sheets:
             sheets.append(("错误行", ["—"], [], ()))
-        return roster.write_error_workbook(sheets)
+        return writing.write_error_workbook(sheets)
 
 
-def error_file_name(batch):
-    stem = batch.file_name.rsplit(".", 1)[0] if "." in batch.file_name else batch.file_name
-    return f"{stem}_错误行.xlsx"
+error_file_name = batches.error_file_name
 
 
 TEMPLATE_NAME = "历史数据补录模板.xlsx"
@@ -1491,12 +1298,10 @@ GUIDANCE = {
 
 
 def _example_rows():
-    from core import credit_code as cc
-
     def code(body):
         return body + cc.check_character(body)
 
-    enterprise, provider, body = roster.example_credit_code(), code("91310000MA1K00002"), code("91310000MA1K00003")
+    enterprise, provider, body = example_credit_code(), code("91310000MA1K00002"), code("91310000MA1K00003")
     return {
         "projects": [
             enterprise, "上海松江示例精密机械有限公司", provider, "HT-2025-018", "生产管控系统改造",
@@ -1516,93 +1321,52 @@ def _example_rows():
 def write_template():
     """The blank workbook: the sheets 项目, 验收, 拨付 (headers, credit codes as text, drop-down
     lists), 填写说明 (each column, an example row per sheet) and 允许值 (scenes, sources, purposes)."""
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from .models import FundSource
-
-    workbook = openpyxl.Workbook()
-    first = workbook.active
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FDE2E1")
-    optional_fill = PatternFill("solid", fgColor="EEF2F7")
+    template = TemplateWorkbook()
     data_sheets = {}
-    for index, kind in enumerate(KINDS):
-        sheet = first if index == 0 else workbook.create_sheet()
-        sheet.title = kind.sheet
-        data_sheets[kind.key] = sheet
-        for position, column in enumerate(kind.columns, start=1):
-            cell = sheet.cell(row=1, column=position, value=column.header)
-            cell.font = Font(bold=True, color="A4161A" if column.required else "000000")
-            cell.fill = required_fill if column.required else optional_fill
-            letter = get_column_letter(position)
-            sheet.column_dimensions[letter].width = max(14, len(column.header) * 2 + 4)
-            if column.key in CODE_KEYS or column.key in ("contract_no", "voucher_no"):
-                # Typed codes stay text: Excel would round an all-digit code typed into a number cell.
-                sheet.column_dimensions[letter].number_format = "@"
-                sheet.column_dimensions[letter].width = 24
-        sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("填写说明")
-    allowed = workbook.create_sheet("允许值")
+    for kind in KINDS:
+        data_sheets[kind.key] = template.data_sheet(
+            kind.sheet, kind.columns, text_keys=(*CODE_KEYS, "contract_no", "voucher_no"), min_width=14
+        )
 
-    notes.append(["历史数据补录填写说明（2024 年 10 月试点启动以来的项目、验收和资金拨付）"])
-    notes["A1"].font = Font(bold=True, size=14)
-    notes.append(["三个工作表按 项目 → 验收 → 拨付 的顺序导入；可只填其中一个或几个。先“检查”，确认无误后再“写入”。"])
-    notes.append(["红色列为必填。日期写作 2025-03-18，不得晚于今天，也不得早于 2024-10-01。金额单位均为元。"])
-    notes.append(
-        ["区级管理人员补录项目、验收和资金承诺；财务人员补录拨付（承诺须已登记）。重复导入同一文件不会重复登记。"]
+    template.note(
+        "历史数据补录填写说明（2024 年 10 月试点启动以来的项目、验收和资金拨付）", font=Font(bold=True, size=14)
+    )
+    template.note("三个工作表按 项目 → 验收 → 拨付 的顺序导入；可只填其中一个或几个。先“检查”，确认无误后再“写入”。")
+    template.note("红色列为必填。日期写作 2025-03-18，不得晚于今天，也不得早于 2024-10-01。金额单位均为元。")
+    template.note(
+        "区级管理人员补录项目、验收和资金承诺；财务人员补录拨付（承诺须已登记）。重复导入同一文件不会重复登记。"
     )
     examples = _example_rows()
     for kind in KINDS:
-        notes.append([])
-        notes.append([f"工作表“{kind.sheet}”"])
-        notes[notes.max_row][0].font = Font(bold=True, size=12)
-        notes.append(["列名", "是否必填", "填写要求"])
-        for cell in notes[notes.max_row]:
-            cell.font = bold
-        for column in kind.columns:
-            key = "approved_on_payment" if kind is PAYMENTS and column.key == "approved_on" else column.key
-            notes.append([column.header, "必填" if column.required else "选填", GUIDANCE.get(key, "")])
-        notes.append(["示例行："])
-        notes.append([c.header for c in kind.columns])
-        for cell in notes[notes.max_row]:
-            cell.font = bold
-        notes.append(examples[kind.key])
-    notes.column_dimensions["A"].width = 26
-    notes.column_dimensions["B"].width = 22
-    notes.column_dimensions["C"].width = 70
+        template.note()
+        template.notes.append([f"工作表“{kind.sheet}”"])
+        template.notes[template.notes.max_row][0].font = Font(bold=True, size=12)
+        template.column_help(
+            kind.columns,
+            GUIDANCE,
+            guidance_key=lambda c, kind=kind: (
+                "approved_on_payment" if kind is PAYMENTS and c.key == "approved_on" else c.key
+            ),
+        )
+        template.note("示例行：")
+        template.note(*[c.header for c in kind.columns], font=template.bold)
+        template.note(*examples[kind.key])
+    for letter, width in (("A", 26), ("B", 22), ("C", 70)):
+        template.notes.column_dimensions[letter].width = width
 
     sources = list(FundSource.objects.order_by("kind", "code"))
-    lists = [
-        ("场景名称", [name for name, _code in scene_names()]),
-        ("场景代码", [code for _name, code in scene_names()]),
-        ("资金来源", [SOURCE_LABELS.get(s.kind, (s.name,))[0] for s in sources]),
-        ("中央资金用途", [purpose_label(p) for p in BudgetPurpose if p in PURPOSES_BY_SOURCE["central"]]),
-        ("区级配套资金用途", [purpose_label(p) for p in BudgetPurpose if p in PURPOSES_BY_SOURCE["district"]]),
-        ("验收结论", ["通过", "不通过"]),
-        ("是否", ["是", "否"]),
-    ]
-    ranges = {}
-    for position, (title, values) in enumerate(lists, start=1):
-        letter = get_column_letter(position)
-        allowed.cell(row=1, column=position, value=title).font = bold
-        for index, value in enumerate(values, start=2):
-            allowed.cell(row=index, column=position, value=value)
-        allowed.column_dimensions[letter].width = 30
-        ranges[title] = f"'允许值'!${letter}$2:${letter}${max(2, 1 + len(values))}"
-
-    def dropdown(kind, key, source):
-        sheet = data_sheets[kind.key]
-        letter = get_column_letter([c.key for c in kind.columns].index(key) + 1)
-        # A help, not a lock: values typed by hand are accepted too.
-        validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=False)
-        validation.add(f"{letter}2:{letter}2001")
-        sheet.add_data_validation(validation)
-
-    dropdown(PROJECTS, "is_chain_project", ranges["是否"])
-    dropdown(ACCEPTANCES, "passed", ranges["验收结论"])
-    dropdown(PAYMENTS, "source", ranges["资金来源"])
-    workbook.active = 0
-    return roster._workbook_bytes(workbook)
+    ranges = template.allowed_values(
+        [
+            ("场景名称", [name for name, _code in scene_names()]),
+            ("场景代码", [code for _name, code in scene_names()]),
+            ("资金来源", [SOURCE_LABELS.get(s.kind, (s.name,))[0] for s in sources]),
+            ("中央资金用途", [purpose_label(p) for p in BudgetPurpose if p in PURPOSES_BY_SOURCE["central"]]),
+            ("区级配套资金用途", [purpose_label(p) for p in BudgetPurpose if p in PURPOSES_BY_SOURCE["district"]]),
+            ("验收结论", ["通过", "不通过"]),
+            ("是否", ["是", "否"]),
+        ]
+    )
+    template.dropdown(data_sheets["projects"], PROJECTS.columns, "is_chain_project", ranges["是否"])
+    template.dropdown(data_sheets["acceptances"], ACCEPTANCES.columns, "passed", ranges["验收结论"])
+    template.dropdown(data_sheets["payments"], PAYMENTS.columns, "source", ranges["资金来源"])
+    return template.to_bytes()

@@ -7,15 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.downloads import logged_download
 from core.errors import DomainError
 from core.roles import DISTRICT_ROLES, Role, has_role, role_of
-from core.services import client_address, download_log
-from enterprises import roster
+from core.tabular import reading
 
 from . import backfill
 from .backfill_models import BackfillBatch
@@ -47,18 +46,9 @@ def _visible(request, pk):
 
 
 def _xlsx_download(request, content, filename, *, kind, row_count=None):
-    download_log(
-        actor=request.user,
-        kind=kind,
-        description=filename,
-        path=request.path,
-        ip_address=client_address(request),
-        row_count=row_count,
+    return logged_download(
+        request, filename=filename, content_type=backfill.XLSX_TYPE, kind=kind, content=content, row_count=row_count
     )
-    response = HttpResponse(content, content_type=backfill.XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -84,7 +74,7 @@ def backfill_upload(request):
             "form": form,
             "recent": recent,
             "kinds": backfill.KINDS,
-            "max_mb": roster.max_upload_bytes() // (1024 * 1024),
+            "max_mb": reading.max_upload_bytes() // (1024 * 1024),
             "max_rows": backfill.MAX_ROWS,
             "inline_max": backfill.INLINE_MAX_ROWS,
             "may_district": role in DISTRICT_ROLES,

@@ -3,20 +3,15 @@
 subsidies), as xlsx — and csv (UTF-8 with BOM) for the two plain lists.
 
 As in ``enterprises.exports``: the caller passes querysets already narrowed to the viewer's scope and
-filters; every text cell goes through :func:`enterprises.roster.safe_cell` (a value starting like a
+filters; every text cell goes through :func:`core.tabular.writing.safe_cell` (a value starting like a
 formula gets a leading apostrophe); every download is logged with who took it. Headers are Chinese:
 the lists are documents handed on, whatever the reader's language. Money in 元, exact.
 """
 
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 
-from core.services import client_address, download_log
-from enterprises import roster
+from core.downloads import logged_download
+from core.tabular import writing
 
 from . import permissions, selectors
 from .balances import ZERO
@@ -140,51 +135,24 @@ def _share(value):
 
 def workbook_bytes(sheets):
     """``sheets``: ``[(title, headers, rows)]`` → xlsx bytes, every cell formula-safe (write-only mode)."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=title)
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(sheet, value=roster.safe_cell(text))
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in rows:
-            sheet.append([roster.safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writing.write_xlsx(sheets)
 
 
 def csv_bytes(headers, rows):
     """UTF-8 with BOM (Excel on Chinese Windows); every text cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([roster.safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow(["" if v is None else roster.safe_cell(v) for v in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return writing.write_csv(headers, rows)
 
 
 def _download(request, *, title, kind, content, fmt, count):
     filename = f"{title}_{timezone.localdate():%Y%m%d}.{fmt}"
-    download_log(
-        actor=request.user,
+    return logged_download(
+        request,
+        filename=filename,
+        content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE,
         kind=kind,
-        description=filename,
-        path=request.get_full_path(),
-        ip_address=client_address(request),
+        content=content,
         row_count=count,
     )
-    response = HttpResponse(content, content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- projects ---------------------------------------------------------------------------------

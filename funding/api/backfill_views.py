@@ -1,8 +1,6 @@
 """History back-fill over the API: POST /api/v1/backfill/ (preview or commit), a batch, its error sheet."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -13,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.mixins import JsonErrorsMixin
+from core.downloads import logged_download
 from core.errors import Conflict, PermissionDenied
-from core.services import client_address, download_log
 from enterprises.api.import_views import XlsxRenderer
 from funding import backfill
 from funding.backfill_models import BackfillBatch
@@ -136,15 +134,11 @@ class BackfillErrorsView(JsonErrorsMixin, APIView):
                 "not_finished", _("This upload has not finished, or failed as a whole: it has no error sheet.")
             )
         filename = backfill.error_file_name(batch)
-        download_log(
-            actor=request.user,
+        return logged_download(
+            request,
+            filename=filename,
+            content_type=backfill.XLSX_TYPE,
             kind="backfill_errors",
-            description=filename,
-            path=request.path,
-            ip_address=client_address(request),
+            content=backfill.error_file(batch=batch),
             row_count=(batch.totals or {}).get("error", 0),
         )
-        response = HttpResponse(backfill.error_file(batch=batch), content_type=backfill.XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
