@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import backfill
+from .backfill import services as backfill
 
 
 @shared_task(name="funding.tasks.backfill_task")

@@ -37,7 +37,7 @@ urlpatterns = [
     path("assessments/", include("diagnostics.assessment_urls")),
     path("diagnoses/", include("diagnostics.diagnosis_urls")),
     path("reports/", include("reports.urls")),
-    path("funding/backfill/", include("funding.backfill_urls")),
+    path("funding/backfill/", include("funding.backfill.urls")),
     path("funding/", include("funding.urls")),
     path("worklists/", include("worklists.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

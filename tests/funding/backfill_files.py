@@ -12,7 +12,7 @@ from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from enterprises.factories import EnterpriseFactory, make_credit_code
-from funding import backfill
+from funding.backfill import schema as backfill
 from funding.models import FundSource
 from funding.services import ledger
 from providers.factories import EvaluationBodyFactory, ProviderFactory
