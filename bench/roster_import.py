@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, child_env, machine, manage, psql, run_child
 
-DB_NAME = "songjiang_bench"
+DB_NAME = os.environ.get("BENCH_ROSTER_DB", "songjiang_bench")
 
 UNITS = [
     "岳阳街道", "永丰", "方松街道", "中山", "广富林街道", "九里亭", "泗泾镇", "佘山", "车墩镇",

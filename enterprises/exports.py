@@ -4,7 +4,7 @@ The columns are :class:`~enterprises.resources.EnterpriseResource`'s: the roster
 (so an export can be edited and imported again) then status, pilot year, cloud verification date
 and digital levels. Rows are streamed from the database (``iterator``) into openpyxl's write-only
 mode or a CSV stream (UTF-8 with BOM, so Excel on Chinese Windows opens it); every text cell goes
-through :func:`~enterprises.roster.safe_cell`. The caller passes a queryset already narrowed to the
+through :func:`~core.tabular.writing.safe_cell`. The caller passes a queryset already narrowed to the
 viewer's scope and filters.
 """
 
@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from core.services import client_address, download_log
+from core.tabular import writing
 
-from . import roster
 from .resources import EnterpriseResource
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,13 +35,13 @@ def export_rows(queryset, resource=None):
     resource = resource or EnterpriseResource()
     export_fields = resource.get_export_fields()
     for enterprise in queryset.select_related("unit").iterator(chunk_size=CHUNK):
-        yield [roster.safe_cell(resource.export_field(field, enterprise)) for field in export_fields]
+        yield [writing.safe_cell(resource.export_field(field, enterprise)) for field in export_fields]
 
 
 def export_xlsx(queryset):
     """The list as xlsx bytes (write-only workbook: rows are never all held as cells)."""
     resource = EnterpriseResource()
-    return roster.write_rows_xlsx(export_headers(resource), export_rows(queryset, resource), sheet_title=TITLE)
+    return writing.write_rows_xlsx(export_headers(resource), export_rows(queryset, resource), sheet_title=TITLE)
 
 
 def _csv_value(value):
@@ -53,7 +53,7 @@ def export_csv_chunks(queryset):
     resource = EnterpriseResource()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([roster.safe_cell(h) for h in export_headers(resource)])
+    writer.writerow([writing.safe_cell(h) for h in export_headers(resource)])
     yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
     buffer.seek(0)
     buffer.truncate()

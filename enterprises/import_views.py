@@ -7,20 +7,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.downloads import logged_download
 from core.errors import DomainError
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_list
-from core.services import client_address, download_log
+from core.tabular import reading
+from core.tabular.writing import XLSX_TYPE
 
 from . import imports, permissions, roster
 from .models import ImportBatch
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAME = "试点企业名单模板.xlsx"
 PAGE_SIZE = 50
 #: Error lines shown on a batch page; the error sheet holds them all.
@@ -49,18 +49,9 @@ def _visible(request, pk):
 
 
 def _xlsx_download(request, content, filename, *, kind, row_count=None):
-    download_log(
-        actor=request.user,
-        kind=kind,
-        description=filename,
-        path=request.path,
-        ip_address=client_address(request),
-        row_count=row_count,
+    return logged_download(
+        request, filename=filename, content_type=XLSX_TYPE, kind=kind, content=content, row_count=row_count
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -85,7 +76,7 @@ def roster_upload(request):
             "form": form,
             "recent": recent,
             "columns": roster.COLUMNS,
-            "max_mb": roster.max_upload_bytes() // (1024 * 1024),
+            "max_mb": reading.max_upload_bytes() // (1024 * 1024),
             "max_rows": roster.max_rows(),
             "inline_max": imports.INLINE_MAX_ROWS,
             "unit": request.user.unit if role_of(request.user) == Role.UNIT_STAFF else None,

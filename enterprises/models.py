@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.roles import Role, role_of
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet, enterprise_scope_filter
+from core.tabular.batches import UploadBatch
 
 from .choices import Scale, Sector, Size, Status, Tier, WithdrawalReason
 
@@ -220,44 +221,14 @@ class ImportBatchQuerySet(models.QuerySet):
         return self.filter(uploaded_by=viewer)
 
 
-class ImportBatch(models.Model):
+class ImportBatch(UploadBatch):
     """One roster upload: who, when, which file, what it held, and what was written.
 
     A preview and a commit are both batches (``committed`` tells which). Rows written by a
     committed batch name it in their history (``history_change_reason = "import:<id>"``).
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    id = models.UUIDField(primary_key=True, default=uuid_lib.uuid4, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    file_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(_("file"), upload_to=roster_upload_to, max_length=255)
-    file_format = models.CharField(_("format"), max_length=8)
-    file_size = models.PositiveBigIntegerField(_("size (bytes)"))
-    commit = models.BooleanField(_("commit"), default=False)
-    committed = models.BooleanField(_("written"), default=False)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    job = models.ForeignKey(
-        "core.BackgroundJob",
-        verbose_name=_("background job"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    row_count = models.PositiveIntegerField(_("rows"), default=0)
-    totals = models.JSONField(_("totals"), default=dict, blank=True)
-    result = models.JSONField(_("result"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -265,6 +236,3 @@ class ImportBatch(models.Model):
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

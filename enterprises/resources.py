@@ -3,7 +3,7 @@
 :class:`EnterpriseResource` is the definition of the 试点企业清单 export (``enterprises.exports``
 streams it) and django-import-export's plain row-by-row import of the same file (the baseline of
 ``bench/roster_import.py``). The portal's own import (``enterprises.imports``) reads and checks the
-same columns in bulk with the rules of API_CONTRACT.md, which a row-by-row resource cannot apply
+same columns in bulk with the rules of docs/api.md, which a row-by-row resource cannot apply
 (duplicates within the file, scope, one transaction).
 """
 
@@ -11,6 +11,7 @@ from django.utils import translation
 from import_export import fields, resources, widgets
 
 from core.selectors import unit_lookup
+from core.tabular import cells
 
 from . import roster
 from .choices import Status
@@ -21,7 +22,7 @@ class CreditCodeWidget(widgets.CharWidget):
     """Normalises a code (full-width, lower case, spaces, dashes) and refuses an invalid one."""
 
     def clean(self, value, row=None, **kwargs):
-        code, problem = roster.parse_credit_code(value)
+        code, problem = cells.parse_credit_code(value)
         if problem:
             raise ValueError(problem)
         return code
@@ -35,10 +36,10 @@ class ChoiceLabelWidget(widgets.Widget):
         self.key = key
 
     def clean(self, value, row=None, **kwargs):
-        text = roster.cell_text(value)
+        text = cells.cell_text(value)
         if not text and self.key == "tier":
             return "none"
-        code = roster.choice_table(self.key).get(roster.value_key(text))
+        code = roster.choice_table(self.key).get(cells.value_key(text))
         if code is None:
             raise ValueError(f"“{text}”: {roster.allowed_labels(self.key)}")
         return code
@@ -69,7 +70,7 @@ class UnitWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         if self._table is None:
             self._table = roster.unit_table(unit_lookup())
-        unit = self._table.get(roster.value_key(roster.cell_text(value)))
+        unit = self._table.get(cells.value_key(cells.cell_text(value)))
         if unit is None:
             raise ValueError(f"“{value}”")
         return unit

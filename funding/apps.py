@@ -13,7 +13,7 @@ class FundingConfig(AppConfig):
         from core import registry
         from core.roles import Role
 
-        from . import scorecard_metrics
+        from . import scorecard_metrics, tasks  # noqa: F401 - tasks: registers the back-fill task in every process
         from .sections import projects_section
 
         registry.enterprise_links.register("funding.Project", registry.EnterpriseLink(Role.PROVIDER_USER, "provider"))

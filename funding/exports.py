@@ -3,23 +3,17 @@
 subsidies), as xlsx — and csv (UTF-8 with BOM) for the two plain lists.
 
 As in ``enterprises.exports``: the caller passes querysets already narrowed to the viewer's scope and
-filters; every text cell goes through :func:`enterprises.roster.safe_cell` (a value starting like a
+filters; every text cell goes through :func:`core.tabular.writing.safe_cell` (a value starting like a
 formula gets a leading apostrophe); every download is logged with who took it. Headers are Chinese:
 the lists are documents handed on, whatever the reader's language. Money in 元, exact.
 """
 
-import csv
-import io
-
-import openpyxl
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from core.downloads import logged_download
-from enterprises import roster
+from core.tabular import writing
 from providers.choices import SCENE_LABELS
 
 from . import permissions, selectors
@@ -144,31 +138,12 @@ def _share(value):
 
 def workbook_bytes(sheets):
     """``sheets``: ``[(title, headers, rows)]`` → xlsx bytes, every cell formula-safe (write-only mode)."""
-    workbook = openpyxl.Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title=title)
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(sheet, value=roster.safe_cell(text))
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in rows:
-            sheet.append([roster.safe_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writing.write_xlsx(sheets)
 
 
 def csv_bytes(headers, rows):
     """UTF-8 with BOM (Excel on Chinese Windows); every text cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([roster.safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow(["" if v is None else roster.safe_cell(v) for v in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return writing.write_csv(headers, rows)
 
 
 def _download(request, *, title, kind, content, fmt, count):
@@ -176,9 +151,9 @@ def _download(request, *, title, kind, content, fmt, count):
     return logged_download(
         request,
         filename=filename,
-        content=content,
         content_type=CSV_TYPE if fmt == "csv" else XLSX_TYPE,
         kind=kind,
+        content=content,
         row_count=count,
     )
 

@@ -4,20 +4,15 @@ the 优秀产品清单 (recognised 小快轻准 products).
 No official column set exists, so the columns are the portal's own facts, under Chinese headers
 (the lists are documents handed on, whatever the reader's language). As in ``enterprises.exports``:
 the caller passes a queryset already narrowed to the viewer's scope and filters; every text cell goes
-through :func:`enterprises.roster.safe_cell` (a value starting like a formula gets a leading
+through :func:`core.tabular.writing.safe_cell` (a value starting like a formula gets a leading
 apostrophe); CSV is UTF-8 with a BOM (Excel on Chinese Windows); every download is logged.
 """
 
-import csv
-import io
-
-from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 
+from core.downloads import logged_download
 from core.privacy import phone_for
-from core.services import client_address, download_log
-from enterprises import roster
+from core.tabular import writing
 from enterprises.choices import Sector
 
 from .choices import SCENE_LABELS, PoolStatus, PriceModel, ProviderType
@@ -116,36 +111,23 @@ def product_rows(queryset, viewer=None):
 
 
 def as_xlsx(headers, rows, title):
-    return roster.write_rows_xlsx(headers, rows, sheet_title=title)
+    return writing.write_rows_xlsx(headers, rows, sheet_title=title)
 
 
 def as_csv(headers, rows):
     """UTF-8 with BOM; dates as ISO text; every text cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([roster.safe_cell(h) for h in headers])
-    for row in rows:
-        writer.writerow(["" if v is None else roster.safe_cell(v) for v in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    return writing.write_csv(headers, rows)
 
 
 def _response(request, *, title, kind, headers, rows, fmt, count):
     filename = f"{title}_{timezone.localdate():%Y%m%d}.{fmt}"
-    download_log(
-        actor=request.user,
-        kind=kind,
-        description=filename,
-        path=request.get_full_path(),
-        ip_address=client_address(request),
-        row_count=count,
-    )
     if fmt == "csv":
-        response = HttpResponse(as_csv(headers, rows), content_type=CSV_TYPE)
+        content, content_type = as_csv(headers, rows), CSV_TYPE
     else:
-        response = HttpResponse(as_xlsx(headers, rows, title), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        content, content_type = as_xlsx(headers, rows, title), XLSX_TYPE
+    return logged_download(
+        request, filename=filename, content_type=content_type, kind=kind, content=content, row_count=count
+    )
 
 
 def provider_export_response(request, queryset, fmt):

@@ -35,7 +35,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("", include("diagnostics.urls")),
     path("reports/", include("reports.urls")),
-    path("funding/backfill/", include("funding.backfill_urls")),
+    path("funding/backfill/", include("funding.backfill.urls")),
     path("funding/", include("funding.urls")),
     path("worklists/", include("worklists.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -1,14 +1,12 @@
 """The 任务清单 and 政策清单 as xlsx, as the other lists are exported (``funding.exports``): a write-only
-workbook, every text cell formula-safe (``enterprises.roster.safe_cell``), Chinese headers (the lists
+workbook, every text cell formula-safe (``core.tabular.writing.safe_cell``), Chinese headers (the lists
 are documents handed on, whatever the reader's language), and each download logged with who took it.
 The caller passes querysets already narrowed to the viewer's scope and the page's filters.
 """
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
-from core.services import client_address, download_log
+from core.downloads import logged_download
 from funding.exports import XLSX_TYPE, workbook_bytes
 
 TASK_TITLE = "任务清单"
@@ -101,18 +99,9 @@ def policy_rows(queryset):
 
 def _download(request, *, title, kind, content, count):
     filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
-    download_log(
-        actor=request.user,
-        kind=kind,
-        description=filename,
-        path=request.get_full_path(),
-        ip_address=client_address(request),
-        row_count=count,
+    return logged_download(
+        request, filename=filename, content_type=XLSX_TYPE, kind=kind, content=content, row_count=count
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def export_tasks(request, queryset):

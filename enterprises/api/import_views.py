@@ -1,8 +1,6 @@
-"""Roster import over the API (API_CONTRACT.md): upload, poll a batch, download its error sheet."""
+"""Roster import over the API (docs/api.md): upload, poll a batch, download its error sheet."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -12,12 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.mixins import JsonErrorsMixin
+from core.downloads import logged_download
 from core.errors import Conflict, PermissionDenied
-from core.services import client_address, download_log
+from core.tabular import writing
 from enterprises import imports, permissions
 from enterprises.models import ImportBatch
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = writing.XLSX_TYPE
 
 
 @extend_schema_field({"type": "string", "description": "`pending`, `running`, `done` or `failed`."})
@@ -162,15 +161,11 @@ class ImportBatchErrorsView(JsonErrorsMixin, APIView):
             raise Conflict("not_finished", _("This import has not finished; its error sheet is not ready yet."))
         content = imports.import_error_file(batch=batch)
         filename = imports.error_file_name(batch)
-        download_log(
-            actor=request.user,
+        return logged_download(
+            request,
+            filename=filename,
+            content_type=XLSX_TYPE,
             kind="roster_errors",
-            description=filename,
-            path=request.path,
-            ip_address=client_address(request),
+            content=content,
             row_count=batch.totals.get("error", 0),
         )
-        response = HttpResponse(content, content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

@@ -1,8 +1,6 @@
 """History back-fill over the API: POST /api/v1/backfill/ (preview or commit), a batch, its error sheet."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -13,10 +11,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.mixins import JsonErrorsMixin
+from core.downloads import logged_download
 from core.errors import Conflict, PermissionDenied
-from core.services import client_address, download_log
+from core.tabular.batches import ACTIONS
 from enterprises.api.import_views import XlsxRenderer
-from funding import backfill
+from funding.backfill import schema, services
 from funding.backfill_models import BackfillBatch
 
 
@@ -38,8 +37,8 @@ class BackfillErrorSerializer(serializers.Serializer):
 class BackfillRowSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="Spreadsheet row number within its sheet (the header is row 1).")
     sheet = serializers.CharField(help_text="The sheet's name as written (项目, 验收, 拨付 in the template).")
-    kind = serializers.ChoiceField(choices=[k.key for k in backfill.KINDS])
-    action = serializers.ChoiceField(choices=backfill.ACTIONS)
+    kind = serializers.ChoiceField(choices=[k.key for k in schema.KINDS])
+    action = serializers.ChoiceField(choices=ACTIONS)
     contract_no = serializers.CharField()
     errors = BackfillErrorSerializer(many=True)
 
@@ -79,12 +78,12 @@ class BackfillView(APIView):
         summary="Back-fill projects, acceptances and payments from a spreadsheet (preview or commit)",
     )
     def post(self, request):
-        allowed, reason = backfill.can_backfill(request.user)
+        allowed, reason = services.can_backfill(request.user)
         if not allowed:
             raise PermissionDenied(reason)
         data = BackfillRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        batch = backfill.backfill_import(
+        batch = services.backfill_import(
             actor=request.user, upload=data.validated_data["file"], commit=data.validated_data["commit"]
         )
         if batch.status == BackfillBatch.Status.FAILED:
@@ -98,7 +97,7 @@ class BackfillView(APIView):
 
 
 def _visible_batch_queryset(request):
-    allowed, reason = backfill.can_view_backfills(request.user)
+    allowed, reason = services.can_view_backfills(request.user)
     if not allowed:
         raise PermissionDenied(reason)
     return BackfillBatch.objects.visible_to(request.user)
@@ -117,7 +116,7 @@ class BackfillBatchView(APIView):
     )
     def get(self, request, batch):
         batch = get_object_or_404(_visible_batch_queryset(request).select_related("job", "uploaded_by"), pk=batch)
-        return Response(backfill.backfill_status(batch))
+        return Response(services.backfill_status(batch))
 
 
 class BackfillErrorsView(JsonErrorsMixin, APIView):
@@ -126,7 +125,7 @@ class BackfillErrorsView(JsonErrorsMixin, APIView):
     renderer_classes = [JSONRenderer, XlsxRenderer]
 
     @extend_schema(
-        responses={(200, backfill.XLSX_TYPE): OpenApiTypes.BINARY},
+        responses={(200, services.XLSX_TYPE): OpenApiTypes.BINARY},
         summary="Download a history upload's error sheet",
     )
     def get(self, request, batch):
@@ -135,16 +134,12 @@ class BackfillErrorsView(JsonErrorsMixin, APIView):
             raise Conflict(
                 "not_finished", _("This upload has not finished, or failed as a whole: it has no error sheet.")
             )
-        filename = backfill.error_file_name(batch)
-        download_log(
-            actor=request.user,
+        filename = services.error_file_name(batch)
+        return logged_download(
+            request,
+            filename=filename,
+            content_type=services.XLSX_TYPE,
             kind="backfill_errors",
-            description=filename,
-            path=request.path,
-            ip_address=client_address(request),
+            content=services.error_file(batch=batch),
             row_count=(batch.totals or {}).get("error", 0),
         )
-        response = HttpResponse(backfill.error_file(batch=batch), content_type=backfill.XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
-from funding import backfill
+from funding.backfill import schema as backfill
 from funding.models import FundSource
 from funding.services import ledger
 from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory, make_credit_code

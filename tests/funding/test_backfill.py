@@ -12,7 +12,7 @@ from django.utils import translation
 from core.errors import DomainError, PermissionDenied
 from core.roles import Role
 from diagnostics.models import Diagnosis
-from funding import backfill
+from funding.backfill import services as backfill
 from funding.backfill_models import BackfillBatch
 from funding.choices import DisbursementStatus, ProjectAction, ProjectStatus
 from funding.models import Acceptance, Commitment, CommitmentLine, Disbursement, Project, ProjectTransition

@@ -42,7 +42,7 @@ def signed_in(client, user):
 
 
 def a_batch(user, world, *, commit=False, content=None):
-    from funding import backfill
+    from funding.backfill import services as backfill
 
     content = content or workbook_bytes({"项目": [project_row(world), project_row(world, 1, filed_on="x")]})
     return backfill.backfill_import(actor=user, upload=upload(content), commit=commit)
@@ -253,7 +253,7 @@ def wait_for(client, url, seconds=120):
 @pytest.mark.worker
 def test_a_long_file_answers_202_and_a_real_worker_writes_it(celery_worker, api, users, monkeypatch, client):
     import funding.tasks  # noqa: F401 - registers the task in this process, as the upload does
-    from funding import backfill
+    from funding.backfill import services as backfill
 
     monkeypatch.setattr(backfill, "INLINE_MAX_ROWS", 3)
     world = make_world(users, enterprises=4)

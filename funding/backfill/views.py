@@ -7,18 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.downloads import logged_download
 from core.errors import DomainError
 from core.roles import DISTRICT_ROLES, Role, has_role, role_of
-from core.services import client_address, download_log
-from enterprises import roster
+from core.tabular import reading
 
-from . import backfill
-from .backfill_models import BackfillBatch
+from ..backfill_models import BackfillBatch
+from . import schema, services
 
 PAGE_SIZE = 50
 #: Error lines shown on an upload's page; the error sheet holds them all.
@@ -42,33 +41,24 @@ def _require(result):
 
 
 def _visible(request, pk):
-    _require(backfill.can_view_backfills(request.user))
+    _require(services.can_view_backfills(request.user))
     return get_object_or_404(BackfillBatch.objects.visible_to(request.user).select_related("uploaded_by", "job"), pk=pk)
 
 
 def _xlsx_download(request, content, filename, *, kind, row_count=None):
-    download_log(
-        actor=request.user,
-        kind=kind,
-        description=filename,
-        path=request.path,
-        ip_address=client_address(request),
-        row_count=row_count,
+    return logged_download(
+        request, filename=filename, content_type=services.XLSX_TYPE, kind=kind, content=content, row_count=row_count
     )
-    response = HttpResponse(content, content_type=backfill.XLSX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
 def backfill_upload(request):
     """Upload the history: checked (preview) or written at once; either way the upload's page shows each row."""
-    _require(backfill.can_backfill(request.user))
+    _require(services.can_backfill(request.user))
     form = BackfillUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = backfill.backfill_import(
+            batch = services.backfill_import(
                 actor=request.user, upload=form.cleaned_data["file"], commit=form.cleaned_data["commit"]
             )
         except DomainError as exc:
@@ -83,10 +73,10 @@ def backfill_upload(request):
         {
             "form": form,
             "recent": recent,
-            "kinds": backfill.KINDS,
-            "max_mb": roster.max_upload_bytes() // (1024 * 1024),
-            "max_rows": backfill.MAX_ROWS,
-            "inline_max": backfill.INLINE_MAX_ROWS,
+            "kinds": schema.KINDS,
+            "max_mb": reading.max_upload_bytes() // (1024 * 1024),
+            "max_rows": services.MAX_ROWS,
+            "inline_max": services.INLINE_MAX_ROWS,
             "may_district": role in DISTRICT_ROLES,
             "may_finance": has_role(request.user, Role.FINANCE_OFFICER),
         },
@@ -96,27 +86,27 @@ def backfill_upload(request):
 @login_required
 def backfill_template(request):
     """The blank workbook: the three sheets, what to write in each column, the allowed values."""
-    _require(backfill.can_backfill(request.user))
-    return _xlsx_download(request, backfill.write_template(), backfill.TEMPLATE_NAME, kind="backfill_template")
+    _require(services.can_backfill(request.user))
+    return _xlsx_download(request, services.write_template(), services.TEMPLATE_NAME, kind="backfill_template")
 
 
 @login_required
 def batch_list(request):
     """Every history upload (the district, finance and auditors read the whole programme)."""
-    _require(backfill.can_view_backfills(request.user))
+    _require(services.can_view_backfills(request.user))
     batches = BackfillBatch.objects.visible_to(request.user).select_related("uploaded_by").order_by("-uploaded_at")
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "funding/backfill_batches.html",
-        {"page_obj": page, "may_upload": backfill.can_backfill(request.user)[0]},
+        {"page_obj": page, "may_upload": services.can_backfill(request.user)[0]},
     )
 
 
 def _progress_context(batch):
     return {
         "batch": batch,
-        "progress": backfill.progress_of(batch),
+        "progress": services.progress_of(batch),
         "job_message": batch.job.message if batch.job_id else "",
     }
 
@@ -135,20 +125,20 @@ def batch_detail(request, pk):
         return render(request, "funding/backfill_batch_progress.html", _progress_context(batch))
     totals = batch.totals or {}
     errors = []
-    for sheet, number, _kind, row_errors in backfill.error_rows(batch):
+    for sheet, number, _kind, row_errors in services.error_rows(batch):
         for column, message in row_errors:
             errors.append({"sheet": sheet, "row": number, "column": column, "message": message})
         if len(errors) >= ERRORS_SHOWN:
             break
     by_kind = (batch.result or {}).get("totals_by_kind", {})
-    kinds = [(kind, by_kind[kind.key]) for kind in backfill.KINDS if kind.key in by_kind]
+    kinds = [(kind, by_kind[kind.key]) for kind in schema.KINDS if kind.key in by_kind]
     writable = totals.get("create", 0) + totals.get("update", 0)
     may_commit = (
         not batch.commit
         and batch.status == BackfillBatch.Status.DONE
         and writable > 0
         and batch.uploaded_by_id == request.user.pk
-        and backfill.can_backfill(request.user)[0]
+        and services.can_backfill(request.user)[0]
     )
     return render(
         request,
@@ -172,7 +162,7 @@ def batch_commit(request, pk):
     """Write a preview's valid rows (its file runs again, with commit, as a new upload)."""
     batch = _visible(request, pk)
     try:
-        new = backfill.backfill_commit(actor=request.user, batch=batch)
+        new = services.backfill_commit(actor=request.user, batch=batch)
     except DomainError as exc:
         if exc.status == 403:
             raise PermissionDenied(exc.message) from exc
@@ -190,8 +180,8 @@ def batch_errors(request, pk):
         return redirect("backfill:batch", pk=batch.pk)
     return _xlsx_download(
         request,
-        backfill.error_file(batch=batch),
-        backfill.error_file_name(batch),
+        services.error_file(batch=batch),
+        services.error_file_name(batch),
         kind="backfill_errors",
         row_count=(batch.totals or {}).get("error", 0),
     )
