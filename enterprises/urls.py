@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import import_views, views
+from .views import imports as import_views
+from .views import registry as views
 
 app_name = "enterprises"
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/<str:action>/", views.enterprise_action, name="action"),
-    # Roster import (enterprises/import_views.py)
+    # Roster import (enterprises/views/imports.py)
     path("import/", import_views.roster_upload, name="import"),
     path("import/template/", import_views.roster_template, name="import_template"),
     path("import/batches/", import_views.batch_list, name="import_batches"),

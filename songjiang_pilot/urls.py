@@ -22,7 +22,6 @@ api_v1 = [
     path("", include("diagnostics.api.urls")),
     path("", include("funding.api.urls")),
     path("", include("reports.api.urls")),
-    path("", include("funding.api.backfill_urls")),
     path("", include("worklists.api.urls")),
     path("", include(router.urls)),
 ]

@@ -1,8 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .import_views import ImportBatchErrorsView, ImportBatchView, ImportView
-from .views import EnterpriseViewSet
+from .views.imports import ImportBatchErrorsView, ImportBatchView, ImportView
+from .views.registry import EnterpriseViewSet
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")

@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import (
+from .views.backfill import BackfillBatchView, BackfillErrorsView, BackfillView
+from .views.records import (
     AcceptanceViewSet,
     BudgetLineViewSet,
     CommitmentViewSet,
@@ -21,4 +23,10 @@ router.register("disbursements", DisbursementViewSet, basename="disbursement")
 router.register("financial-products", FinancialProductViewSet, basename="financial-product")
 router.register("interest-subsidies", InterestSubsidyViewSet, basename="interest-subsidy")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    # The history back-fill, under /api/v1/backfill/.
+    path("backfill/", BackfillView.as_view(), name="backfill"),
+    path("backfill/<uuid:batch>/", BackfillBatchView.as_view(), name="backfill-batch"),
+    path("backfill/<uuid:batch>/errors/", BackfillErrorsView.as_view(), name="backfill-errors"),
+]

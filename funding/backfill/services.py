@@ -16,9 +16,8 @@ from core.tabular.batches import BatchFailed, BatchImport, ProgressReporter, err
 from core.tabular.writing import TemplateWorkbook
 from enterprises.roster import example_credit_code
 
-from ..backfill_models import BackfillBatch
 from ..choices import PURPOSES_BY_SOURCE, BudgetPurpose
-from ..models import FundSource
+from ..models import BackfillBatch, FundSource
 from .files import open_backfill
 from .rows import Run, process_row
 from .schema import ACCEPTANCES, CODE_KEYS, KINDS, PAYMENTS, PROJECTS, SOURCE_LABELS, purpose_label, scene_names

@@ -16,7 +16,7 @@ from core.errors import DomainError
 from core.roles import DISTRICT_ROLES, Role, has_role, role_of
 from core.tabular import reading
 
-from ..backfill_models import BackfillBatch
+from ..models import BackfillBatch
 from . import schema, services
 
 PAGE_SIZE = 50

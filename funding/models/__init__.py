@@ -4,7 +4,7 @@ Every model is importable from ``funding.models``; the history back-fill's uploa
 (``BackfillBatch``) lives with the back-fill and is re-exported here.
 """
 
-from ..backfill_models import BackfillBatch
+from .backfill import BackfillBatch
 from .common import LEDGER_READ_ROLES, EnterpriseMoneyQuerySet, LedgerQuerySet, money
 from .financing import FinancialProduct, InterestSubsidy
 from .ledger import BudgetLine, Commitment, CommitmentLine, Disbursement, FundSource, SubsidyPolicy

@@ -13,9 +13,16 @@ from core.errors import DomainError, PermissionDenied
 from core.roles import Role
 from diagnostics.models import Diagnosis
 from funding.backfill import services as backfill
-from funding.backfill_models import BackfillBatch
 from funding.choices import DisbursementStatus, ProjectAction, ProjectStatus
-from funding.models import Acceptance, Commitment, CommitmentLine, Disbursement, Project, ProjectTransition
+from funding.models import (
+    Acceptance,
+    BackfillBatch,
+    Commitment,
+    CommitmentLine,
+    Disbursement,
+    Project,
+    ProjectTransition,
+)
 from funding.services import ledger
 
 from .backfill_files import (

@@ -12,8 +12,7 @@ from rest_framework.test import APIClient
 from core.models import BackgroundJob, DownloadLog
 from core.navigation import nav_for
 from core.roles import Role
-from funding.backfill_models import BackfillBatch
-from funding.models import Project
+from funding.models import BackfillBatch, Project
 
 from .backfill_files import (
     acceptance_row,

@@ -21,7 +21,7 @@ from funding.models import BudgetLine, FinancialProduct, FundSource, Project, Su
 from funding.services import financing, ledger, projects, recognitions
 from providers.models import Provider
 
-from . import serializers as s
+from .. import serializers as s
 
 
 def visible(model, user, pk, field):

@@ -14,9 +14,9 @@ from core.api.mixins import JsonErrorsMixin
 from core.downloads import logged_download
 from core.errors import Conflict, PermissionDenied
 from core.tabular.batches import ACTIONS
-from enterprises.api.import_views import XlsxRenderer
+from enterprises.api.views.imports import XlsxRenderer
 from funding.backfill import schema, services
-from funding.backfill_models import BackfillBatch
+from funding.models import BackfillBatch
 
 
 class BackfillRequestSerializer(serializers.Serializer):

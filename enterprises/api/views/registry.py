@@ -13,7 +13,7 @@ from enterprises.filters import EnterpriseFilter
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_list
 
-from .serializers import (
+from ..serializers import (
     DeclineSerializer,
     EnterpriseCreateSerializer,
     EnterpriseSerializer,

@@ -14,13 +14,13 @@ from core.permissions import allowed, can_see_history
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_list
 
-from . import permissions, services
-from .choices import Status
-from .exports import export_response
-from .forms import CodeForm, EnterpriseForm, MoveForm, QuotaForm, ReasonForm, WithdrawForm
-from .models import Enterprise, UnitQuota
-from .sections import sections_for, unit_sections_for
-from .selectors import (
+from .. import permissions, services
+from ..choices import Status
+from ..exports import export_response
+from ..forms import CodeForm, EnterpriseForm, MoveForm, QuotaForm, ReasonForm, WithdrawForm
+from ..models import Enterprise, UnitQuota
+from ..sections import sections_for, unit_sections_for
+from ..selectors import (
     enterprise_filtered,
     enterprise_get,
     enterprise_list,

@@ -18,8 +18,8 @@ from core.selectors import unit_list
 from core.tabular import reading
 from core.tabular.writing import XLSX_TYPE
 
-from . import imports, permissions, roster
-from .models import ImportBatch
+from .. import imports, permissions, roster
+from ..models import ImportBatch
 
 TEMPLATE_NAME = "试点企业名单模板.xlsx"
 PAGE_SIZE = 50

@@ -1,0 +1,1 @@
+"""The enterprises API: the registry and the roster import."""
