@@ -1,6 +1,5 @@
 """Background jobs: a real worker round trip over Redis, and the lease that lets a job be taken over."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -9,16 +8,7 @@ from django.utils import timezone
 from core import jobs
 from core.models import BackgroundJob
 from core.services import health_check_request
-
-
-def wait_until_finished(job, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"job {job.pk} still {job.status} after {seconds}s")
+from tests.helpers import wait_until_finished
 
 
 @pytest.mark.worker

@@ -1,8 +1,6 @@
 """POST /api/v1/enterprises/import/, GET …/import/{batch}/ and …/errors/: the contract and who may call them,
 including a large file processed by the real Celery worker on Redis."""
 
-import time
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -11,6 +9,7 @@ from core.models import BackgroundJob, DownloadLog
 from core.roles import Role
 from enterprises import imports
 from enterprises.models import Enterprise, ImportBatch
+from tests.helpers import wait_for_job
 
 from .rosters import XLSX_TYPE, code, csv_bytes, row, sheet_rows, upload, xlsx_bytes
 
@@ -175,18 +174,6 @@ def test_the_schema_documents_the_import_endpoints(api, users):
 # --- A large file through the real worker --------------------------------------------------------------------
 
 
-def wait_for(client, url, seconds=120):
-    deadline = time.monotonic() + seconds
-    seen = set()
-    while time.monotonic() < deadline:
-        body = client.get(url).json()
-        seen.add(body["status"])
-        if body["status"] in ("done", "failed"):
-            return body, seen
-        time.sleep(0.3)
-    raise AssertionError(f"batch still {body['status']} after {seconds}s")
-
-
 @pytest.mark.worker
 def test_a_file_above_5000_rows_answers_202_and_a_real_worker_imports_it(celery_worker, api, users, settings):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
@@ -199,7 +186,7 @@ def test_a_file_above_5000_rows_answers_202_and_a_real_worker_imports_it(celery_
     accepted = response.json()
     assert set(accepted) == {"batch", "status"} and accepted["status"] == "pending"
 
-    body, _seen = wait_for(client, f"{URL}{accepted['batch']}/")
+    body, _seen = wait_for_job(client, f"{URL}{accepted['batch']}/")
     assert body["status"] == "done", body.get("error")
     assert body["committed"] is True and body["progress"] == 100
     assert body["totals"] == {"create": 5_049, "update": 0, "unchanged": 0, "error": 1}

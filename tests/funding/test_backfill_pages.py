@@ -2,7 +2,6 @@
 upload → preview → commit → error sheet path."""
 
 import io
-import time
 
 import openpyxl
 import pytest
@@ -13,6 +12,7 @@ from core.models import BackgroundJob, DownloadLog
 from core.navigation import nav_for
 from core.roles import Role
 from funding.models import BackfillBatch, Project
+from tests.helpers import wait_for_job
 
 from .backfill_files import (
     acceptance_row,
@@ -237,18 +237,6 @@ def test_a_missing_batch_is_a_404_for_those_who_may_read_batches(client, users, 
 # --- A long file through the real worker --------------------------------------------------------------------------
 
 
-def wait_for(client, url, seconds=120):
-    deadline = time.monotonic() + seconds
-    seen = set()
-    while time.monotonic() < deadline:
-        body = client.get(url).json()
-        seen.add(body["status"])
-        if body["status"] in ("done", "failed"):
-            return body, seen
-        time.sleep(0.3)
-    raise AssertionError(f"batch still {body['status']} after {seconds}s")
-
-
 @pytest.mark.worker
 def test_a_long_file_answers_202_and_a_real_worker_writes_it(celery_worker, api, users, monkeypatch, client):
     import funding.tasks  # noqa: F401 - registers the task in this process, as the upload does
@@ -268,7 +256,7 @@ def test_a_long_file_answers_202_and_a_real_worker_writes_it(celery_worker, api,
     page = client.get(reverse("backfill:batch", args=[accepted["batch"]]))
     assert page.status_code == 200
 
-    body, _seen = wait_for(api_client, f"{API}{accepted['batch']}/")
+    body, _seen = wait_for_job(api_client, f"{API}{accepted['batch']}/")
     assert body["status"] == "done", body.get("error")
     assert body["committed"] is True and body["progress"] == 100
     assert body["totals"] == {"create": 3, "update": 0, "unchanged": 0, "error": 1}

@@ -2,7 +2,6 @@
 with the numbers worked out by hand; recomputation, weights, the reply, the registry and the task."""
 
 import datetime
-import time
 from decimal import Decimal
 
 import pytest
@@ -18,6 +17,7 @@ from providers import scorecard, services
 from providers.models import Provider, ProviderScorecard
 from providers.scorecard_metrics import satisfaction
 from tests.factories import EnterpriseFactory
+from tests.helpers import wait_until_finished
 
 D = datetime.date
 
@@ -234,10 +234,7 @@ def test_the_recompute_button_runs_on_a_real_worker(celery_worker, api, users):
     assert response.status_code == 202
     assert response.json()["period"] == "2025H1"
     job = BackgroundJob.objects.get(pk=response.json()["job"])
-    deadline = time.monotonic() + 30
-    while job.status not in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED) and time.monotonic() < deadline:
-        time.sleep(0.2)
-        job.refresh_from_db()
+    wait_until_finished(job)
     assert job.status == BackgroundJob.Status.DONE, job.error
     assert job.result == {"period": "2025H1", "cards": Provider.objects.count()}
     assert ProviderScorecard.objects.filter(period="2025H1").count() == Provider.objects.count()

@@ -35,6 +35,7 @@ from funding.models import (
 from reports.services import documents
 from reports.tasks import render_document_task
 from tests.factories import EnterpriseFactory, ProviderFactory
+from tests.helpers import wait_until_finished
 
 D = datetime.date
 
@@ -391,15 +392,9 @@ def test_the_list_polls_while_running_and_the_download_is_logged(client, eager, 
 
 def test_a_real_worker_renders_the_enterprise_file(celery_worker, world, users, tmp_path):
     """The round trip through Redis and a Celery worker: the job is sent once the request commits."""
-    import time
-
     auditor = users[Role.AUDITOR]
     document = documents.document_request_enterprise_file(actor=auditor, enterprise_id=world["enterprise"].pk)
-    deadline = time.monotonic() + 90
-    job = BackgroundJob.objects.get(pk=document.job_id)
-    while not job.is_finished and time.monotonic() < deadline:
-        time.sleep(0.5)
-        job.refresh_from_db()
+    job = wait_until_finished(BackgroundJob.objects.get(pk=document.job_id))
     assert job.status == BackgroundJob.Status.DONE, job.error
     assert job.attempts == 1 and job.progress == 100
     text, fonts, pages = pdf_text(stored_bytes(document), tmp_path)

@@ -3,7 +3,6 @@
 import datetime
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -12,6 +11,7 @@ from reports.models import ReportingPeriod, ReportSnapshot
 from reports.services.snapshots import snapshot_compute, snapshot_request
 from reports.tasks import compute_snapshot_task
 from tests.factories import EnterpriseFactory
+from tests.helpers import wait_for_job
 
 BASE = "/api/v1/reports/"
 TITLE = "松江区中小企业数字化转型城市试点 目标完成情况"
@@ -232,11 +232,7 @@ def test_a_real_worker_computes_the_snapshot(celery_worker, api, users):
     response = client.post(BASE, {"period": "2025"}, format="json")
     assert response.status_code == 202 and response.json()["status"] in ("pending", "running", "done")
     pk = response.json()["id"]
-    deadline = time.monotonic() + 60
-    body = client.get(f"{BASE}{pk}/").json()
-    while body["status"] not in ("done", "failed") and time.monotonic() < deadline:
-        time.sleep(0.3)
-        body = client.get(f"{BASE}{pk}/").json()
+    body, _seen = wait_for_job(client, f"{BASE}{pk}/")
     assert body["status"] == "done", ReportSnapshot.objects.get(pk=pk).error
     assert len(body["indicators"]) == 17
     download = client.get(f"{BASE}{pk}/pdf/", HTTP_ACCEPT="application/pdf")

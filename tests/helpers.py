@@ -1,0 +1,77 @@
+"""Helpers shared by the test modules: signing in and out in Chromium, following the main menu, and
+waiting for background work (an API job endpoint or a ``BackgroundJob`` row) to finish.
+
+Waits here wait for something to happen, with a generous limit that only turns a hang into a
+failure; none of them asserts that anything was fast (speed belongs to bench/)."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from tests.factories import DEFAULT_PASSWORD
+
+LOGIN_PATH = "/accounts/login/"
+#: How long a background job may take before the test calls it stuck (a hang guard, not a speed limit).
+JOB_TIMEOUT = 120
+
+
+# --- Chromium ----------------------------------------------------------------------------------------
+
+
+def log_in(page, base_url, username, password=DEFAULT_PASSWORD):
+    """Sign in through the log-in form and wait until the portal has left the log-in page."""
+    page.goto(f"{base_url}{LOGIN_PATH}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("#login-submit")
+    expect(page, f"{username} could not log in").not_to_have_url(re.compile(re.escape(LOGIN_PATH)))
+    page.wait_for_load_state("load")
+
+
+def log_out(page):
+    """Sign out with the menu's button; the portal answers with the log-in page."""
+    page.click("form[action$='/accounts/logout/'] button")
+    expect(page).to_have_url(re.compile(re.escape(LOGIN_PATH)))
+    page.wait_for_load_state("load")
+
+
+def menu(page, path):
+    """Follow a main-menu entry (by its address: the labels are translated), as a person would; on a
+    narrow screen the menu is folded behind its toggler first."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    page.click(f"#mainnav a[href='{path}']")
+    page.wait_for_url(f"**{path}")
+
+
+# --- Background work ------------------------------------------------------------------------------
+
+
+def wait_for_job(client, url, *, timeout=JOB_TIMEOUT, interval=0.3, finished=("done", "failed")):
+    """Poll a job endpoint of the API until its ``status`` is one of ``finished``.
+
+    Returns the last body and the set of every status seen on the way."""
+    deadline = time.monotonic() + timeout
+    seen = set()
+    while True:
+        body = client.get(url).json()
+        seen.add(body["status"])
+        if body["status"] in finished:
+            return body, seen
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{url} still {body['status']} after {timeout}s")
+        time.sleep(interval)
+
+
+def wait_until_finished(job, *, timeout=JOB_TIMEOUT, interval=0.2):
+    """Reload a ``BackgroundJob`` (or anything with ``is_finished``) until it has finished; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job.refresh_from_db()
+        if job.is_finished:
+            return job
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"job {job.pk} still {job.status} after {timeout}s")
+        time.sleep(interval)
