@@ -36,7 +36,7 @@ RUN groupadd --system --gid 10001 portal \
 
 WORKDIR /app
 
-# Runtime dependencies only (pinned exactly, see STACK_NOTES.md); a layer of its own so
+# Runtime dependencies only (pinned exactly, see docs/stack.md); a layer of its own so
 # code changes do not reinstall them. The demo's packages (factory_boy, Faker) only in an image
 # built for a demonstration: docker build --build-arg PORTAL_DEMO=1 (then run it with PORTAL_DEMO=1
 # to install the demo app and its seed_demo). The production image never carries them.

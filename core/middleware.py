@@ -2,7 +2,7 @@
 
 Pages follow the language switch (a cookie) and otherwise speak simplified Chinese, whatever
 the browser's Accept-Language says. The API answers in the request's language
-(``Accept-Language: zh-hans`` or ``en``), as API_CONTRACT.md requires.
+(``Accept-Language: zh-hans`` or ``en``), as docs/api.md requires.
 """
 
 from django.conf import settings

@@ -1,6 +1,6 @@
 """The navigation: each role sees what it may use, nothing more.
 
-Later issues add their entries here (one list, so the menu stays in one place).
+Every page of the menu is listed here, in one list, so the menu stays in one place.
 """
 
 from dataclasses import dataclass

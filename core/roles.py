@@ -1,4 +1,4 @@
-"""The portal's roles (API_CONTRACT.md "Codes") and which of them read everything."""
+"""The portal's roles (docs/api.md "Codes") and which of them read everything."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

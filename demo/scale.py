@@ -2,7 +2,7 @@
 
 ``generate(enterprises=N)`` fills an empty, migrated database with N pilot enterprises spread over the
 18 units, sectors, scales, sizes and tiers (some proposed, some withdrawn), and in proportion the
-chain of facts the indicators read (DOMAIN.md §6): on-site baseline evaluations (and some
+chain of facts the indicators read (docs/domain.md §6): on-site baseline evaluations (and some
 self-assessments), diagnosis reports in every state with their transitions, transformation projects
 in every state (filed, cancelled, approved, acceptance requested, failed, failed then passed, passed)
 with their transitions and acceptance inspections dated across 2024-10 … 2026-10, on-site

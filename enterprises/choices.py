@@ -1,4 +1,4 @@
-"""Codes of API_CONTRACT.md ("Codes") with their Chinese labels (via the zh-hans catalogue)."""
+"""Codes of docs/api.md ("Codes") with their Chinese labels (via the zh-hans catalogue)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,4 @@
-"""One FilterSet for the enterprise list page, its exports and the API (HOUSE_STYLE.md)."""
+"""One FilterSet for the enterprise list page, its exports and the API (docs/style.md)."""
 
 import django_filters
 from django.db.models import Q

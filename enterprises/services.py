@@ -1,6 +1,6 @@
 """Writes on the registry: create, edit, confirm, decline, withdraw (with replacement), reinstate,
 move between units, accept a credit code. Each records a status change with actor, date and reason
-in the same transaction (HOUSE_STYLE.md habits 1 and 4)."""
+in the same transaction (docs/style.md habits 1 and 4)."""
 
 import datetime
 

@@ -23,7 +23,7 @@ class PriceModel(models.TextChoices):
     FREE = "free", _("Free of charge")
 
 
-#: The 16 scenes of 数字化经营 (API_CONTRACT.md "Scene codes", DOMAIN.md §5 order) with their Chinese
+#: The 16 scenes of 数字化经营 (docs/api.md "Scene codes", docs/domain.md §5 order) with their Chinese
 #: names. Providers sits left of diagnostics, so the codes a provider or product covers are checked
 #: against this constant list rather than the index data (diagnostics.models.Scene carries the same codes).
 SCENE_CODES = (

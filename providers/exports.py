@@ -1,4 +1,4 @@
-"""Two of the district's six work lists (DOMAIN.md §7) as xlsx and csv: the 服务商清单 (providers) and
+"""Two of the district's six work lists (docs/domain.md §7) as xlsx and csv: the 服务商清单 (providers) and
 the 优秀产品清单 (recognised 小快轻准 products).
 
 No official column set exists, so the columns are the portal's own facts, under Chinese headers

@@ -1,4 +1,4 @@
-"""FilterSets shared by the pages, the exports and the API (HOUSE_STYLE.md: one per list)."""
+"""FilterSets shared by the pages, the exports and the API (docs/style.md: one per list)."""
 
 import django_filters
 from django.db import connection

@@ -50,7 +50,7 @@ TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
 
 #: The weights a fresh portal starts with (the district edits them). Codes not registered (yet) are kept
-#: so that a metric registered later (first-try acceptance, by the projects issue) starts with its weight.
+#: so that a metric registered by a later app (first-try acceptance, by funding) starts with its weight.
 DEFAULT_WEIGHTS = {
     "on_time": 25,
     "returns": 15,

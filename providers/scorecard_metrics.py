@@ -1,7 +1,7 @@
 """The scorecard metric providers computes from its own records: enterprise satisfaction.
 
 Registered in :meth:`providers.apps.ProvidersConfig.ready`; the other metrics come from the apps
-that own their records (diagnostics, and the projects issue for first-try acceptance).
+that own their records (diagnostics; funding for first-try acceptance).
 """
 
 from decimal import Decimal

@@ -1,6 +1,6 @@
 """The home page of each role, composed at the top from every app's selectors.
 
-It sits in the project package because it gathers from all apps (HOUSE_STYLE.md "Layers").
+It sits in the project package because it gathers from all apps (docs/architecture.md "Layers").
 """
 
 from django.contrib.auth import get_user_model

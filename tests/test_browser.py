@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from core.roles import Role
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import log_in
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -16,14 +16,6 @@ HOME_MARKERS = {
     Role.AUDITOR: ("审计人员", "审计日志"),
     Role.ADMIN: ("系统管理员", "用户"),
 }
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.browser

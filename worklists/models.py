@@ -1,4 +1,4 @@
-"""The two work lists no other app keeps (DOMAIN.md §7): the 任务清单 (tasks of the work plan, who is
+"""The two work lists no other app keeps (docs/domain.md §7): the 任务清单 (tasks of the work plan, who is
 responsible, by when, how far they are) and the 政策清单 (the policy documents the programme runs on).
 
 Every signed-in role reads both lists, so their scoping is "everything" for anyone signed in (the

@@ -3,7 +3,7 @@
 The data was taken from the district's work plan (in traditional characters, stored here in simplified
 Chinese): the three phases of 二、推进计划 and the ten key tasks of 三、工作任务 with their responsible
 departments and times, a time "2024年10月-2025年10月" read as 2024-10-01 … 2025-10-31; and the documents
-the plan cites, with only what the plan (and DOMAIN.md §5 for the index's number) says about them.
+the plan cites, with only what the plan (and docs/domain.md §5 for the index's number) says about them.
 Nothing in the plan gives a task's progress or a document's application window: those start empty.
 """
 

@@ -7,7 +7,7 @@ with progress reports, acceptance requested, failed, failed then passed, passed 
 correction, cancelled), on-site post-transformation evaluations (level ≥ 2) before the payments that
 need them, commitments split between the sources, payments requested / approved / paid / rejected /
 reversed, other spending of the lines, recognitions of every kind about part-way to the targets of
-DOMAIN.md §6, and the 金融清单 (financial products, interest subsidies committed and partly paid).
+docs/domain.md §6, and the 金融清单 (financial products, interest subsidies committed and partly paid).
 
 It needs the enterprises, providers, evaluation bodies, their users, the accepted diagnosis reports
 (``demo.seed.diagnoses.seed_diagnoses``) and the evaluations (``seed_assessments``) to exist.

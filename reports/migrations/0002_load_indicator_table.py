@@ -1,4 +1,4 @@
-"""The district's indicator table (DOMAIN.md §6): periods, the 13 indicators + 1+2 + R1–R3, district targets."""
+"""The district's indicator table (docs/domain.md §6): periods, the 13 indicators + 1+2 + R1–R3, district targets."""
 
 from django.db import migrations
 

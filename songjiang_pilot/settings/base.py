@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "simple_history",
-    # The portal's own apps, in the order the programme runs (HOUSE_STYLE.md "Layers").
+    # The portal's own apps, in the order the programme runs (docs/architecture.md "Layers").
     "core",
     "accounts",
     "enterprises",
@@ -106,7 +106,7 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------
 # Embedded default: SQLite under var/. DATABASE_URL=postgres://... switches to PostgreSQL
-# through psycopg2 (the only PostgreSQL driver installed, see STACK_NOTES.md).
+# through psycopg2 (the only PostgreSQL driver installed, see docs/stack.md).
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }

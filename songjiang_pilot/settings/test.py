@@ -13,7 +13,7 @@ INSTALLED_APPS = installed_apps(demo=True)
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# whitenoise's manifest storage needs collectstatic; tests use plain storage (STACK_NOTES.md).
+# whitenoise's manifest storage needs collectstatic; tests use plain storage (docs/stack.md).
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES = {

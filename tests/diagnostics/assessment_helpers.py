@@ -8,7 +8,7 @@ from core.roles import Role
 from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory, EvaluationBodyFactory
 
-#: The contract's example request (API_CONTRACT.md): 43.675 points, level 0.
+#: The contract's example request (docs/api.md): 43.675 points, level 0.
 CONTRACT_ANSWERS = {
     "network": [1, 2],
     "equipment_digitised_rate": 35.0,

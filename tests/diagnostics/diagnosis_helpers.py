@@ -11,7 +11,7 @@ from core.roles import Role
 from providers.models import EvaluatorAssignment, Product, ProviderAssignment
 from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
 
-#: The contract's example answers (API_CONTRACT.md "Score request and result"): every item answered.
+#: The contract's example answers (docs/api.md "Score request and result"): every item answered.
 FULL_ANSWERS = {
     "network": [1, 2],
     "equipment_digitised_rate": 35.0,

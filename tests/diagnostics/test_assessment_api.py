@@ -1,4 +1,4 @@
-"""``POST /api/v1/assessments/score/`` and the assessments API, against API_CONTRACT.md."""
+"""``POST /api/v1/assessments/score/`` and the assessments API, against docs/api.md."""
 
 import json
 

@@ -6,20 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from diagnostics.models import Assessment
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import log_in
 
 from .assessment_helpers import make_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 world = pytest.fixture(name="world")(make_world)
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
 
 
 def total(page):

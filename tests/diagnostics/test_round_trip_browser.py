@@ -16,8 +16,8 @@ from core.roles import Role
 from diagnostics.models import Assessment, Diagnosis
 from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory
+from tests.helpers import log_in
 
-from ..test_browser import log_in
 from .diagnosis_helpers import PDF_BYTES
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"

@@ -1,6 +1,6 @@
-"""The scoring engine against DOMAIN.md §5, through the 2024 edition as loaded by its migration.
+"""The scoring engine against docs/domain.md §5, through the 2024 edition as loaded by its migration.
 
-Every expected number here is computed by hand from the table in DOMAIN.md.
+Every expected number here is computed by hand from the table in docs/domain.md.
 """
 
 import functools
@@ -73,7 +73,7 @@ def scenes_at(level, constraint=0, guiding=0):
 @functools.cache
 def _reachable():
     """Every total the 2024 items can add up to, with one set of answers for each (a knapsack over
-    each item's possible points, in units of 0.005 points); built from DOMAIN.md's table."""
+    each item's possible points, in units of 0.005 points); built from docs/domain.md's table."""
     from itertools import combinations
 
     spec = index_spec(current_edition())

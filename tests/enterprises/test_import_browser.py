@@ -11,19 +11,11 @@ import pytest
 
 from core.roles import Role
 from enterprises.models import Enterprise
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import log_in
 
 from .rosters import code, csv_bytes, row
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
 
 
 def screenshot(page, name):

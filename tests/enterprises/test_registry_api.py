@@ -1,4 +1,4 @@
-"""The enterprises API of API_CONTRACT.md: list, create, read, patch, confirm, withdraw — and who may."""
+"""The enterprises API of docs/api.md: list, create, read, patch, confirm, withdraw — and who may."""
 
 import pytest
 

@@ -19,18 +19,10 @@ from funding.choices import BudgetPurpose, DisbursementStatus, ProjectStatus
 from funding.models import Disbursement, FundSource, Project
 from funding.services import ledger
 from providers.models import EvaluatorAssignment, ProviderAssignment
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
+from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
+from tests.helpers import log_in
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
 def log_out(page):

@@ -11,6 +11,7 @@ import pytest
 
 from core.roles import Role
 from reports.models import ReportSnapshot
+from tests.helpers import log_in
 from tests.reports import dashboard_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
@@ -18,17 +19,6 @@ D = datetime.date
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
 dash = dashboard_world.dash  # the fixture building small programme states
-
-
-def log_in(page, base_url, username):
-    from tests.factories import DEFAULT_PASSWORD
-
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
 def log_out(page):

@@ -1,4 +1,4 @@
-"""The actuals of the indicator table (DOMAIN.md §6), each rule and settled detail checked by hand
+"""The actuals of the indicator table (docs/domain.md §6), each rule and settled detail checked by hand
 on small worlds; the drill-down agrees with the counts; a report costs a fixed number of queries."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Near misses (DOMAIN.md §6): every record that nearly counted in a number, with the reason it was
+"""Near misses (docs/domain.md §6): every record that nearly counted in a number, with the reason it was
 not counted; the boundary cases of the counting rules, each on a small world built by hand."""
 
 import datetime

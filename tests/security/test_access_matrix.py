@@ -2,7 +2,7 @@
 scope and one outside it, on the demo programme (``seed_demo``: 538 enterprises, 10 providers, projects,
 payments, files…).
 
-What a user may see is written once per model, as its queryset's ``visible_to(user)`` (HOUSE_STYLE.md); the
+What a user may see is written once per model, as its queryset's ``visible_to(user)`` (docs/style.md); the
 few models without one (reference data, money settings, users) get the rule stated here. For each route
 and user the test fetches a record inside that scope and one outside it:
 

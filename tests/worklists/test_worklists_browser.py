@@ -9,20 +9,11 @@ from django.utils import timezone
 
 from core.models import DownloadLog
 from core.roles import Role
-from tests.factories import DEFAULT_PASSWORD
+from tests.helpers import log_in
 from worklists import services
 from worklists.models import PolicyDocument, WorkTask
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-
-
-def log_in(page, base_url, username):
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
-    assert "/accounts/login/" not in page.url, f"{username} could not log in"
 
 
 def log_out(page):
