@@ -10,6 +10,7 @@ same columns in bulk with the rules of docs/api.md, which a row-by-row resource 
 from django.utils import translation
 from import_export import fields, resources, widgets
 
+from core.models import OrgUnit
 from core.selectors import unit_lookup
 from core.tabular import cells
 
@@ -62,8 +63,6 @@ class UnitWidget(widgets.ForeignKeyWidget):
     """所属街镇: written as the unit's name, read by code, name, name without suffix or alias."""
 
     def __init__(self, **kwargs):
-        from core.models import OrgUnit
-
         super().__init__(OrgUnit, field="name", **kwargs)
         self._table = None
 

@@ -4,13 +4,14 @@ from celery import shared_task
 
 from core import jobs
 
+from . import services
+
 
 @shared_task(name="providers.tasks.compute_scorecards_task")
 def compute_scorecards_task(job_id, period):
     """Recompute every provider's scorecard for ``period`` under the job's lease (the district's
     "recompute" button). A repeated delivery of a finished job does nothing; recomputing twice
     gives the same cards."""
-    from . import services
 
     def work(job):
         cards = services.scorecard_compute(actor=job.created_by, period=period)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from core.models import Attachment
+from core.models import Attachment, OrgUnit
 
 from .choices import TaskStatus
 from .filters import PolicyFilter, TaskFilter
@@ -72,8 +72,6 @@ def _readable(task_field, value, units):
 
 def task_history(*, task):
     """Every recorded version of the task, newest first, with who changed what (two queries)."""
-    from core.models import OrgUnit
-
     versions = list(task.history.select_related("history_user").order_by("history_date", "history_id"))
     unit_ids = {v.unit_id for v in versions if v.unit_id}
     units = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
