@@ -75,3 +75,10 @@ def wait_until_finished(job, *, timeout=JOB_TIMEOUT, interval=0.2):
         if time.monotonic() >= deadline:
             raise AssertionError(f"job {job.pk} still {job.status} after {timeout}s")
         time.sleep(interval)
+
+
+def confirm_in_dialog(page):
+    """Accept the portal's confirmation dialog (``static/js/portal.js``) that a destructive or money step opens."""
+    dialog = page.locator("#portal-confirm")
+    expect(dialog).to_be_visible()
+    dialog.locator("[data-confirm-accept]").click()

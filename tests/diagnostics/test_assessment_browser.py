@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from diagnostics.models import Assessment
-from tests.helpers import log_in
+from tests.helpers import confirm_in_dialog, log_in
 
 from .assessment_helpers import make_world
 
@@ -54,8 +54,8 @@ def test_the_live_score_follows_the_answers_and_the_evaluation_is_submitted(page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "assessment-live-score.png"), full_page=True)
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-assessment")
+    confirm_in_dialog(page)
     page.wait_for_selector("#assessment-score")
     assert page.locator("#assessment-score").inner_text().strip() == "24"
     stored = Assessment.objects.get()

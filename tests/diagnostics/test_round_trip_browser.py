@@ -16,7 +16,7 @@ from core.roles import Role
 from diagnostics.models import Assessment, Diagnosis
 from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory
-from tests.helpers import log_in
+from tests.helpers import confirm_in_dialog, log_in
 
 from .diagnosis_helpers import PDF_BYTES
 
@@ -145,6 +145,7 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     page.wait_for_load_state("networkidle")
     answer_questionnaire(page)
     page.click("#submit-assessment")
+    confirm_in_dialog(page)
     page.wait_for_load_state("networkidle")
     evaluation = Assessment.objects.get(enterprise=enterprise)
     assert evaluation.authoritative and evaluation.level == 1
