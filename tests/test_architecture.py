@@ -201,3 +201,24 @@ def test_no_product_module_is_imported_inside_a_function():
         if in_function and target != name
     ]
     assert not lazy, "Imports inside functions:\n" + "\n".join(sorted(lazy))
+
+
+def test_a_pages_permission_check_is_not_turned_into_a_message_by_its_own_error_handler():
+    """``require`` in a view answers 403; inside ``try: … except DomainError`` it would become a flash message
+    and a redirect (core's PermissionDenied is a DomainError too), so a page checks roles before its try."""
+    swallowed = []
+    for name, path in product_modules().items():
+        if ".views" not in f".{name}":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Try) and any(
+                handler.type is not None and "DomainError" in ast.unparse(handler.type) for handler in node.handlers
+            ):
+                body = ast.Module(body=node.body, type_ignores=[])
+                swallowed += [
+                    f"{name}:{call.lineno}"
+                    for call in ast.walk(body)
+                    if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "require"
+                ]
+    assert not swallowed, "require() inside a try that catches DomainError:\n" + "\n".join(swallowed)

@@ -316,9 +316,15 @@ def commitment_detail(request, pk):
 @require_POST
 def commitment_action(request, pk, action):
     commitment = _commitment(request, pk)
+    # A refused role answers 403 (the page is not for them); the services' own refusals become messages below.
+    if action == "request":
+        require(permissions.can_request_payment(request.user))
+    elif action == "cancel":
+        require(permissions.can_commit(request.user))
+    else:
+        raise Http404
     try:
         if action == "request":
-            require(permissions.can_request_payment(request.user))
             form = DisbursementRequestForm(request.POST, commitment=commitment, prefix="pay")
             valid(form)
             data = form.cleaned_data
@@ -333,14 +339,10 @@ def commitment_action(request, pk, action):
             )
             messages.success(request, _("The payment has been requested; finance will approve it."))
             return redirect("funding:disbursement_detail", pk=disbursement.pk)
-        if action == "cancel":
-            require(permissions.can_commit(request.user))
-            form = ReasonForm(request.POST, prefix="cancel")
-            valid(form)
-            ledger.commitment_cancel(actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"])
-            messages.success(request, _("The commitment has been released."))
-        else:
-            raise Http404
+        form = ReasonForm(request.POST, prefix="cancel")
+        valid(form)
+        ledger.commitment_cancel(actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The commitment has been released."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("funding:commitment_detail", pk=commitment.pk)

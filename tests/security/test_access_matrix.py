@@ -233,6 +233,7 @@ ROUTES = {
 
 #: Routes with a parameter that is not one record, and why they are outside this matrix.
 NOT_RECORD_ROUTES = {
+    "core:pick": "a picker's kind (suggestions scoped by each kind's visible_to: tests/providers/test_pickers.py)",
     "enterprises:unit_detail": "a unit (reference data every role reads; unit pages are scoped by their lists)",
     "diagnostics:index:detail": "an indicator of the published index (reference data)",
     "funding:ledger_source": "a fund source by code (the ledger page of readers; covered by funding tests)",
