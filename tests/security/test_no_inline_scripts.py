@@ -30,3 +30,16 @@ def test_no_template_has_an_inline_script_or_handler(template):
         assert "src=" in attributes or 'type="application/json"' in attributes, (template, attributes)
     assert not HANDLER.search(text), template
     assert "javascript:" not in text, template
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_page_loads_its_start_up_script_as_a_file(client, users):
+    from core.roles import Role
+
+    client.force_login(users[Role.DISTRICT_OFFICIAL])
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    tags = SCRIPT_TAG.findall(page.content.decode())
+    assert tags and all("src=" in attributes for attributes in tags), tags
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
