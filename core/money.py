@@ -78,7 +78,7 @@ def read_amount(value, *, sign=Sign.NON_NEGATIVE):
         return None, _("Amounts are in yuan with at most two decimals.")
     if number > MAX_AMOUNT:
         return None, _("This amount is too large; amounts are in yuan.")
-    return number.quantize(CENT), None
+    return (number + 0).quantize(CENT), None  # + 0 turns a "-0" into 0
 
 
 def parse_amount(value, *, sign=Sign.NON_NEGATIVE, field="amount", allow_none=False):

@@ -54,9 +54,14 @@ def test_amounts_in_ascii_digits_with_two_decimals_are_read(value, expected):
     ["１２００", "¥1200", "1200元", "1e5", "NaN", "Infinity", "1,20,0", "12,00", "", None, True, "1.2.3", "٣"],
 )
 def test_anything_but_plain_digits_is_refused(value):
+    """Full-width digits, currency signs and units, exponents, bad grouping, other scripts' digits."""
     with pytest.raises(DomainError) as refused:
         parse_amount(value, field="amount")
     assert refused.value.code == "invalid_amount" and refused.value.field == "amount"
+
+
+def test_minus_zero_reads_as_zero():
+    assert str(parse_amount("-0")) == "0.00"
 
 
 def test_a_third_decimal_is_refused_not_rounded():
