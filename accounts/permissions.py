@@ -2,11 +2,10 @@
 
 from django.utils.translation import gettext as _
 
-from core.roles import Role, role_of
+from core.permissions import may_act_as
+from core.roles import Role
 
 
 def can_manage_users(user):
     """Only administrators (and Django superusers) create, change, deactivate and unlock users."""
-    if role_of(user) == Role.ADMIN:
-        return True, ""
-    return False, _("Only an administrator may manage users.")
+    return may_act_as(user, Role.ADMIN, reason=_("Only an administrator may manage users."))

@@ -23,6 +23,15 @@ def require(result, *, code="permission_denied"):
         raise PermissionDenied(reason, code=code)
 
 
+def may_act_as(user, *roles, reason):
+    """``OK`` when ``user`` holds one of ``roles`` (admins always may), else ``(False, reason)``.
+
+    The whole body of a predicate that checks the role only; ``reason`` says who may, when refused."""
+    if has_role(user, *roles):
+        return OK
+    return False, reason
+
+
 def allowed(result) -> bool:
     """The yes/no of a predicate's ``(allowed, reason)``, for templates and views."""
     return bool(result[0])
@@ -30,6 +39,6 @@ def allowed(result) -> bool:
 
 def can_see_history(user, obj=None):
     """District officials, auditors and admins read the history of every record they can see."""
-    if has_role(user, *HISTORY_READERS):
-        return OK
-    return False, _("Only district officials and auditors read the history of records.")
+    return may_act_as(
+        user, *HISTORY_READERS, reason=_("Only district officials and auditors read the history of records.")
+    )

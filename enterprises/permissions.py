@@ -3,6 +3,7 @@ enterprises a user sees at all) is the queryset's business, these check role, un
 
 from django.utils.translation import gettext as _
 
+from core.permissions import may_act_as
 from core.roles import DISTRICT_ROLES, Role, role_of
 
 from .choices import Status
@@ -34,9 +35,7 @@ def can_edit(user, enterprise):
 
 def can_decide(user):
     """Confirming into, declining from, reinstating into the pilot list, moving units, accepting codes."""
-    if role_of(user) in DISTRICT_ROLES:
-        return True, ""
-    return False, _("Only a district official may do this.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official may do this."))
 
 
 def can_withdraw(user, enterprise):
@@ -49,9 +48,12 @@ def can_withdraw(user, enterprise):
 
 def can_import(user):
     """Roster uploads: unit staff (for their unit), district officials and admins."""
-    if role_of(user) in (*DISTRICT_ROLES, Role.UNIT_STAFF):
-        return True, ""
-    return False, _("Only street/town staff and district officials upload rosters.")
+    return may_act_as(
+        user,
+        *DISTRICT_ROLES,
+        Role.UNIT_STAFF,
+        reason=_("Only street/town staff and district officials upload rosters."),
+    )
 
 
 def can_override_code(user):

@@ -3,8 +3,8 @@
 
 from django.utils.translation import gettext as _
 
-from core.permissions import OK
-from core.roles import DISTRICT_ROLES, Role, has_role, role_of
+from core.permissions import OK, may_act_as
+from core.roles import DISTRICT_ROLES, Role, role_of
 from enterprises.models import Enterprise
 from providers.models import EvaluatorAssignment
 
@@ -13,18 +13,9 @@ from .models import LEDGER_READ_ROLES
 OPEN_STATES = ("filed", "approved", "failed")
 
 
-def may_act_as(user, *roles, reason):
-    """A step that users of ``roles`` take (admins always may); ``reason`` says who may, when refused."""
-    if has_role(user, *roles):
-        return OK
-    return False, reason
-
-
 def can_decide(user):
     """Approve, cancel, correct an acceptance: the district."""
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official may do this.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official may do this."))
 
 
 def _serves(user, provider_id):
@@ -74,17 +65,15 @@ def can_inspect(user, project):
 
 
 def can_manage_ledger(user):
-    if role_of(user) in (Role.ADMIN, Role.FINANCE_OFFICER):
-        return OK
-    return False, _("Only a finance officer may do this.")
+    return may_act_as(user, Role.FINANCE_OFFICER, reason=_("Only a finance officer may do this."))
 
 
 def can_see_ledger(user):
     """The ledger's pages (sources, lines, commitments, payments, the statement): its readers only.
     Which records a user reads at all is the querysets' rule (``visible_to``)."""
-    if role_of(user) in LEDGER_READ_ROLES:
-        return OK
-    return False, _("Only the district, finance officers and auditors see the fund ledger.")
+    return may_act_as(
+        user, *LEDGER_READ_ROLES, reason=_("Only the district, finance officers and auditors see the fund ledger.")
+    )
 
 
 def can_see_subsidy_totals(user):
@@ -96,21 +85,25 @@ def can_see_subsidy_totals(user):
 
 def can_commit(user):
     """Commit money (a project subsidy, an interest subsidy, another spend): district officials."""
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official commits funds.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official commits funds."))
 
 
 def can_request_payment(user):
-    if role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER):
-        return OK
-    return False, _("Only the district or finance requests payments.")
+    return may_act_as(
+        user,
+        Role.DISTRICT_OFFICIAL,
+        Role.FINANCE_OFFICER,
+        reason=_("Only the district or finance requests payments."),
+    )
 
 
 def can_edit_policy(user):
-    if role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER):
-        return OK
-    return False, _("Only a finance officer or a district official changes the subsidy policy.")
+    return may_act_as(
+        user,
+        Role.DISTRICT_OFFICIAL,
+        Role.FINANCE_OFFICER,
+        reason=_("Only a finance officer or a district official changes the subsidy policy."),
+    )
 
 
 def can_file_any(user):

@@ -6,16 +6,15 @@ querysets' business (``visible_to``): these check role, organisation and state.
 
 from django.utils.translation import gettext as _
 
+from core.permissions import OK, may_act_as
 from core.roles import DISTRICT_ROLES, GLOBAL_READ_ROLES, Role, role_of
-
-OK = (True, "")
 
 
 def can_manage_providers(user):
     """The district (officials and admins) keeps the provider and evaluator registries and assigns enterprises."""
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official may change the provider and evaluator registries.")
+    return may_act_as(
+        user, *DISTRICT_ROLES, reason=_("Only a district official may change the provider and evaluator registries.")
+    )
 
 
 def can_view_providers(user):
@@ -27,9 +26,13 @@ def can_view_providers(user):
 
 def can_view_evaluation_bodies(user):
     """Evaluation bodies: the roles that read everything, street/town staff and evaluators (their own)."""
-    if role_of(user) in (*GLOBAL_READ_ROLES, Role.UNIT_STAFF, Role.EVALUATOR):
-        return OK
-    return False, _("Service providers do not see the evaluation bodies' records.")
+    return may_act_as(
+        user,
+        *GLOBAL_READ_ROLES,
+        Role.UNIT_STAFF,
+        Role.EVALUATOR,
+        reason=_("Service providers do not see the evaluation bodies' records."),
+    )
 
 
 def can_create_product(user, provider):
@@ -58,9 +61,7 @@ def can_edit_product(user, product):
 
 def can_recognise_products(user):
     """Selecting a product into the 优秀产品清单 (or withdrawing it) is the district's decision."""
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official recognises products.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official recognises products."))
 
 
 def can_rate(user, enterprise):
@@ -74,30 +75,31 @@ def can_rate(user, enterprise):
 
 
 def can_view_ratings(user):
-    if role_of(user) in (*GLOBAL_READ_ROLES, Role.UNIT_STAFF, Role.PROVIDER_USER):
-        return OK
-    return False, _("You may not see satisfaction ratings.")
+    return may_act_as(
+        user, *GLOBAL_READ_ROLES, Role.UNIT_STAFF, Role.PROVIDER_USER, reason=_("You may not see satisfaction ratings.")
+    )
 
 
 def can_view_scorecards(user):
     """Scorecards: the district, finance and auditors see all; a provider user its own provider's."""
-    if role_of(user) in (*GLOBAL_READ_ROLES, Role.PROVIDER_USER):
-        return OK
-    return False, _("Scorecards are for the district and the providers themselves.")
+    return may_act_as(
+        user,
+        *GLOBAL_READ_ROLES,
+        Role.PROVIDER_USER,
+        reason=_("Scorecards are for the district and the providers themselves."),
+    )
 
 
 def can_compare_scorecards(user):
     """The comparison table of all providers: the roles that read everything."""
-    if role_of(user) in GLOBAL_READ_ROLES:
-        return OK
-    return False, _("Only the district compares the providers' scorecards.")
+    return may_act_as(user, *GLOBAL_READ_ROLES, reason=_("Only the district compares the providers' scorecards."))
 
 
 def can_compute_scorecards(user):
     """Recomputing the cards and setting the weights is the district's."""
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official recomputes scorecards or changes their weights.")
+    return may_act_as(
+        user, *DISTRICT_ROLES, reason=_("Only a district official recomputes scorecards or changes their weights.")
+    )
 
 
 def can_reply(user, scorecard):

@@ -6,9 +6,8 @@ admins keep them; a street/town's staff record the progress of the tasks assigne
 
 from django.utils.translation import gettext as _
 
+from core.permissions import OK, may_act_as
 from core.roles import DISTRICT_ROLES, Role, role_of
-
-OK = (True, "")
 
 
 def can_read(user):
@@ -19,9 +18,7 @@ def can_read(user):
 
 def can_manage_tasks(user):
     """Create tasks and change what they are (title, target, responsibility, deadline): the district."""
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official keeps the task list.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official keeps the task list."))
 
 
 def can_update_progress(user, task):
@@ -37,6 +34,4 @@ def can_update_progress(user, task):
 
 
 def can_manage_policies(user):
-    if role_of(user) in DISTRICT_ROLES:
-        return OK
-    return False, _("Only a district official keeps the policy list.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official keeps the policy list."))

@@ -9,6 +9,7 @@ user who may never act gets the same answer whatever state the report is in.
 
 from django.utils.translation import gettext as _
 
+from core.permissions import may_act_as
 from core.roles import DISTRICT_ROLES, Role, role_of
 
 from ..choices import DiagnosisStatus
@@ -54,9 +55,7 @@ def may_work_on(user, diagnosis):
 
 def may_review(user):
     """Role check for accepting and returning: district officials and admins."""
-    if role_of(user) in DISTRICT_ROLES:
-        return True, ""
-    return False, _("Only a district official reviews diagnosis reports.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official reviews diagnosis reports."))
 
 
 def state_allows(action, diagnosis):
@@ -103,6 +102,4 @@ def can_attach_signed_pdf(user, diagnosis):
 
 def can_set_deadlines(user):
     """Deadlines per enterprise are the district's (officials and admins)."""
-    if role_of(user) in DISTRICT_ROLES:
-        return True, ""
-    return False, _("Only a district official sets deadlines.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official sets deadlines."))

@@ -2,11 +2,10 @@
 
 from django.utils.translation import gettext as _
 
-from core.roles import DISTRICT_ROLES, role_of
+from core.permissions import may_act_as
+from core.roles import DISTRICT_ROLES
 
 
 def can_edit_index(user):
     """The district and admins correct the index's data (points, labels, the level rule)."""
-    if role_of(user) in DISTRICT_ROLES:
-        return True, ""
-    return False, _("Only a district official may change the index.")
+    return may_act_as(user, *DISTRICT_ROLES, reason=_("Only a district official may change the index."))
