@@ -2,7 +2,6 @@
 move between units, accept a credit code. Each records a status change with actor, date and reason
 in the same transaction (docs/style.md habits 1 and 4)."""
 
-import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,6 +53,47 @@ def _check_date(value, field):
     return value
 
 
+def _locked(enterprise):
+    """The enterprise's row again, locked until the transaction ends."""
+    return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+
+
+def _check_status(enterprise, allowed, code, message):
+    """``Conflict`` unless the enterprise's status is one of ``allowed``; ``message`` may name the ``{status}``."""
+    if enterprise.status not in allowed:
+        raise Conflict(code, message.format(status=enterprise.get_status_display()))
+
+
+def _required_text(value, message, *, field):
+    """``value`` stripped, or ``DomainError`` with ``message`` when it is empty."""
+    if not value or not value.strip():
+        raise DomainError("reason_required", message, field=field)
+    return value.strip()
+
+
+def _check_facts(facts):
+    """Refuse a field an edit may not change, and a date in the future."""
+    unknown = set(facts) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
+    for field in DATE_FIELDS:
+        _check_date(facts.get(field), field)
+
+
+def _check_code_free(code, *, enterprise=None):
+    """Refuse a credit code another enterprise (not ``enterprise``) is registered under."""
+    others = Enterprise.objects.filter(credit_code=code)
+    if enterprise is not None:
+        others = others.exclude(pk=enterprise.pk)
+    if others.exists():
+        raise DomainError(
+            "duplicate_credit_code",
+            _("An enterprise with this credit code is already registered."),
+            field="credit_code",
+            status=409,
+        )
+
+
 def initial_status(actor):
     """Enterprises added by the district enter the pilot list at once; a unit's are proposed."""
     return Status.ACTIVE if role_of(actor) in DISTRICT_ROLES else Status.PROPOSED
@@ -88,6 +128,17 @@ def _record(
     )
 
 
+def _set_status(enterprise, status, *, actor, kind, happened_on, history_reason, **change):
+    """Move the enterprise to ``status``, save it with history and record the change (from → to)."""
+    previous = enterprise.status
+    enterprise.status = status
+    save_with_history(enterprise, actor=actor, validate_unique=False, reason=history_reason)
+    _record(
+        enterprise, actor=actor, kind=kind, happened_on=happened_on, from_status=previous, to_status=status, **change
+    )
+    return enterprise
+
+
 @transaction.atomic
 def enterprise_create(
     *, actor, credit_code, name, unit, sector, scale, size, tier="none", credit_code_override_reason="", **facts
@@ -96,18 +147,8 @@ def enterprise_create(
     district's additions are *active* at once. The credit code is the natural key."""
     require(permissions.can_create_in_unit(actor, unit))
     code = checked_credit_code(credit_code, actor=actor, override_reason=credit_code_override_reason)
-    if Enterprise.objects.filter(credit_code=code).exists():
-        raise DomainError(
-            "duplicate_credit_code",
-            _("An enterprise with this credit code is already registered."),
-            field="credit_code",
-            status=409,
-        )
-    unknown = set(facts) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
-    for field in DATE_FIELDS:
-        _check_date(facts.get(field), field)
+    _check_code_free(code)
+    _check_facts(facts)
     status = initial_status(actor)
     enterprise = Enterprise(
         credit_code=code,
@@ -142,13 +183,9 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
     ``cloud_verified_on`` records 上云用云 verification. Status and unit change only through
     their own actions, so that each is recorded with a reason.
     """
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = _locked(enterprise)
     require(permissions.can_edit(actor, enterprise))
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
-    for field in DATE_FIELDS:
-        _check_date(changes.get(field), field)
+    _check_facts(changes)
     code_changed = credit_code is not None and credit_code != enterprise.credit_code
     if code_changed or credit_code_override_reason:
         require(permissions.can_decide(actor))
@@ -157,13 +194,7 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
             actor=actor,
             override_reason=credit_code_override_reason or "",
         )
-        if Enterprise.objects.filter(credit_code=code).exclude(pk=enterprise.pk).exists():
-            raise DomainError(
-                "duplicate_credit_code",
-                _("An enterprise with this credit code is already registered."),
-                field="credit_code",
-                status=409,
-            )
+        _check_code_free(code, enterprise=enterprise)
         enterprise.credit_code = code
         if credit_code_override_reason:
             enterprise.credit_code_override_reason = credit_code_override_reason.strip()
@@ -183,27 +214,22 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
 def enterprise_confirm(*, actor, enterprise, date=None, note=""):
     """A proposed enterprise enters the pilot list (district officials and admins)."""
     require(permissions.can_decide(actor))
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if enterprise.status != Status.PROPOSED:
-        raise Conflict(
-            "not_proposed",
-            _("Only a proposed enterprise can be confirmed; this one is {status}.").format(
-                status=enterprise.get_status_display()
-            ),
-        )
-    happened_on = _check_date(date, "date") or _today()
-    enterprise.status = Status.ACTIVE
-    save_with_history(enterprise, actor=actor, validate_unique=False, reason="confirmed")
-    _record(
+    enterprise = _locked(enterprise)
+    _check_status(
         enterprise,
+        (Status.PROPOSED,),
+        "not_proposed",
+        _("Only a proposed enterprise can be confirmed; this one is {status}."),
+    )
+    return _set_status(
+        enterprise,
+        Status.ACTIVE,
         actor=actor,
         kind=EnterpriseStatusChange.Kind.CONFIRMED,
-        happened_on=happened_on,
-        from_status=Status.PROPOSED,
-        to_status=Status.ACTIVE,
+        happened_on=_check_date(date, "date") or _today(),
+        history_reason="confirmed",
         note=note,
     )
-    return enterprise
 
 
 @transaction.atomic
@@ -216,29 +242,23 @@ def enterprise_confirm_many(*, actor, enterprises, date=None):
 def enterprise_decline(*, actor, enterprise, reason, date=None):
     """The district declines a proposed enterprise, saying why."""
     require(permissions.can_decide(actor))
-    if not reason or not reason.strip():
-        raise DomainError("reason_required", _("Say why the enterprise is declined."), field="reason")
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if enterprise.status != Status.PROPOSED:
-        raise Conflict(
-            "not_proposed",
-            _("Only a proposed enterprise can be declined; this one is {status}.").format(
-                status=enterprise.get_status_display()
-            ),
-        )
-    happened_on = _check_date(date, "date") or _today()
-    enterprise.status = Status.DECLINED
-    save_with_history(enterprise, actor=actor, validate_unique=False, reason="declined")
-    _record(
+    reason = _required_text(reason, _("Say why the enterprise is declined."), field="reason")
+    enterprise = _locked(enterprise)
+    _check_status(
         enterprise,
+        (Status.PROPOSED,),
+        "not_proposed",
+        _("Only a proposed enterprise can be declined; this one is {status}."),
+    )
+    return _set_status(
+        enterprise,
+        Status.DECLINED,
         actor=actor,
         kind=EnterpriseStatusChange.Kind.DECLINED,
-        happened_on=happened_on,
-        from_status=Status.PROPOSED,
-        to_status=Status.DECLINED,
-        note=reason.strip(),
+        happened_on=_check_date(date, "date") or _today(),
+        history_reason="declined",
+        note=reason,
     )
-    return enterprise
 
 
 @transaction.atomic
@@ -248,45 +268,46 @@ def enterprise_withdraw(*, actor, enterprise, reason, date=None, replacement=Non
     The unit names a replacement so that the total does not fall; the replacement must be a
     different enterprise that is proposed or active. Past dates are normal (history since 2024-10).
     """
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = _locked(enterprise)
     require(permissions.can_withdraw(actor, enterprise))
     if reason not in WithdrawalReason.values:
         raise DomainError("invalid_reason", _("Choose one of the withdrawal reasons."), field="reason")
-    if enterprise.status != Status.ACTIVE:
-        raise Conflict(
-            "not_active",
-            _("Only an enterprise in the pilot list can be withdrawn; this one is {status}.").format(
-                status=enterprise.get_status_display()
-            ),
-        )
+    _check_status(
+        enterprise,
+        (Status.ACTIVE,),
+        "not_active",
+        _("Only an enterprise in the pilot list can be withdrawn; this one is {status}."),
+    )
     happened_on = _check_date(date, "date") or _today()
     if replacement is not None:
         replacement = _check_replacement(actor, enterprise, replacement)
-    enterprise.status = Status.WITHDRAWN
     enterprise.withdrawn_on = happened_on
     enterprise.withdrawal_reason = reason
     enterprise.replacement = replacement
-    save_with_history(enterprise, actor=actor, validate_unique=False, reason=f"withdrawn: {reason}")
-    _record(
+    _set_status(
         enterprise,
+        Status.WITHDRAWN,
         actor=actor,
         kind=EnterpriseStatusChange.Kind.WITHDRAWN,
         happened_on=happened_on,
-        from_status=Status.ACTIVE,
-        to_status=Status.WITHDRAWN,
+        history_reason=f"withdrawn: {reason}",
         reason=reason,
         note=note,
         replacement=replacement,
     )
     if replacement is not None:
-        _record(
-            replacement,
-            actor=actor,
-            kind=EnterpriseStatusChange.Kind.REPLACEMENT,
-            happened_on=happened_on,
-            note=_("Replaces {name}").format(name=enterprise.name),
-        )
+        _record_replacement(replacement, enterprise, actor=actor, happened_on=happened_on)
     return enterprise
+
+
+def _record_replacement(replacement, enterprise, *, actor, happened_on):
+    _record(
+        replacement,
+        actor=actor,
+        kind=EnterpriseStatusChange.Kind.REPLACEMENT,
+        happened_on=happened_on,
+        note=_("Replaces {name}").format(name=enterprise.name),
+    )
 
 
 def _check_replacement(actor, enterprise, replacement):
@@ -309,19 +330,12 @@ def _check_replacement(actor, enterprise, replacement):
 @transaction.atomic
 def enterprise_name_replacement(*, actor, enterprise, replacement):
     """Name (or change) the replacement of an enterprise already withdrawn."""
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = _locked(enterprise)
     require(permissions.can_withdraw(actor, enterprise))
-    if enterprise.status != Status.WITHDRAWN:
-        raise Conflict("not_withdrawn", _("Only a withdrawn enterprise has a replacement."))
+    _check_status(enterprise, (Status.WITHDRAWN,), "not_withdrawn", _("Only a withdrawn enterprise has a replacement."))
     enterprise.replacement = _check_replacement(actor, enterprise, replacement)
     save_with_history(enterprise, actor=actor, validate_unique=False, reason="replacement named")
-    _record(
-        replacement,
-        actor=actor,
-        kind=EnterpriseStatusChange.Kind.REPLACEMENT,
-        happened_on=_today(),
-        note=_("Replaces {name}").format(name=enterprise.name),
-    )
+    _record_replacement(replacement, enterprise, actor=actor, happened_on=_today())
     return enterprise
 
 
@@ -329,36 +343,34 @@ def enterprise_name_replacement(*, actor, enterprise, replacement):
 def enterprise_reinstate(*, actor, enterprise, note, date=None):
     """The district puts back a wrongly withdrawn (or declined) enterprise, saying why."""
     require(permissions.can_decide(actor))
-    if not note or not note.strip():
-        raise DomainError("reason_required", _("Say why the enterprise is reinstated."), field="note")
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if enterprise.status not in (Status.WITHDRAWN, Status.DECLINED):
-        raise Conflict("not_withdrawn", _("Only a withdrawn or declined enterprise can be reinstated."))
+    note = _required_text(note, _("Say why the enterprise is reinstated."), field="note")
+    enterprise = _locked(enterprise)
+    _check_status(
+        enterprise,
+        (Status.WITHDRAWN, Status.DECLINED),
+        "not_withdrawn",
+        _("Only a withdrawn or declined enterprise can be reinstated."),
+    )
     happened_on = _check_date(date, "date") or _today()
-    previous = enterprise.status
-    enterprise.status = Status.ACTIVE
     enterprise.withdrawn_on = None
     enterprise.withdrawal_reason = ""
-    save_with_history(enterprise, actor=actor, validate_unique=False, reason="reinstated")
-    _record(
+    return _set_status(
         enterprise,
+        Status.ACTIVE,
         actor=actor,
         kind=EnterpriseStatusChange.Kind.REINSTATED,
         happened_on=happened_on,
-        from_status=previous,
-        to_status=Status.ACTIVE,
-        note=note.strip(),
+        history_reason="reinstated",
+        note=note,
     )
-    return enterprise
 
 
 @transaction.atomic
 def enterprise_move(*, actor, enterprise, unit, note):
     """The district moves an enterprise to another unit (a correction), saying why."""
     require(permissions.can_decide(actor))
-    if not note or not note.strip():
-        raise DomainError("reason_required", _("Say why the enterprise moves to another unit."), field="note")
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    note = _required_text(note, _("Say why the enterprise moves to another unit."), field="note")
+    enterprise = _locked(enterprise)
     if enterprise.unit_id == unit.pk:
         raise DomainError("same_unit", _("The enterprise already belongs to this unit."), field="unit")
     previous = enterprise.unit
@@ -371,7 +383,7 @@ def enterprise_move(*, actor, enterprise, unit, note):
         happened_on=_today(),
         from_unit=previous,
         to_unit=unit,
-        note=note.strip(),
+        note=note,
     )
     return enterprise
 
@@ -387,24 +399,12 @@ def enterprise_levels_set(*, actor, enterprise, baseline_level, current_level):
     for field, value in (("baseline_level", baseline_level), ("current_level", current_level)):
         if value is not None and not (isinstance(value, int) and 0 <= value <= 4):
             raise DomainError("invalid_level", _("Digital levels run from 0 to 4."), field=field)
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    enterprise = _locked(enterprise)
     if (enterprise.baseline_level, enterprise.current_level) == (baseline_level, current_level):
         return enterprise
     enterprise.baseline_level = baseline_level
     enterprise.current_level = current_level
     return save_with_history(enterprise, actor=actor, validate_unique=False, reason="levels from on-site evaluations")
-
-
-def parse_date(value, field="date"):
-    """An ISO date from a form or API body, or ``DomainError``."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field=field) from exc
 
 
 @transaction.atomic
