@@ -121,13 +121,19 @@ class EvaluationBodyFilter(django_filters.FilterSet):
         return _search(queryset, value, "name", "credit_code")
 
 
-class ProviderAssignmentFilter(django_filters.FilterSet):
+class ProviderEnterpriseFilter(django_filters.FilterSet):
+    """Records that link a provider to an enterprise: ``?provider=<id>&enterprise=<id>``."""
+
     provider = django_filters.NumberFilter(label=_("Service provider"), field_name="provider_id")
     enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
 
     class Meta:
-        model = ProviderAssignment
         fields = ["provider", "enterprise"]
+
+
+class ProviderAssignmentFilter(ProviderEnterpriseFilter):
+    class Meta(ProviderEnterpriseFilter.Meta):
+        model = ProviderAssignment
 
 
 class EvaluatorAssignmentFilter(django_filters.FilterSet):
@@ -139,13 +145,9 @@ class EvaluatorAssignmentFilter(django_filters.FilterSet):
         fields = ["evaluation_body", "enterprise"]
 
 
-class ProviderRatingFilter(django_filters.FilterSet):
-    provider = django_filters.NumberFilter(label=_("Service provider"), field_name="provider_id")
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
-
-    class Meta:
+class ProviderRatingFilter(ProviderEnterpriseFilter):
+    class Meta(ProviderEnterpriseFilter.Meta):
         model = ProviderRating
-        fields = ["provider", "enterprise"]
 
 
 class ProviderScorecardFilter(django_filters.FilterSet):
