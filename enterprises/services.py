@@ -2,7 +2,6 @@
 move between units, accept a credit code. Each records a status change with actor, date and reason
 in the same transaction (docs/style.md habits 1 and 4)."""
 
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
