@@ -78,25 +78,38 @@ def send_task(task_name, args):
     return True
 
 
-def job_claim(job_id, *, lease_seconds=None):
-    """Take the job for this worker, or return ``None`` if it must not run now."""
+def claim_leased(model, pk, *, label, lease_seconds=None, **fields):
+    """Take the row ``pk`` of a leased model for this worker, or return ``None`` if it must not run now.
+
+    ``model`` has ``status`` (its ``Status`` with ``RUNNING``), ``is_finished``, ``attempts``,
+    ``started_at`` and ``lease_expires_at``. A finished row, or one running under another worker's
+    valid lease, is left alone; an expired lease is taken over (and logged, naming the ``label``).
+    ``fields`` are set on the claimed row as well."""
     lease = timedelta(seconds=lease_seconds or settings.PORTAL_JOB_LEASE_SECONDS)
     now = timezone.now()
     with transaction.atomic():
-        job = BackgroundJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.is_finished:
+        row = model.objects.select_for_update().filter(pk=pk).first()
+        if row is None or row.is_finished:
             return None
-        if job.status == BackgroundJob.Status.RUNNING and job.lease_expires_at and job.lease_expires_at > now:
-            return None
-        if job.status == BackgroundJob.Status.RUNNING:
-            logger.warning("Taking over job %s whose lease expired at %s", job.pk, job.lease_expires_at)
-        job.status = BackgroundJob.Status.RUNNING
-        job.attempts += 1
-        job.started_at = job.started_at or now
-        job.lease_expires_at = now + lease
-        job.worker = socket.gethostname()[:200]
-        job.save(update_fields=["status", "attempts", "started_at", "lease_expires_at", "worker"])
-        return job
+        if row.status == model.Status.RUNNING:
+            if row.lease_expires_at and row.lease_expires_at > now:
+                return None
+            logger.warning("Taking over %s %s whose lease expired at %s", label, row.pk, row.lease_expires_at)
+        row.status = model.Status.RUNNING
+        row.attempts += 1
+        row.started_at = row.started_at or now
+        row.lease_expires_at = now + lease
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save(update_fields=["status", "attempts", "started_at", "lease_expires_at", *fields])
+        return row
+
+
+def job_claim(job_id, *, lease_seconds=None):
+    """Take the job for this worker, or return ``None`` if it must not run now."""
+    return claim_leased(
+        BackgroundJob, job_id, label="job", lease_seconds=lease_seconds, worker=socket.gethostname()[:200]
+    )
 
 
 def job_progress(job_id, *, progress, message=""):

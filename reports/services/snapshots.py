@@ -9,9 +9,7 @@ snapshot done or failed.
 """
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, Value, When
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import PermissionDenied
 from core.history import set_history
-from core.jobs import send_task
+from core.jobs import claim_leased, send_task
 from core.roles import role_of
 from core.selectors import unit_list
 from providers.models import Product, Provider
@@ -111,22 +109,7 @@ def _send(snapshot_id):
 def snapshot_claim(snapshot_id, *, lease_seconds=None):
     """Take the snapshot for this worker, or ``None`` if it must not run now (finished, or running
     under another worker's valid lease). An expired lease is taken over."""
-    lease = timedelta(seconds=lease_seconds or settings.PORTAL_JOB_LEASE_SECONDS)
-    now = timezone.now()
-    with transaction.atomic():
-        snapshot = ReportSnapshot.objects.select_for_update().filter(pk=snapshot_id).first()
-        if snapshot is None or snapshot.is_finished:
-            return None
-        if snapshot.status == ReportSnapshot.Status.RUNNING:
-            if snapshot.lease_expires_at and snapshot.lease_expires_at > now:
-                return None
-            logger.warning("Taking over snapshot %s whose lease expired at %s", snapshot.pk, snapshot.lease_expires_at)
-        snapshot.status = ReportSnapshot.Status.RUNNING
-        snapshot.attempts += 1
-        snapshot.started_at = snapshot.started_at or now
-        snapshot.lease_expires_at = now + lease
-        snapshot.save(update_fields=["status", "attempts", "started_at", "lease_expires_at"])
-        return snapshot
+    return claim_leased(ReportSnapshot, snapshot_id, label="snapshot", lease_seconds=lease_seconds)
 
 
 def _stored(value):
