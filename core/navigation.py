@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, role_of
+from .permissions import HISTORY_READERS
+from .roles import DISTRICT_ROLES, GLOBAL_READ_ROLES, Role, role_of
 
 ALL = frozenset(Role)
 
@@ -22,9 +23,6 @@ class NavItem:
     group: str = ""
 
 
-DISTRICT = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL})
-READ_ALL = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, Role.AUDITOR})
-
 ENTERPRISES = _("Enterprises")
 PROVIDERS = _("Providers")
 DIAGNOSTICS = _("Diagnosis and evaluation")
@@ -35,25 +33,35 @@ SYSTEM = _("System")
 # In menu order; consecutive entries of a group are shown under its heading.
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
-    NavItem(_("Targets and actuals"), "reports:indicators", "speedometer2", READ_ALL | {Role.UNIT_STAFF}),
-    NavItem(_("Unit targets"), "reports:targets", "grid-3x3", READ_ALL | {Role.UNIT_STAFF}),
-    NavItem(_("Report snapshots"), "reports:snapshot_list", "camera", READ_ALL | {Role.UNIT_STAFF}),
+    NavItem(_("Targets and actuals"), "reports:indicators", "speedometer2", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
+    NavItem(_("Unit targets"), "reports:targets", "grid-3x3", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
+    NavItem(_("Report snapshots"), "reports:snapshot_list", "camera", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
     NavItem(_("My documents"), "reports:documents", "file-earmark-arrow-down", ALL),
-    NavItem(_("Evidence packs"), "reports:document_evidence_pack", "file-earmark-zip", READ_ALL | {Role.UNIT_STAFF}),
+    NavItem(
+        _("Evidence packs"), "reports:document_evidence_pack", "file-earmark-zip", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}
+    ),
     NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL, ENTERPRISES),
-    NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT, ENTERPRISES),
-    NavItem(_("Streets and towns"), "enterprises:unit_overview", "geo-alt", READ_ALL | {Role.UNIT_STAFF}, ENTERPRISES),
-    NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT | {Role.UNIT_STAFF}, ENTERPRISES),
+    NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT_ROLES, ENTERPRISES),
+    NavItem(
+        _("Streets and towns"),
+        "enterprises:unit_overview",
+        "geo-alt",
+        GLOBAL_READ_ROLES | {Role.UNIT_STAFF},
+        ENTERPRISES,
+    ),
+    NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT_ROLES | {Role.UNIT_STAFF}, ENTERPRISES),
     NavItem(_("Service providers"), "providers:list", "briefcase", ALL, PROVIDERS),
     NavItem(_("Products and solutions"), "providers:product_list", "box-seam", ALL, PROVIDERS),
     NavItem(
         _("Evaluation bodies"),
         "providers:body_list",
         "clipboard-check",
-        READ_ALL | {Role.UNIT_STAFF, Role.EVALUATOR},
+        GLOBAL_READ_ROLES | {Role.UNIT_STAFF, Role.EVALUATOR},
         PROVIDERS,
     ),
-    NavItem(_("Scorecards"), "providers:scorecards", "bar-chart-line", READ_ALL | {Role.PROVIDER_USER}, PROVIDERS),
+    NavItem(
+        _("Scorecards"), "providers:scorecards", "bar-chart-line", GLOBAL_READ_ROLES | {Role.PROVIDER_USER}, PROVIDERS
+    ),
     NavItem(_("Diagnosis reports"), "diagnostics:diagnoses:list", "clipboard2-pulse", ALL, DIAGNOSTICS),
     NavItem(
         _("Diagnosis work queue"),
@@ -62,8 +70,14 @@ NAV_ITEMS = [
         frozenset({Role.PROVIDER_USER}),
         DIAGNOSTICS,
     ),
-    NavItem(_("Review queue"), "diagnostics:diagnoses:review_queue", "inbox", DISTRICT, DIAGNOSTICS),
-    NavItem(_("Deadlines"), "diagnostics:diagnoses:deadlines", "calendar-x", READ_ALL | {Role.UNIT_STAFF}, DIAGNOSTICS),
+    NavItem(_("Review queue"), "diagnostics:diagnoses:review_queue", "inbox", DISTRICT_ROLES, DIAGNOSTICS),
+    NavItem(
+        _("Deadlines"),
+        "diagnostics:diagnoses:deadlines",
+        "calendar-x",
+        GLOBAL_READ_ROLES | {Role.UNIT_STAFF},
+        DIAGNOSTICS,
+    ),
     NavItem(
         _("My evaluations"), "diagnostics:assessments:mine", "clipboard-check", frozenset({Role.EVALUATOR}), DIAGNOSTICS
     ),
@@ -73,19 +87,15 @@ NAV_ITEMS = [
     NavItem(
         _("Acceptance queue"), "funding:acceptance_queue", "clipboard2-check", frozenset({Role.EVALUATOR}), FUNDING
     ),
-    NavItem(_("Fund ledger"), "funding:ledger", "cash-coin", READ_ALL, FUNDING),
+    NavItem(_("Fund ledger"), "funding:ledger", "cash-coin", GLOBAL_READ_ROLES, FUNDING),
     NavItem(_("Payment queue"), "funding:payment_queue", "cash-stack", frozenset({Role.FINANCE_OFFICER}), FUNDING),
-    NavItem(_("History back-fill"), "backfill:upload", "cloud-upload", DISTRICT | {Role.FINANCE_OFFICER}, FUNDING),
+    NavItem(
+        _("History back-fill"), "backfill:upload", "cloud-upload", DISTRICT_ROLES | {Role.FINANCE_OFFICER}, FUNDING
+    ),
     NavItem(_("Six work lists"), "worklists:hub", "card-checklist", ALL, WORKLISTS),
     NavItem(_("Task list"), "worklists:task_list", "list-task", ALL, WORKLISTS),
     NavItem(_("Policy list"), "worklists:policy_list", "file-earmark-text", ALL, WORKLISTS),
-    NavItem(
-        _("Audit history"),
-        "core:audit_history",
-        "clock-history",
-        frozenset({Role.ADMIN, Role.AUDITOR, Role.DISTRICT_OFFICIAL}),
-        SYSTEM,
-    ),
+    NavItem(_("Audit history"), "core:audit_history", "clock-history", HISTORY_READERS, SYSTEM),
     NavItem(_("Users"), "accounts:user_list", "people", frozenset({Role.ADMIN}), SYSTEM),
     NavItem(_("API"), "api-docs", "braces", ALL, SYSTEM),
 ]

@@ -16,27 +16,18 @@ def read_units(path=DEFAULT_DISTRICT_FILE):
         return json.load(handle)
 
 
+def _save_unit(OrgUnit, data, parent):
+    unit, _created = OrgUnit.objects.update_or_create(
+        code=data["code"],
+        defaults={"name": data["name"], "kind": data["kind"], "aliases": data.get("aliases", []), "parent": parent},
+    )
+    return unit
+
+
 def load_units(OrgUnit, path=DEFAULT_DISTRICT_FILE):
     """Create or update the district and its units as a two-level tree. Idempotent."""
     data = read_units(path)
-    district_data = data["district"]
-    district, _created = OrgUnit.objects.update_or_create(
-        code=district_data["code"],
-        defaults={
-            "name": district_data["name"],
-            "kind": district_data["kind"],
-            "aliases": district_data.get("aliases", []),
-            "parent": None,
-        },
-    )
+    district = _save_unit(OrgUnit, data["district"], None)
     for unit in data["units"]:
-        OrgUnit.objects.update_or_create(
-            code=unit["code"],
-            defaults={
-                "name": unit["name"],
-                "kind": unit["kind"],
-                "aliases": unit.get("aliases", []),
-                "parent": district,
-            },
-        )
+        _save_unit(OrgUnit, unit, district)
     return district
