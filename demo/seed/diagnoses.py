@@ -195,31 +195,10 @@ def seed_diagnoses(*, district):
     if not Deadline.objects.exists():
         # Diagnosis reports for the first batch were due at the end of June 2025: those without an
         # accepted report are overdue.
-        deadline_set_many(
-            actor=district,
-            enterprises=enterprises[:96],
-            kind="diagnosis",
-            due_on=datetime.date(2025, 6, 30),
-            note="第一批试点企业诊断报告",
-        )
-        deadline_set_many(
-            actor=district,
-            enterprises=enterprises[:40],
-            kind="evaluation",
-            due_on=datetime.date(2025, 10, 31),
-            note="改造前现场评定",
-        )
-        deadline_set_many(
-            actor=district,
-            enterprises=enterprises[40:96],
-            kind="evaluation",
-            due_on=datetime.date(2027, 3, 31),
-            note="改造前现场评定（第二轮）",
-        )
-        deadline_set_many(
-            actor=district,
-            enterprises=enterprises[:24],
-            kind="transformation",
-            due_on=datetime.date(2026, 10, 31),
-            note="试点期末完成改造",
-        )
+        for part, kind, due_on, note in (
+            (slice(None, 96), "diagnosis", datetime.date(2025, 6, 30), "第一批试点企业诊断报告"),
+            (slice(None, 40), "evaluation", datetime.date(2025, 10, 31), "改造前现场评定"),
+            (slice(40, 96), "evaluation", datetime.date(2027, 3, 31), "改造前现场评定（第二轮）"),
+            (slice(None, 24), "transformation", datetime.date(2026, 10, 31), "试点期末完成改造"),
+        ):
+            deadline_set_many(actor=district, enterprises=enterprises[part], kind=kind, due_on=due_on, note=note)

@@ -401,24 +401,30 @@ def _projects(*, district, finance, lines, rnd):
                 ledger.disbursement_reverse(
                     actor=finance, disbursement=d, reason="收款账户错误，资金退回，冲销后重新拨付", date=reversed_on
                 )
-                again = ledger.disbursement_request(
-                    actor=district,
+                _request_and_pay(
+                    district=district,
+                    finance=finance,
                     commitment_line=cl,
                     amount=cl.amount,
                     requested_on=reversed_on,
+                    approved_on=_day(reversed_on + datetime.timedelta(days=3)),
+                    paid_on=_day(reversed_on + datetime.timedelta(days=8)),
+                    voucher_no=f"SJCZ{reversed_on:%Y%m}{voucher:04d}",
                     payee_account=f"3100{enterprise.pk:06d}8802",
                     reason="更正收款账户后重新申请",
                 )
-                ledger.disbursement_approve(
-                    actor=finance, disbursement=again, date=_day(reversed_on + datetime.timedelta(days=3))
-                )
-                ledger.disbursement_pay(
-                    actor=finance,
-                    disbursement=again,
-                    voucher_no=f"SJCZ{reversed_on:%Y%m}{voucher:04d}",
-                    date=_day(reversed_on + datetime.timedelta(days=8)),
-                )
                 voucher += 1
+
+
+def _request_and_pay(
+    *, district, finance, commitment_line, amount, requested_on, approved_on, paid_on, voucher_no, **request
+):
+    """A payment through its whole course: requested by the district, approved and paid by finance."""
+    disbursement = ledger.disbursement_request(
+        actor=district, commitment_line=commitment_line, amount=amount, requested_on=requested_on, **request
+    )
+    ledger.disbursement_approve(actor=finance, disbursement=disbursement, date=approved_on)
+    return ledger.disbursement_pay(actor=finance, disbursement=disbursement, voucher_no=voucher_no, date=paid_on)
 
 
 def _other_spending(*, district, finance, lines):
@@ -441,16 +447,15 @@ def _other_spending(*, district, finance, lines):
         )
         if not paid:
             continue
-        cl = commitment.lines.get()
-        d = ledger.disbursement_request(
-            actor=district, commitment_line=cl, amount=paid, requested_on=_day(on + datetime.timedelta(days=30))
-        )
-        ledger.disbursement_approve(actor=finance, disbursement=d, date=_day(on + datetime.timedelta(days=35)))
-        ledger.disbursement_pay(
-            actor=finance,
-            disbursement=d,
+        _request_and_pay(
+            district=district,
+            finance=finance,
+            commitment_line=commitment.lines.get(),
+            amount=paid,
+            requested_on=_day(on + datetime.timedelta(days=30)),
+            approved_on=_day(on + datetime.timedelta(days=35)),
+            paid_on=_day(on + datetime.timedelta(days=40)),
             voucher_no=f"SJCZ{on:%Y%m}{voucher:04d}",
-            date=_day(on + datetime.timedelta(days=40)),
         )
         voucher += 1
 
@@ -557,17 +562,16 @@ def _financing(*, district, finance, lines):
         if n % 3 == 2:
             continue
         cl = subsidy.commitments.get().lines.get()
-        d = ledger.disbursement_request(
-            actor=district,
+        _request_and_pay(
+            district=district,
+            finance=finance,
             commitment_line=cl,
             amount=cl.amount,
             requested_on=_day(loan_on + datetime.timedelta(days=75)),
+            approved_on=_day(loan_on + datetime.timedelta(days=80)),
+            paid_on=_day(loan_on + datetime.timedelta(days=88)),
+            voucher_no=f"SJTX{loan_on:%Y%m}{voucher:04d}",
         )
-        ledger.disbursement_approve(actor=finance, disbursement=d, date=_day(loan_on + datetime.timedelta(days=80)))
-        ledger.disbursement_pay(
-            actor=finance, disbursement=d, voucher_no=f"SJTX{loan_on:%Y%m}{voucher:04d}",
-            date=_day(loan_on + datetime.timedelta(days=88)),
-        )  # fmt: skip
         voucher += 1
 
 
