@@ -27,6 +27,7 @@ from core.history import save_with_history, set_history
 from core.money import Sign, parse_amount
 from core.permissions import require
 from core.roles import Role, role_of
+from core.services import event_day
 from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
 from providers.models import Product, ProviderAssignment
@@ -88,15 +89,6 @@ def _today():
     return timezone.localdate()
 
 
-def _day(value, field="date"):
-    """The day an event happened: today when not given; never in the future."""
-    if value is None:
-        return _today()
-    if value > _today():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
-
-
 def _save(diagnosis, actor, reason=""):
     return save_with_history(diagnosis, actor=actor, reason=reason, validate_unique=False)
 
@@ -111,6 +103,24 @@ def _record(diagnosis, *, actor, action, from_status, to_status, date, reason=""
         reason=reason,
         snapshot=snapshot,
         actor=actor,
+    )
+
+
+def _step(diagnosis, to_status, *, actor, action, date, history_reason, reason="", with_snapshot=False):
+    """Move the report to ``to_status``, save it with its history and record the transition from
+    the status it had; ``with_snapshot`` keeps the report as saved on the transition."""
+    from_status = diagnosis.status
+    diagnosis.status = to_status
+    _save(diagnosis, actor, reason=history_reason)
+    return _record(
+        diagnosis,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        date=date,
+        reason=reason,
+        snapshot=diagnosis_snapshot(diagnosis) if with_snapshot else None,
     )
 
 
@@ -202,7 +212,7 @@ def diagnosis_create(*, actor, enterprise, provider, date=None):
                 id=open_report.pk, status=open_report.get_status_display()
             ),
         )
-    happened_on = _day(date)
+    happened_on = event_day(date)
     diagnosis = Diagnosis(
         enterprise=enterprise,
         provider=provider,
@@ -350,7 +360,7 @@ def diagnosis_update(*, actor, diagnosis, **changes):
     if "software_cost" in changes:
         diagnosis.software_cost = _cost(changes["software_cost"], "software_cost")
     if "diagnosed_on" in changes:
-        diagnosis.diagnosed_on = _day(changes["diagnosed_on"], "diagnosed_on") if changes["diagnosed_on"] else None
+        diagnosis.diagnosed_on = event_day(changes["diagnosed_on"], "diagnosed_on") if changes["diagnosed_on"] else None
 
     if diagnosis.target_level is not None and diagnosis.level is not None and diagnosis.target_level < diagnosis.level:
         raise DomainError(
@@ -390,22 +400,19 @@ def diagnosis_submit(*, actor, diagnosis, date=None):
     diagnosis = _locked(diagnosis)
     require(perms.may_work_on(actor, diagnosis))
     _state(perms.state_allows("submit", diagnosis))
-    happened_on = _day(date)
-    from_status = diagnosis.status
-    if from_status == DiagnosisStatus.RETURNED:
+    happened_on = event_day(date)
+    if diagnosis.status == DiagnosisStatus.RETURNED:
         diagnosis.version += 1
-    diagnosis.status = DiagnosisStatus.SUBMITTED
     diagnosis.submitted_on = diagnosis.submitted_on or happened_on
     diagnosis.last_submitted_on = happened_on
-    _save(diagnosis, actor, reason="submitted")
-    _record(
+    _step(
         diagnosis,
+        DiagnosisStatus.SUBMITTED,
         actor=actor,
         action=DiagnosisAction.SUBMIT,
-        from_status=from_status,
-        to_status=DiagnosisStatus.SUBMITTED,
         date=happened_on,
-        snapshot=diagnosis_snapshot(diagnosis),
+        history_reason="submitted",
+        with_snapshot=True,
     )
     return diagnosis
 
@@ -420,7 +427,7 @@ def diagnosis_accept(*, actor, diagnosis, date=None, reason=""):
     diagnosis = _locked(diagnosis)
     require(perms.may_review(actor))
     _state(perms.state_allows("accept", diagnosis))
-    happened_on = _day(date)
+    happened_on = event_day(date)
     previous = list(
         Diagnosis.objects.select_for_update()
         .filter(enterprise_id=diagnosis.enterprise_id, is_current=True)
@@ -428,29 +435,26 @@ def diagnosis_accept(*, actor, diagnosis, date=None, reason=""):
     )
     for old in previous:
         old.is_current = False
-        _save(old, actor, reason="superseded")
-        _record(
+        _step(
             old,
+            old.status,  # it stays accepted
             actor=actor,
             action=DiagnosisAction.SUPERSEDE,
-            from_status=old.status,
-            to_status=old.status,
             date=happened_on,
+            history_reason="superseded",
             reason=_("Superseded by report no. {id} of {provider}.").format(
                 id=diagnosis.pk, provider=diagnosis.provider.name
             ),
         )
-    diagnosis.status = DiagnosisStatus.ACCEPTED
     diagnosis.is_current = True
     diagnosis.accepted_on = happened_on
-    _save(diagnosis, actor, reason="accepted")
-    _record(
+    _step(
         diagnosis,
+        DiagnosisStatus.ACCEPTED,
         actor=actor,
         action=DiagnosisAction.ACCEPT,
-        from_status=DiagnosisStatus.SUBMITTED,
-        to_status=DiagnosisStatus.ACCEPTED,
         date=happened_on,
+        history_reason="accepted",
         reason=(reason or "").strip(),
     )
     return diagnosis
@@ -464,17 +468,15 @@ def diagnosis_return(*, actor, diagnosis, reason, date=None):
     if not reason or not str(reason).strip():
         raise DomainError("reason_required", _("Say why the report is returned."), field="reason")
     _state(perms.state_allows("return", diagnosis))
-    happened_on = _day(date)
-    diagnosis.status = DiagnosisStatus.RETURNED
+    happened_on = event_day(date)
     diagnosis.return_count += 1
-    _save(diagnosis, actor, reason="returned")
-    _record(
+    _step(
         diagnosis,
+        DiagnosisStatus.RETURNED,
         actor=actor,
         action=DiagnosisAction.RETURN,
-        from_status=DiagnosisStatus.SUBMITTED,
-        to_status=DiagnosisStatus.RETURNED,
         date=happened_on,
+        history_reason="returned",
         reason=str(reason).strip(),
     )
     return diagnosis
