@@ -12,13 +12,13 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
 from core.history import save_with_history, set_history
 from core.money import Sign, format_yuan, parse_amount
 from core.permissions import require
+from core.services import event_day, iso_date, whole_percent
 from diagnostics.choices import DiagnosisStatus
 from diagnostics.models import Diagnosis
 
@@ -46,17 +46,7 @@ PLANNED_DATE_FIELDS = ("planned_start_on", "planned_end_on")
 
 
 def _day(value, field="date"):
-    today = timezone.localdate()
-    if value is None:
-        return today
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError as exc:
-            raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field=field) from exc
-    if value > today:
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
+    return event_day(iso_date(value, field), field)
 
 
 def _check_amounts(project):
@@ -94,6 +84,15 @@ def _record(project, *, actor, action, from_status, date, reason="", data=None):
         data=data or {},
         actor=actor,
     )
+
+
+def _step(project, to_status, *, actor, action, date, history_reason="", reason="", data=None):
+    """Move the project to ``to_status``, save it with its history and record the transition from
+    the status it had."""
+    from_status = project.status
+    project.status = to_status
+    _save(project, actor, history_reason)
+    return _record(project, actor=actor, action=action, from_status=from_status, date=date, reason=reason, data=data)
 
 
 def _apply(project, facts):
@@ -181,11 +180,16 @@ def project_approve(*, actor, project, date=None, reason=""):
     require(permissions.can_decide(actor))
     on = _day(date)
     project = _locked(project, ProjectStatus.FILED, action_label=_("approved"))
-    before = project.status
-    project.status = ProjectStatus.APPROVED
     project.approved_on = on
-    _save(project, actor, reason)
-    _record(project, actor=actor, action=ProjectAction.APPROVE, from_status=before, date=on, reason=reason)
+    _step(
+        project,
+        ProjectStatus.APPROVED,
+        actor=actor,
+        action=ProjectAction.APPROVE,
+        date=on,
+        history_reason=reason,
+        reason=reason,
+    )
     return project
 
 
@@ -195,12 +199,9 @@ def project_progress(*, actor, project, progress, note="", date=None):
     require(permissions.can_report(actor, project))
     on = _day(date)
     project = _locked(project, ProjectStatus.APPROVED, ProjectStatus.FAILED, action_label=_("updated"))
-    try:
-        progress = int(progress)
-    except (TypeError, ValueError) as exc:
-        raise DomainError("invalid_progress", _("Progress is a whole percentage 0–100."), field="progress") from exc
-    if not 0 <= progress <= 100:
-        raise DomainError("invalid_progress", _("Progress is a whole percentage 0–100."), field="progress")
+    progress = whole_percent(
+        progress, field="progress", code="invalid_progress", message=_("Progress is a whole percentage 0–100.")
+    )
     project.progress = progress
     _save(project, actor, note)
     _record(
@@ -222,11 +223,16 @@ def project_request_acceptance(*, actor, project, date=None, reason=""):
     require(permissions.can_report(actor, project))
     on = _day(date)
     project = _locked(project, ProjectStatus.APPROVED, ProjectStatus.FAILED, action_label=_("sent for acceptance"))
-    before = project.status
-    project.status = ProjectStatus.ACCEPTANCE_REQUESTED
     project.acceptance_requested_on = on
-    _save(project, actor, reason)
-    _record(project, actor=actor, action=ProjectAction.REQUEST_ACCEPTANCE, from_status=before, date=on, reason=reason)
+    _step(
+        project,
+        ProjectStatus.ACCEPTANCE_REQUESTED,
+        actor=actor,
+        action=ProjectAction.REQUEST_ACCEPTANCE,
+        date=on,
+        history_reason=reason,
+        reason=reason,
+    )
     return project
 
 
@@ -282,15 +288,12 @@ def project_accept(
     )
     set_history(acceptance, actor=actor)
     acceptance.save()
-    before = project.status
-    project.status = ProjectStatus.PASSED if passed else ProjectStatus.FAILED
     project.accepted_on = on if passed else None
-    _save(project, actor)
-    _record(
+    _step(
         project,
+        ProjectStatus.PASSED if passed else ProjectStatus.FAILED,
         actor=actor,
         action=ProjectAction.PASS if passed else ProjectAction.FAIL,
-        from_status=before,
         date=on,
         reason=acceptance.findings,
         data={"attempt": acceptance.attempt},
@@ -335,16 +338,14 @@ def acceptance_correct(*, actor, acceptance, reason, passed=None, accepted_on=No
     AcceptanceCorrection.objects.create(
         acceptance=acceptance, before=before, after=after, reason=reason.strip(), date=on, actor=actor
     )
-    state_before = project.status
-    project.status = ProjectStatus.PASSED if acceptance.passed else ProjectStatus.FAILED
     project.accepted_on = acceptance.accepted_on if acceptance.passed else None
-    _save(project, actor, reason)
-    _record(
+    _step(
         project,
+        ProjectStatus.PASSED if acceptance.passed else ProjectStatus.FAILED,
         actor=actor,
         action=ProjectAction.CORRECT,
-        from_status=state_before,
         date=on,
+        history_reason=reason,
         reason=reason.strip(),
         data={"attempt": acceptance.attempt, "before": before, "after": after},
     )
@@ -365,8 +366,13 @@ def project_cancel(*, actor, project, reason, date=None):
         ProjectStatus.FAILED,
         action_label=_("cancelled"),
     )
-    before = project.status
-    project.status = ProjectStatus.CANCELLED
-    _save(project, actor, reason)
-    _record(project, actor=actor, action=ProjectAction.CANCEL, from_status=before, date=on, reason=reason.strip())
+    _step(
+        project,
+        ProjectStatus.CANCELLED,
+        actor=actor,
+        action=ProjectAction.CANCEL,
+        date=on,
+        history_reason=reason,
+        reason=reason.strip(),
+    )
     return project
