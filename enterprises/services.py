@@ -10,6 +10,7 @@ from core.errors import Conflict, DomainError
 from core.history import save_with_history
 from core.permissions import require
 from core.roles import DISTRICT_ROLES, role_of
+from core.services import not_in_future
 
 from . import permissions
 from .choices import Status, WithdrawalReason
@@ -46,12 +47,6 @@ def _today():
     return timezone.localdate()
 
 
-def _check_date(value, field):
-    if value and value > _today():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
-
-
 def _locked(enterprise):
     """The enterprise's row again, locked until the transaction ends."""
     return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
@@ -76,7 +71,7 @@ def _check_facts(facts):
     if unknown:
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
     for field in DATE_FIELDS:
-        _check_date(facts.get(field), field)
+        not_in_future(facts.get(field), field)
 
 
 def _check_code_free(code, *, enterprise=None):
@@ -209,25 +204,34 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
     return save_with_history(enterprise, actor=actor, validate_unique=False)
 
 
+def _decide_proposal(enterprise, status, *, actor, kind, date, note, history_reason, refusal):
+    """Confirm or decline a proposed enterprise: ``Conflict`` (``refusal``) unless it is still proposed."""
+    enterprise = _locked(enterprise)
+    _check_status(enterprise, (Status.PROPOSED,), "not_proposed", refusal)
+    return _set_status(
+        enterprise,
+        status,
+        actor=actor,
+        kind=kind,
+        happened_on=not_in_future(date, "date") or _today(),
+        history_reason=history_reason,
+        note=note,
+    )
+
+
 @transaction.atomic
 def enterprise_confirm(*, actor, enterprise, date=None, note=""):
     """A proposed enterprise enters the pilot list (district officials and admins)."""
     require(permissions.can_decide(actor))
-    enterprise = _locked(enterprise)
-    _check_status(
-        enterprise,
-        (Status.PROPOSED,),
-        "not_proposed",
-        _("Only a proposed enterprise can be confirmed; this one is {status}."),
-    )
-    return _set_status(
+    return _decide_proposal(
         enterprise,
         Status.ACTIVE,
         actor=actor,
         kind=EnterpriseStatusChange.Kind.CONFIRMED,
-        happened_on=_check_date(date, "date") or _today(),
-        history_reason="confirmed",
+        date=date,
         note=note,
+        history_reason="confirmed",
+        refusal=_("Only a proposed enterprise can be confirmed; this one is {status}."),
     )
 
 
@@ -242,21 +246,15 @@ def enterprise_decline(*, actor, enterprise, reason, date=None):
     """The district declines a proposed enterprise, saying why."""
     require(permissions.can_decide(actor))
     reason = _required_text(reason, _("Say why the enterprise is declined."), field="reason")
-    enterprise = _locked(enterprise)
-    _check_status(
-        enterprise,
-        (Status.PROPOSED,),
-        "not_proposed",
-        _("Only a proposed enterprise can be declined; this one is {status}."),
-    )
-    return _set_status(
+    return _decide_proposal(
         enterprise,
         Status.DECLINED,
         actor=actor,
         kind=EnterpriseStatusChange.Kind.DECLINED,
-        happened_on=_check_date(date, "date") or _today(),
-        history_reason="declined",
+        date=date,
         note=reason,
+        history_reason="declined",
+        refusal=_("Only a proposed enterprise can be declined; this one is {status}."),
     )
 
 
@@ -277,7 +275,7 @@ def enterprise_withdraw(*, actor, enterprise, reason, date=None, replacement=Non
         "not_active",
         _("Only an enterprise in the pilot list can be withdrawn; this one is {status}."),
     )
-    happened_on = _check_date(date, "date") or _today()
+    happened_on = not_in_future(date, "date") or _today()
     if replacement is not None:
         replacement = _check_replacement(actor, enterprise, replacement)
     enterprise.withdrawn_on = happened_on
@@ -350,7 +348,7 @@ def enterprise_reinstate(*, actor, enterprise, note, date=None):
         "not_withdrawn",
         _("Only a withdrawn or declined enterprise can be reinstated."),
     )
-    happened_on = _check_date(date, "date") or _today()
+    happened_on = not_in_future(date, "date") or _today()
     enterprise.withdrawn_on = None
     enterprise.withdrawal_reason = ""
     return _set_status(

@@ -90,10 +90,7 @@ def can_commit(user):
 
 def can_request_payment(user):
     return may_act_as(
-        user,
-        Role.DISTRICT_OFFICIAL,
-        Role.FINANCE_OFFICER,
-        reason=_("Only the district or finance requests payments."),
+        user, Role.DISTRICT_OFFICIAL, Role.FINANCE_OFFICER, reason=_("Only the district or finance requests payments.")
     )
 
 

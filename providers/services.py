@@ -19,6 +19,7 @@ from core import jobs
 from core.errors import Conflict, DomainError
 from core.history import save_with_history, set_history
 from core.permissions import require
+from core.services import not_in_future
 from enterprises.choices import Sector
 
 from . import permissions
@@ -58,12 +59,6 @@ def _check(actor):
 
 def _today():
     return timezone.localdate()
-
-
-def _not_future(value, field):
-    if value and value > _today():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
 
 
 def _checked_code(raw, model, *, exclude_pk=None):
@@ -147,8 +142,8 @@ def provider_create(
 ):
     """Add a service provider to the district's resource pool (in the pool at once unless told otherwise)."""
     _check(actor)
-    _not_future(key_provider_since, "key_provider_since")
-    _not_future(pool_status_since, "pool_status_since")
+    not_in_future(key_provider_since, "key_provider_since")
+    not_in_future(pool_status_since, "pool_status_since")
     provider = Provider(
         credit_code=_checked_code(credit_code, Provider),
         name=(name or "").strip(),
@@ -200,8 +195,8 @@ def provider_update(*, actor, provider, note="", **changes):
     for field in ("contact_name", "contact_phone", "qualifications", "address"):
         if field in changes and changes[field] is None:
             changes[field] = ""
-    _not_future(changes.get("key_provider_since"), "key_provider_since")
-    _not_future(changes.get("pool_status_since"), "pool_status_since")
+    not_in_future(changes.get("key_provider_since"), "key_provider_since")
+    not_in_future(changes.get("pool_status_since"), "pool_status_since")
 
     old_key = provider.key_provider_since
     old_pool = provider.pool_status
@@ -319,7 +314,7 @@ def provider_assign(*, actor, enterprise, provider, assigned_on=None):
     Only a provider in the resource pool takes new enterprises."""
     _check(actor)
     assigned_on = assigned_on or _today()
-    _not_future(assigned_on, "assigned_on")
+    not_in_future(assigned_on, "assigned_on")
     existing = ProviderAssignment.objects.filter(enterprise=enterprise, provider=provider).first()
     if existing:
         return existing
@@ -334,7 +329,7 @@ def provider_assign(*, actor, enterprise, provider, assigned_on=None):
 def provider_assign_many(*, actor, enterprises, provider, assigned_on=None):
     """Assign several enterprises to one provider at once; returns the number newly assigned."""
     _check(actor)
-    _not_future(assigned_on, "assigned_on")
+    not_in_future(assigned_on, "assigned_on")
     _assignable_provider(provider)
     already = set(
         ProviderAssignment.objects.filter(provider=provider, enterprise__in=enterprises).values_list(
@@ -355,7 +350,7 @@ def provider_unassign(*, actor, assignment, date=None, reason=""):
 
     The row is deleted; its history keeps who ended it, when and why (``history_change_reason``)."""
     _check(actor)
-    date = _not_future(date, "date") or _today()
+    date = not_in_future(date, "date") or _today()
     set_history(
         assignment, actor=actor, reason=_("ended {date}: {reason}").format(date=date.isoformat(), reason=reason)
     )
@@ -367,7 +362,7 @@ def evaluator_assign(*, actor, enterprise, evaluation_body, assigned_on: datetim
     """Assign an enterprise to an evaluation body for on-site evaluation and acceptance. Idempotent."""
     _check(actor)
     assigned_on = assigned_on or _today()
-    _not_future(assigned_on, "assigned_on")
+    not_in_future(assigned_on, "assigned_on")
     existing = EvaluatorAssignment.objects.filter(enterprise=enterprise, evaluation_body=evaluation_body).first()
     if existing:
         return existing
@@ -383,7 +378,7 @@ def evaluator_assign(*, actor, enterprise, evaluation_body, assigned_on: datetim
 def evaluator_assign_many(*, actor, enterprises, evaluation_body, assigned_on=None):
     """Assign several enterprises to one evaluation body; returns the number newly assigned."""
     _check(actor)
-    _not_future(assigned_on, "assigned_on")
+    not_in_future(assigned_on, "assigned_on")
     count = 0
     for enterprise in enterprises:
         if not EvaluatorAssignment.objects.filter(enterprise=enterprise, evaluation_body=evaluation_body).exists():
@@ -398,7 +393,7 @@ def evaluator_assign_many(*, actor, enterprises, evaluation_body, assigned_on=No
 def evaluator_unassign(*, actor, assignment, date=None, reason=""):
     """End an evaluation body's assignment (deleted; the history keeps who, when and why)."""
     _check(actor)
-    date = _not_future(date, "date") or _today()
+    date = not_in_future(date, "date") or _today()
     set_history(
         assignment, actor=actor, reason=_("ended {date}: {reason}").format(date=date.isoformat(), reason=reason)
     )
@@ -447,7 +442,7 @@ def product_create(*, actor, provider, name, recognised_on=None, **facts):
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
     if recognised_on:
         require(permissions.can_recognise_products(actor))
-        _not_future(recognised_on, "recognised_on")
+        not_in_future(recognised_on, "recognised_on")
     facts = _product_facts({"name": name, **facts})
     _unique_product_name(provider, facts["name"])
     product = Product(provider=provider, recognised_on=recognised_on, **facts)
@@ -462,7 +457,7 @@ def product_update(*, actor, product, **changes):
         recognised_on = changes.pop("recognised_on")
         if recognised_on != product.recognised_on:
             require(permissions.can_recognise_products(actor))
-            _not_future(recognised_on, "recognised_on")
+            not_in_future(recognised_on, "recognised_on")
             product.recognised_on = recognised_on
     unknown = set(changes) - set(PRODUCT_FIELDS)
     if unknown:
@@ -479,7 +474,7 @@ def product_update(*, actor, product, **changes):
 def product_recognise(*, actor, product, date=None):
     """The district selects the product into the 优秀产品清单 on ``date`` (default today)."""
     require(permissions.can_recognise_products(actor))
-    date = _not_future(date, "recognised_on") or _today()
+    date = not_in_future(date, "recognised_on") or _today()
     product.recognised_on = date
     return save_with_history(product, actor=actor, reason=_("recognised"))
 
@@ -502,7 +497,7 @@ def rating_create(*, actor, enterprise, provider, score, rated_on=None, comment=
     """Record an enterprise's satisfaction (1–5) with a provider assigned to it, as its street/town
     staff (or the district) heard it on ``rated_on`` (default today)."""
     require(permissions.can_rate(actor, enterprise))
-    rated_on = _not_future(rated_on, "rated_on") or _today()
+    rated_on = not_in_future(rated_on, "rated_on") or _today()
     if not ProviderAssignment.objects.filter(enterprise=enterprise, provider=provider).exists():
         raise DomainError(
             "provider_not_assigned",

@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.files import attachment_create
 from core.history import save_with_history
 from core.permissions import require
+from core.services import whole_percent
 
 from . import permissions
 from .choices import TaskCategory, TaskStatus
@@ -164,12 +165,9 @@ def task_progress_update(*, actor, task, status, percent=None, note=""):
         raise DomainError("invalid_status", _("Choose not started, in progress or done."), field="status")
     if percent in (None, ""):
         percent = {TaskStatus.NOT_STARTED: 0, TaskStatus.DONE: 100}.get(status, task.percent)
-    try:
-        percent = int(percent)
-    except (TypeError, ValueError) as exc:
-        raise DomainError("invalid_percent", _("Completion is a whole number from 0 to 100."), field="percent") from exc
-    if not 0 <= percent <= 100:
-        raise DomainError("invalid_percent", _("Completion is a whole number from 0 to 100."), field="percent")
+    percent = whole_percent(
+        percent, field="percent", code="invalid_percent", message=_("Completion is a whole number from 0 to 100.")
+    )
     if status == TaskStatus.DONE and percent != 100:
         raise DomainError("done_not_complete", _("A task that is done is complete: set 100."), field="percent")
     if status == TaskStatus.NOT_STARTED and percent != 0:

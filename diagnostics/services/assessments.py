@@ -12,6 +12,7 @@ from core.errors import Conflict, DomainError
 from core.files import attachment_create
 from core.history import save_with_history, set_history
 from core.permissions import require
+from core.services import not_in_future
 from enterprises.services import enterprise_levels_set
 from providers.models import EvaluatorAssignment
 
@@ -42,9 +43,7 @@ class AssessmentInputError(DomainError):
 def _check_date(value, field="evaluated_on"):
     if value is None:
         raise DomainError("date_required", _("Enter the day of the evaluation."), field=field)
-    if value > timezone.localdate():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
+    return not_in_future(value, field)
 
 
 def scored(edition, answers=None, raw=None, scenes=None):

@@ -8,11 +8,9 @@ row locks, district officials commit) hold exactly as for a project subsidy. It 
 commitment (requested → approved → paid).
 """
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -20,6 +18,7 @@ from core.history import save_with_history
 from core.money import Sign, parse_amount
 from core.permissions import require
 from core.roles import Role
+from core.services import iso_date, not_in_future
 
 from .. import permissions
 from ..choices import BudgetPurpose, FundSourceKind
@@ -33,14 +32,7 @@ POLICY_FIELDS = ("name", "ratio", "cap_per_enterprise", "tranches", "figures_are
 def _day(value, field):
     if value is None:
         raise DomainError("date_required", _("Enter the date."), field=field)
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError as exc:
-            raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field=field) from exc
-    if value > timezone.localdate():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
+    return not_in_future(iso_date(value, field), field)
 
 
 def _rate(value, field, *, places="0.0001", allow_none=False):

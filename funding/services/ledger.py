@@ -23,7 +23,6 @@ request payments; admins may do everything; auditors read.
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
@@ -31,6 +30,7 @@ from core.history import save_with_history, set_history
 from core.money import CENT, Sign, format_yuan, parse_amount
 from core.permissions import require
 from core.roles import Role
+from core.services import event_day
 from diagnostics.choices import Stage
 from diagnostics.models import Assessment
 from enterprises.models import Enterprise
@@ -58,15 +58,6 @@ COMMITTABLE_PROJECT_STATES = (
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _day(value, field="date"):
-    today = timezone.localdate()
-    if value is None:
-        return today
-    if value > today:
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field=field)
-    return value
 
 
 def _lock_source(source_id):
@@ -175,7 +166,7 @@ def commitment_create(
 ):
     """Commit money: ``lines`` is ``[(budget_line, amount), …]`` (a subsidy split between sources)."""
     require(permissions.may_act_as(actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official commits funds.")))
-    committed_on = _day(committed_on, "committed_on")
+    committed_on = event_day(committed_on, "committed_on")
     if not lines:
         raise DomainError("no_lines", _("Charge the commitment to at least one budget line."), field="lines")
     amounts = {}
@@ -356,7 +347,7 @@ def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested
             reason=_("Only the district or finance requests payments."),
         )
     )
-    requested_on = _day(requested_on, "requested_on")
+    requested_on = event_day(requested_on, "requested_on")
     amount = parse_amount(amount, sign=Sign.POSITIVE)
     commitment_line = _lock_for_claim(commitment_line)
     if commitment_line.commitment.status != CommitmentStatus.ACTIVE:
@@ -397,7 +388,7 @@ def _locked_disbursement(disbursement):
 @transaction.atomic
 def disbursement_approve(*, actor, disbursement, date=None):
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer approves payments.")))
-    date = _day(date)
+    date = event_day(date)
     disbursement = _locked_disbursement(disbursement)
     if disbursement.status != DisbursementStatus.REQUESTED:
         raise Conflict("not_requested", _("Only a requested payment can be approved."))
@@ -411,7 +402,7 @@ def disbursement_approve(*, actor, disbursement, date=None):
 @transaction.atomic
 def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer records payments.")))
-    date = _day(date)
+    date = event_day(date)
     if not (voucher_no or "").strip():
         raise DomainError("voucher_required", _("Enter the voucher number of the payment."), field="voucher_no")
     disbursement = _locked_disbursement(disbursement)
@@ -429,7 +420,7 @@ def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
 @transaction.atomic
 def disbursement_reject(*, actor, disbursement, reason, date=None):
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer rejects payments.")))
-    _day(date)
+    event_day(date)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is rejected."), field="reason")
     disbursement = _locked_disbursement(disbursement)
@@ -445,7 +436,7 @@ def disbursement_reject(*, actor, disbursement, reason, date=None):
 def disbursement_reverse(*, actor, disbursement, reason, date=None):
     """Undo a paid disbursement by a reversal row (a negative payment), never by an edit."""
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer reverses payments.")))
-    date = _day(date)
+    date = event_day(date)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is reversed."), field="reason")
     disbursement = _locked_disbursement(disbursement)

@@ -1,15 +1,13 @@
 """Recognitions the indicators count (7 and 10–13): workshops, smart factories, demo and typical
 scenarios, chain models and the public platform. Entered by the district with their date and level."""
 
-import datetime
-
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.history import set_history
 from core.permissions import require
+from core.services import iso_date, not_in_future
 
 from .. import permissions
 from ..choices import RecognitionKind, RecognitionLevel
@@ -23,15 +21,10 @@ def _checked(recognition, members):
         raise DomainError("invalid_kind", _("Choose a kind of recognition."), field="kind")
     if recognition.level not in RecognitionLevel.values:
         raise DomainError("invalid_level", _("Choose district, municipal or national."), field="level")
-    if isinstance(recognition.recognised_on, str):
-        try:
-            recognition.recognised_on = datetime.date.fromisoformat(recognition.recognised_on)
-        except ValueError as exc:
-            raise DomainError("invalid_date", _("Dates are written YYYY-MM-DD."), field="recognised_on") from exc
+    recognition.recognised_on = iso_date(recognition.recognised_on, "recognised_on")
     if recognition.recognised_on is None:
         raise DomainError("date_required", _("Enter the date of the recognition."), field="recognised_on")
-    if recognition.recognised_on > timezone.localdate():
-        raise DomainError("date_in_future", _("The date cannot be in the future."), field="recognised_on")
+    not_in_future(recognition.recognised_on, "recognised_on")
     if not (recognition.title or "").strip():
         raise DomainError("title_required", _("Enter the title of the recognition."), field="title")
     if members and recognition.kind != RecognitionKind.CHAIN_MODEL:
