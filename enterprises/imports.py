@@ -72,6 +72,7 @@ class RosterImport(BatchImport):
     task_name = TASK_NAME
     label = "Roster import"
     failed_exception = RosterImportFailed
+    errors_kind = "roster_errors"
 
     @property
     def no_longer_allowed(self):
@@ -84,11 +85,18 @@ class RosterImport(BatchImport):
             "happens again, send the file to the district office."
         )
 
+    @property
+    def not_finished(self):
+        return _("This import has not finished; its error sheet is not ready yet.")
+
     def can_run(self, actor):
         return permissions.can_import(actor)
 
     def process(self, batch, *, job_id=None):
         return _process(batch, job_id=job_id)
+
+    def error_file(self, batch):
+        return import_error_file(batch=batch)
 
     def failure_message(self, batch, exc):
         if isinstance(exc, IntegrityError):
@@ -397,6 +405,3 @@ def import_error_file(*, batch):
 
 
 error_file_name = batches.error_file_name
-
-#: The engine's progress reporter under its former name here (tests/enterprises/test_import.py reaches it).
-_ProgressReporter = ProgressReporter

@@ -20,7 +20,7 @@ from core import credit_code as cc
 from core.tabular import reading
 from core.tabular.cells import cell_text, is_blank, parse_credit_code, parse_text, plain_number_text, value_key
 from core.tabular.schema import Column, Schema
-from core.tabular.writing import TemplateWorkbook, safe_cell, write_error_file  # noqa: F401 - the roster's writers
+from core.tabular.writing import TemplateWorkbook
 
 from .choices import Scale, Sector, Size, Tier
 

@@ -138,7 +138,10 @@ class BatchImport:
       message of a batch whose uploader lost the right before it ran;
     * :meth:`process` (read the stored file, check and write its rows, return the result with its
       ``totals``), and ``unexpected_error``, the message of a run stopped by a bug (``{error}`` is
-      the exception's type); :meth:`failure_message` may word known failures better.
+      the exception's type); :meth:`failure_message` may word known failures better;
+    * :meth:`error_file` (the error sheet of a finished batch), its download kind ``errors_kind``, and
+      ``not_finished``, the message of an error sheet asked for too early; :meth:`can_open` if the
+      batches are closed to some roles beyond what their ``visible_to`` hides.
     """
 
     model = None
@@ -149,6 +152,9 @@ class BatchImport:
     #: Shown for a failed run in the log.
     label = "Import"
     failed_exception = BatchFailed
+    not_finished = ""
+    #: The download log's kind of the error sheet.
+    errors_kind = ""
 
     def can_run(self, actor):  # pragma: no cover - defined by each import
         raise NotImplementedError
@@ -156,9 +162,19 @@ class BatchImport:
     def process(self, batch, *, job_id=None):  # pragma: no cover - defined by each import
         raise NotImplementedError
 
+    def error_file(self, batch):  # pragma: no cover - defined by each import
+        raise NotImplementedError
+
     def failure_message(self, batch, exc):
         """The message of a known failure ``exc``, or ``None`` for an unexpected one."""
         return None
+
+    def can_open(self, user):
+        """See the batches at all (each one then as the model's ``visible_to`` allows): ``(allowed, reason)``."""
+        return True, ""
+
+    def error_file_name(self, batch):
+        return error_file_name(batch)
 
     # --- Starting ---------------------------------------------------------------------------------
 

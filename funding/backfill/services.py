@@ -32,7 +32,6 @@ MAX_ROWS = 5_000
 INLINE_MAX_ROWS = 200
 TASK_NAME = "funding.tasks.backfill_task"
 JOB_KIND = "history_backfill"
-XLSX_TYPE = writing.XLSX_TYPE
 
 
 # --- Who may back-fill ----------------------------------------------------------------------------
@@ -64,6 +63,7 @@ class Backfill(BatchImport):
     task_name = TASK_NAME
     label = "History back-fill"
     failed_exception = BackfillFailed
+    errors_kind = "backfill_errors"
 
     @property
     def no_longer_allowed(self):
@@ -76,11 +76,21 @@ class Backfill(BatchImport):
             "happens again, send the file to the district office."
         )
 
+    @property
+    def not_finished(self):
+        return _("This upload has not finished, or failed as a whole: it has no error sheet.")
+
     def can_run(self, actor):
         return can_backfill(actor)
 
+    def can_open(self, user):
+        return can_view_backfills(user)
+
     def process(self, batch, *, job_id=None):
         return _process(batch, job_id=job_id)
+
+    def error_file(self, batch):
+        return error_file(batch=batch)
 
     def status(self, batch):
         data = super().status(batch)
@@ -199,10 +209,6 @@ def _process(batch, *, job_id=None):
 def backfill_status(batch):
     """What ``GET /api/v1/backfill/{batch}/`` answers: the batch's state and, when done, its result."""
     return BACKFILL.status(batch)
-
-
-def progress_of(batch):
-    return batch.progress
 
 
 def error_rows(batch):
