@@ -21,7 +21,7 @@ from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
-from core.tabular import batches, reading, writing
+from core.tabular import batches, writing
 from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
 
 from . import permissions, roster
@@ -129,18 +129,14 @@ def roster_import(*, actor, upload, commit=False):
         rows = opened.count_rows(limit=INLINE_MAX_ROWS + 1)
     if rows == 0:
         raise DomainError("empty_roster", _("The file has a header row but no enterprises below it."), field="file")
-    upload.seek(0)
-    size = reading.file_size(upload)
-    upload.seek(0)
-    batch = ImportBatch(
-        uploaded_by=actor,
-        file_name=name,
+    batch = ROSTER_IMPORT.batch_of(
+        upload,
+        actor=actor,
+        name=name,
         file_format=file_format,
-        file_size=size,
-        commit=bool(commit),
+        commit=commit,
         row_count=rows if rows <= INLINE_MAX_ROWS else 0,
     )
-    batch.file.save(name, upload, save=False)
     return ROSTER_IMPORT.start(batch, background=rows > INLINE_MAX_ROWS)
 
 

@@ -23,6 +23,8 @@ from core import jobs
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.models import BackgroundJob
 
+from . import reading
+
 logger = logging.getLogger(__name__)
 
 ACTIONS = ("create", "update", "unchanged", "error")
@@ -208,6 +210,17 @@ class BatchImport:
         totals = batch.totals or {}
         if not (totals.get("create", 0) or totals.get("update", 0)):
             raise Conflict("nothing_to_write", _("This preview has no row to create or update."))
+
+    def batch_of(self, upload, *, actor, name, file_format, commit, **fields):
+        """A new, unsaved batch of ``actor`` holding the uploaded file ``upload``, stored as ``name``."""
+        upload.seek(0)
+        size = reading.file_size(upload)
+        upload.seek(0)
+        batch = self.model(
+            uploaded_by=actor, file_name=name, file_format=file_format, file_size=size, commit=bool(commit), **fields
+        )
+        batch.file.save(name, upload, save=False)
+        return batch
 
     def commit_of(self, batch, *, actor, **fields):
         """A new, unsaved committing batch of ``actor`` over the preview's stored file."""

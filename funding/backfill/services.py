@@ -11,7 +11,7 @@ from core import credit_code as cc
 from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
 from core.roles import GLOBAL_READ_ROLES, Role, has_role, role_of
-from core.tabular import batches, reading, writing
+from core.tabular import batches, writing
 from core.tabular.batches import BatchFailed, BatchImport, ProgressReporter, error_note
 from core.tabular.writing import TemplateWorkbook
 from enterprises.roster import example_credit_code
@@ -127,19 +127,9 @@ def backfill_import(*, actor, upload, commit=False):
             ).format(limit=f"{MAX_ROWS:,}"),
             field="file",
         )
-    upload.seek(0)
-    size = reading.file_size(upload)
-    upload.seek(0)
-    batch = BackfillBatch(
-        uploaded_by=actor,
-        file_name=name,
-        file_format=file_format,
-        file_size=size,
-        kinds=kinds,
-        commit=bool(commit),
-        row_count=rows,
+    batch = BACKFILL.batch_of(
+        upload, actor=actor, name=name, file_format=file_format, commit=commit, kinds=kinds, row_count=rows
     )
-    batch.file.save(name, upload, save=False)
     return BACKFILL.start(batch, background=rows > INLINE_MAX_ROWS)
 
 
