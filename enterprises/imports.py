@@ -40,20 +40,8 @@ WRITE_BATCH = 500
 TASK_NAME = "enterprises.tasks.roster_import_task"
 JOB_KIND = "roster_import"
 
-#: Facts an import writes: the roster's columns (credit code and unit identify the enterprise).
-FACT_KEYS = (
-    "name",
-    "sector",
-    "scale",
-    "size",
-    "tier",
-    "contact_name",
-    "contact_phone",
-    "registered_address",
-    "main_products",
-    "employees",
-    "revenue",
-)
+#: Facts an import writes: the roster's columns but the two that identify the enterprise (credit code, unit).
+FACT_KEYS = tuple(key for key in roster.KEYS if key not in ("credit_code", "unit"))
 
 
 class RosterImportFailed(BatchFailed):

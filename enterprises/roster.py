@@ -65,6 +65,7 @@ COLUMNS = (
     Column("revenue", "营业收入（万元）", False, ("revenue", "revenue (10k yuan)", "营业收入")),
 )
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+KEYS = tuple(c.key for c in COLUMNS)
 HEADERS = tuple(c.header for c in COLUMNS)
 REQUIRED_KEYS = tuple(c.key for c in COLUMNS if c.required)
 #: Optional facts: on update, a blank cell keeps the stored value.
