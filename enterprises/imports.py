@@ -21,7 +21,7 @@ from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
-from core.tabular import batches, reading, writing
+from core.tabular import batches, writing
 from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
 
 from . import permissions, roster
@@ -40,20 +40,8 @@ WRITE_BATCH = 500
 TASK_NAME = "enterprises.tasks.roster_import_task"
 JOB_KIND = "roster_import"
 
-#: Facts an import writes: the roster's columns (credit code and unit identify the enterprise).
-FACT_KEYS = (
-    "name",
-    "sector",
-    "scale",
-    "size",
-    "tier",
-    "contact_name",
-    "contact_phone",
-    "registered_address",
-    "main_products",
-    "employees",
-    "revenue",
-)
+#: Facts an import writes: the roster's columns but the two that identify the enterprise (credit code, unit).
+FACT_KEYS = tuple(key for key in roster.KEYS if key not in ("credit_code", "unit"))
 
 
 class RosterImportFailed(BatchFailed):
@@ -72,6 +60,7 @@ class RosterImport(BatchImport):
     task_name = TASK_NAME
     label = "Roster import"
     failed_exception = RosterImportFailed
+    errors_kind = "roster_errors"
 
     @property
     def no_longer_allowed(self):
@@ -84,11 +73,18 @@ class RosterImport(BatchImport):
             "happens again, send the file to the district office."
         )
 
+    @property
+    def not_finished(self):
+        return _("This import has not finished; its error sheet is not ready yet.")
+
     def can_run(self, actor):
         return permissions.can_import(actor)
 
     def process(self, batch, *, job_id=None):
         return _process(batch, job_id=job_id)
+
+    def error_file(self, batch):
+        return import_error_file(batch=batch)
 
     def failure_message(self, batch, exc):
         if isinstance(exc, IntegrityError):
@@ -121,18 +117,14 @@ def roster_import(*, actor, upload, commit=False):
         rows = opened.count_rows(limit=INLINE_MAX_ROWS + 1)
     if rows == 0:
         raise DomainError("empty_roster", _("The file has a header row but no enterprises below it."), field="file")
-    upload.seek(0)
-    size = reading.file_size(upload)
-    upload.seek(0)
-    batch = ImportBatch(
-        uploaded_by=actor,
-        file_name=name,
+    batch = ROSTER_IMPORT.batch_of(
+        upload,
+        actor=actor,
+        name=name,
         file_format=file_format,
-        file_size=size,
-        commit=bool(commit),
+        commit=commit,
         row_count=rows if rows <= INLINE_MAX_ROWS else 0,
     )
-    batch.file.save(name, upload, save=False)
     return ROSTER_IMPORT.start(batch, background=rows > INLINE_MAX_ROWS)
 
 
@@ -397,6 +389,3 @@ def import_error_file(*, batch):
 
 
 error_file_name = batches.error_file_name
-
-#: The engine's progress reporter under its former name here (tests/enterprises/test_import.py reaches it).
-_ProgressReporter = ProgressReporter

@@ -131,20 +131,9 @@ class EnterpriseResource(resources.ModelResource):
     class Meta:
         model = Enterprise
         import_id_fields = ("credit_code",)
+        # The roster's columns, then the facts an export adds (read-only).
         fields = (
-            "credit_code",
-            "name",
-            "unit",
-            "sector",
-            "scale",
-            "size",
-            "tier",
-            "contact_name",
-            "contact_phone",
-            "registered_address",
-            "main_products",
-            "employees",
-            "revenue",
+            *roster.KEYS,
             "status",
             "pilot_year",
             "cloud_verified_on",

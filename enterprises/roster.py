@@ -20,7 +20,7 @@ from core import credit_code as cc
 from core.tabular import reading
 from core.tabular.cells import cell_text, is_blank, parse_credit_code, parse_text, plain_number_text, value_key
 from core.tabular.schema import Column, Schema
-from core.tabular.writing import TemplateWorkbook, safe_cell, write_error_file  # noqa: F401 - the roster's writers
+from core.tabular.writing import TemplateWorkbook
 
 from .choices import Scale, Sector, Size, Tier
 
@@ -65,6 +65,7 @@ COLUMNS = (
     Column("revenue", "营业收入（万元）", False, ("revenue", "revenue (10k yuan)", "营业收入")),
 )
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+KEYS = tuple(c.key for c in COLUMNS)
 HEADERS = tuple(c.header for c in COLUMNS)
 REQUIRED_KEYS = tuple(c.key for c in COLUMNS if c.required)
 #: Optional facts: on update, a blank cell keeps the stored value.

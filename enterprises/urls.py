@@ -15,11 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/<str:action>/", views.enterprise_action, name="action"),
-    # Roster import (enterprises/views/imports.py)
-    path("import/", import_views.roster_upload, name="import"),
-    path("import/template/", import_views.roster_template, name="import_template"),
-    path("import/batches/", import_views.batch_list, name="import_batches"),
-    path("import/batches/<uuid:pk>/", import_views.batch_detail, name="import_batch"),
-    path("import/batches/<uuid:pk>/commit/", import_views.batch_commit, name="import_commit"),
-    path("import/batches/<uuid:pk>/errors/", import_views.batch_errors, name="import_errors"),
+    # Roster import (enterprises/views/imports.py): import, import_template, import_batches, import_batch,
+    # import_commit, import_errors
+    *import_views.PAGES.urlpatterns("import/"),
 ]

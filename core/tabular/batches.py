@@ -23,6 +23,8 @@ from core import jobs
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.models import BackgroundJob
 
+from . import reading
+
 logger = logging.getLogger(__name__)
 
 ACTIONS = ("create", "update", "unchanged", "error")
@@ -138,7 +140,10 @@ class BatchImport:
       message of a batch whose uploader lost the right before it ran;
     * :meth:`process` (read the stored file, check and write its rows, return the result with its
       ``totals``), and ``unexpected_error``, the message of a run stopped by a bug (``{error}`` is
-      the exception's type); :meth:`failure_message` may word known failures better.
+      the exception's type); :meth:`failure_message` may word known failures better;
+    * :meth:`error_file` (the error sheet of a finished batch), its download kind ``errors_kind``, and
+      ``not_finished``, the message of an error sheet asked for too early; :meth:`can_open` if the
+      batches are closed to some roles beyond what their ``visible_to`` hides.
     """
 
     model = None
@@ -149,6 +154,9 @@ class BatchImport:
     #: Shown for a failed run in the log.
     label = "Import"
     failed_exception = BatchFailed
+    not_finished = ""
+    #: The download log's kind of the error sheet.
+    errors_kind = ""
 
     def can_run(self, actor):  # pragma: no cover - defined by each import
         raise NotImplementedError
@@ -156,9 +164,19 @@ class BatchImport:
     def process(self, batch, *, job_id=None):  # pragma: no cover - defined by each import
         raise NotImplementedError
 
+    def error_file(self, batch):  # pragma: no cover - defined by each import
+        raise NotImplementedError
+
     def failure_message(self, batch, exc):
         """The message of a known failure ``exc``, or ``None`` for an unexpected one."""
         return None
+
+    def can_open(self, user):
+        """See the batches at all (each one then as the model's ``visible_to`` allows): ``(allowed, reason)``."""
+        return True, ""
+
+    def error_file_name(self, batch):
+        return error_file_name(batch)
 
     # --- Starting ---------------------------------------------------------------------------------
 
@@ -192,6 +210,17 @@ class BatchImport:
         totals = batch.totals or {}
         if not (totals.get("create", 0) or totals.get("update", 0)):
             raise Conflict("nothing_to_write", _("This preview has no row to create or update."))
+
+    def batch_of(self, upload, *, actor, name, file_format, commit, **fields):
+        """A new, unsaved batch of ``actor`` holding the uploaded file ``upload``, stored as ``name``."""
+        upload.seek(0)
+        size = reading.file_size(upload)
+        upload.seek(0)
+        batch = self.model(
+            uploaded_by=actor, file_name=name, file_format=file_format, file_size=size, commit=bool(commit), **fields
+        )
+        batch.file.save(name, upload, save=False)
+        return batch
 
     def commit_of(self, batch, *, actor, **fields):
         """A new, unsaved committing batch of ``actor`` over the preview's stored file."""

@@ -414,12 +414,7 @@ class XlsxFile(SpreadsheetFile):
     format = "xlsx"
 
     def __init__(self, fileobj, *, schema=None, name="", row_limit=None):
-        self.workbook = load_workbook(fileobj)
-        self.owns_workbook = True
-        self.sheet = None
-        self.fileobj = fileobj
-        self.name = name
-        self.schema = schema
+        self.attach(load_workbook(fileobj), None, owns_workbook=True, schema=schema, fileobj=fileobj, name=name)
         self.row_limit = row_limit or MAX_ROWS
         sheets = self.workbook.worksheets
         if not sheets:
@@ -444,16 +439,20 @@ class XlsxFile(SpreadsheetFile):
         """A reader of ``sheet`` of an open ``workbook`` (closed by its opener); its layout is not yet
         detected (call :meth:`detect_layout`)."""
         opened = cls.__new__(cls)
-        opened.workbook = workbook
-        opened.owns_workbook = False
-        opened.sheet = sheet
-        opened.fileobj = fileobj
-        opened.name = name
-        opened.schema = schema
+        opened.attach(workbook, sheet, owns_workbook=False, schema=schema, fileobj=fileobj, name=name)
         opened.row_limit = row_limit or MAX_ROWS
         opened.declared_rows = sheet.max_row
         opened.layout = None
         return opened
+
+    def attach(self, workbook, sheet, *, owns_workbook, schema, fileobj, name):
+        """Read ``sheet`` (``None``: not yet chosen) of ``workbook``, closed with this reader if it ``owns_workbook``."""
+        self.workbook = workbook
+        self.owns_workbook = owns_workbook
+        self.sheet = sheet
+        self.fileobj = fileobj
+        self.name = name
+        self.schema = schema
 
     def raw_rows(self):
         sheet = self.sheet

@@ -11,7 +11,7 @@ from core import credit_code as cc
 from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
 from core.roles import GLOBAL_READ_ROLES, Role, has_role, role_of
-from core.tabular import batches, reading, writing
+from core.tabular import batches, writing
 from core.tabular.batches import BatchFailed, BatchImport, ProgressReporter, error_note
 from core.tabular.writing import TemplateWorkbook
 from enterprises.roster import example_credit_code
@@ -32,7 +32,6 @@ MAX_ROWS = 5_000
 INLINE_MAX_ROWS = 200
 TASK_NAME = "funding.tasks.backfill_task"
 JOB_KIND = "history_backfill"
-XLSX_TYPE = writing.XLSX_TYPE
 
 
 # --- Who may back-fill ----------------------------------------------------------------------------
@@ -64,6 +63,7 @@ class Backfill(BatchImport):
     task_name = TASK_NAME
     label = "History back-fill"
     failed_exception = BackfillFailed
+    errors_kind = "backfill_errors"
 
     @property
     def no_longer_allowed(self):
@@ -76,11 +76,21 @@ class Backfill(BatchImport):
             "happens again, send the file to the district office."
         )
 
+    @property
+    def not_finished(self):
+        return _("This upload has not finished, or failed as a whole: it has no error sheet.")
+
     def can_run(self, actor):
         return can_backfill(actor)
 
+    def can_open(self, user):
+        return can_view_backfills(user)
+
     def process(self, batch, *, job_id=None):
         return _process(batch, job_id=job_id)
+
+    def error_file(self, batch):
+        return error_file(batch=batch)
 
     def status(self, batch):
         data = super().status(batch)
@@ -117,19 +127,9 @@ def backfill_import(*, actor, upload, commit=False):
             ).format(limit=f"{MAX_ROWS:,}"),
             field="file",
         )
-    upload.seek(0)
-    size = reading.file_size(upload)
-    upload.seek(0)
-    batch = BackfillBatch(
-        uploaded_by=actor,
-        file_name=name,
-        file_format=file_format,
-        file_size=size,
-        kinds=kinds,
-        commit=bool(commit),
-        row_count=rows,
+    batch = BACKFILL.batch_of(
+        upload, actor=actor, name=name, file_format=file_format, commit=commit, kinds=kinds, row_count=rows
     )
-    batch.file.save(name, upload, save=False)
     return BACKFILL.start(batch, background=rows > INLINE_MAX_ROWS)
 
 
@@ -199,10 +199,6 @@ def _process(batch, *, job_id=None):
 def backfill_status(batch):
     """What ``GET /api/v1/backfill/{batch}/`` answers: the batch's state and, when done, its result."""
     return BACKFILL.status(batch)
-
-
-def progress_of(batch):
-    return batch.progress
 
 
 def error_rows(batch):

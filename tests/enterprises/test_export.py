@@ -11,7 +11,8 @@ from django.utils import translation
 
 from core.models import DownloadLog
 from core.roles import Role
-from enterprises import exports, imports, roster
+from core.tabular.writing import safe_cell
+from enterprises import exports, imports
 from enterprises.choices import Status
 from enterprises.resources import EnterpriseResource
 from enterprises.selectors import enterprise_list
@@ -111,4 +112,4 @@ def test_the_export_reads_the_database_in_a_constant_number_of_queries(units, us
 
 
 def test_safe_cell_is_what_every_written_file_uses():
-    assert roster.safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("=1+1") == "'=1+1"

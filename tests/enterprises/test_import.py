@@ -11,6 +11,7 @@ from django.utils import translation
 from core.errors import DomainError
 from core.models import BackgroundJob, DownloadLog
 from core.roles import Role
+from core.tabular.batches import ProgressReporter
 from enterprises import imports
 from enterprises.choices import Status
 from enterprises.models import Enterprise, EnterpriseStatusChange, ImportBatch
@@ -405,7 +406,7 @@ def test_a_background_batch_that_fails_fails_its_job(clerk, monkeypatch, django_
 def test_the_progress_of_a_commit_is_visible_outside_its_transaction():
     job = BackgroundJob.objects.create(kind="roster_import", task_name=imports.TASK_NAME, status="running")
     with transaction.atomic():
-        reporter = imports._ProgressReporter(job.pk, in_transaction=True)
+        reporter = ProgressReporter(job.pk, in_transaction=True)
         reporter.report(40, "2000 rows processed")
         reporter.close()
         observer = connections.create_connection(DEFAULT_DB_ALIAS)

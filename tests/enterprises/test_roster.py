@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from core import credit_code as cc
 from core.errors import DomainError
 from core.selectors import unit_list, unit_lookup
+from core.tabular.writing import safe_cell, write_error_file
 from enterprises import roster
 
 from .rosters import HEADERS, code, csv_bytes, row, sheet_rows, xlsx_bytes
@@ -492,12 +493,12 @@ def test_all_errors_of_a_row_are_reported_together(unit_table):
 
 @pytest.mark.parametrize("text", ["=cmd()", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_safe_cell_neutralises_formulas(text):
-    assert roster.safe_cell(text) == "'" + text
+    assert safe_cell(text) == "'" + text
 
 
 @pytest.mark.parametrize("value", ["上海公司", "a=b", 12, -5, Decimal("-1.5"), None, datetime.date(2025, 1, 1)])
 def test_safe_cell_leaves_other_values_alone(value):
-    assert roster.safe_cell(value) == value
+    assert safe_cell(value) == value
 
 
 def test_an_escaped_cell_reads_back_as_typed(unit_table):
@@ -507,7 +508,7 @@ def test_an_escaped_cell_reads_back_as_typed(unit_table):
 
 def test_the_error_file_has_the_uploads_headers_and_an_explanation_column():
     headers = ("Credit code", "企业名称", "所属街镇")
-    content = roster.write_error_file(
+    content = write_error_file(
         headers,
         [(("913101170000000000", "=HYPERLINK()", "浦东"), "所属街镇：不是本区街镇"), ((9.13e17, "乙", None), "x")],
         credit_code_position=0,

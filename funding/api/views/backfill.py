@@ -1,37 +1,24 @@
-"""History back-fill over the API: POST /api/v1/backfill/ (preview or commit), a batch, its error sheet."""
+"""History back-fill over the API: POST /api/v1/backfill/ (preview or commit), a batch, its error sheet
+(the views themselves are :mod:`core.tabular.api`)."""
 
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
 
-from core.api.mixins import JsonErrorsMixin
-from core.downloads import logged_download
-from core.errors import Conflict, PermissionDenied
+from core.tabular import api
 from core.tabular.batches import ACTIONS
-from enterprises.api.views.imports import XlsxRenderer
 from funding.backfill import schema, services
-from funding.models import BackfillBatch
 
 
-class BackfillRequestSerializer(serializers.Serializer):
+class BackfillRequestSerializer(api.UploadRequestSerializer):
     file = serializers.FileField(
         allow_empty_file=True,  # the file checks answer an empty file with their own clear message
         help_text="A workbook with the sheets 项目, 验收, 拨付 (any of them), or a CSV file holding one of them.",
     )
-    commit = serializers.BooleanField(
-        required=False, default=False, help_text="true writes the valid rows; false (default) only previews."
-    )
 
 
-class BackfillErrorSerializer(serializers.Serializer):
-    column = serializers.CharField(help_text="The header of the offending column as written in the file.")
-    message = serializers.CharField()
+# The shared shapes under this import's own names, which the schema's components keep.
+class BackfillErrorSerializer(api.RowErrorSerializer):
+    pass
 
 
 class BackfillRowSerializer(serializers.Serializer):
@@ -43,11 +30,8 @@ class BackfillRowSerializer(serializers.Serializer):
     errors = BackfillErrorSerializer(many=True)
 
 
-class BackfillTotalsSerializer(serializers.Serializer):
-    create = serializers.IntegerField()
-    update = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    error = serializers.IntegerField()
+class BackfillTotalsSerializer(api.TotalsSerializer):
+    pass
 
 
 class BackfillResultSerializer(serializers.Serializer):
@@ -58,13 +42,8 @@ class BackfillResultSerializer(serializers.Serializer):
     rows = BackfillRowSerializer(many=True)
 
 
-class BackfillView(APIView):
-    """Upload the programme's history: 200 with a result per row (a preview unless ``commit``), or 202 with
-    the batch to poll for a file above 200 rows (processed by a background job)."""
-
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request={"multipart/form-data": BackfillRequestSerializer},
         responses={
             200: BackfillResultSerializer,
@@ -77,69 +56,33 @@ class BackfillView(APIView):
         },
         summary="Back-fill projects, acceptances and payments from a spreadsheet (preview or commit)",
     )
-    def post(self, request):
-        allowed, reason = services.can_backfill(request.user)
-        if not allowed:
-            raise PermissionDenied(reason)
-        data = BackfillRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        batch = services.backfill_import(
-            actor=request.user, upload=data.validated_data["file"], commit=data.validated_data["commit"]
-        )
-        if batch.status == BackfillBatch.Status.FAILED:
-            return Response(
-                {"code": "backfill_failed", "message": batch.error, "batch": str(batch.pk), "status": batch.status},
-                status=status.HTTP_409_CONFLICT,
-            )
-        if batch.status == BackfillBatch.Status.DONE:
-            return Response(batch.result)
-        return Response({"batch": str(batch.pk), "status": batch.status}, status=status.HTTP_202_ACCEPTED)
+)
+class BackfillView(api.BatchUploadView):
+    """Upload the programme's history: 200 with a result per row (a preview unless ``commit``), or 202 with
+    the batch to poll for a file above 200 rows (processed by a background job)."""
+
+    batch_import = services.BACKFILL
+    request_serializer = BackfillRequestSerializer
+    failure_code = "backfill_failed"
+
+    def start(self, *, actor, upload, commit):
+        return services.backfill_import(actor=actor, upload=upload, commit=commit)
 
 
-def _visible_batch_queryset(request):
-    allowed, reason = services.can_view_backfills(request.user)
-    if not allowed:
-        raise PermissionDenied(reason)
-    return BackfillBatch.objects.visible_to(request.user)
-
-
-def _visible_batch(request, pk):
-    return get_object_or_404(_visible_batch_queryset(request), pk=pk)
-
-
-class BackfillBatchView(APIView):
-    """A finished history upload and its result."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         responses={200: BackfillResultSerializer},
         summary="Poll a history back-fill upload (its state; its result once done)",
     )
-    def get(self, request, batch):
-        batch = get_object_or_404(_visible_batch_queryset(request).select_related("job", "uploaded_by"), pk=batch)
-        return Response(services.backfill_status(batch))
+)
+class BackfillBatchView(api.BatchStatusView):
+    """A finished history upload and its result."""
+
+    batch_import = services.BACKFILL
 
 
-class BackfillErrorsView(JsonErrorsMixin, APIView):
+@extend_schema_view(get=extend_schema(summary="Download a history upload's error sheet"))
+class BackfillErrorsView(api.BatchErrorsView):
     """The upload's error rows as uploaded, sheet by sheet, with a last column 错误说明 (.xlsx)."""
 
-    renderer_classes = [JSONRenderer, XlsxRenderer]
-
-    @extend_schema(
-        responses={(200, services.XLSX_TYPE): OpenApiTypes.BINARY},
-        summary="Download a history upload's error sheet",
-    )
-    def get(self, request, batch):
-        batch = _visible_batch(request, batch)
-        if batch.status != BackfillBatch.Status.DONE:
-            raise Conflict(
-                "not_finished", _("This upload has not finished, or failed as a whole: it has no error sheet.")
-            )
-        filename = services.error_file_name(batch)
-        return logged_download(
-            request,
-            filename=filename,
-            content_type=services.XLSX_TYPE,
-            kind="backfill_errors",
-            content=services.error_file(batch=batch),
-            row_count=(batch.totals or {}).get("error", 0),
-        )
+    batch_import = services.BACKFILL
