@@ -12,13 +12,11 @@ import pytest
 from core.roles import Role
 from reports.models import ReportSnapshot
 from tests.helpers import log_in
-from tests.reports import dashboard_world
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 D = datetime.date
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
-dash = dashboard_world.dash  # the fixture building small programme states
 
 
 def log_out(page):

@@ -9,13 +9,11 @@ from core.models import DownloadLog
 from core.roles import Role
 from tests.factories import DEFAULT_PASSWORD
 
-from .test_documents import world  # noqa: F401 - the hand-built programme state
-
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
 
 @pytest.mark.browser
-def test_an_auditor_asks_for_the_enterprise_file_and_downloads_it(page, live_server, celery_worker, world, users):  # noqa: F811
+def test_an_auditor_asks_for_the_enterprise_file_and_downloads_it(page, live_server, celery_worker, world, users):
     auditor = users[Role.AUDITOR]
     enterprise = world["enterprise"]
     page.goto(f"{live_server.url}/accounts/login/")
