@@ -1,4 +1,5 @@
-"""A small programme for the funding pages' tests (imported by them; it holds no test itself).
+"""Helpers of the funding tests: a small programme (``build_world``, the ``world`` fixture of
+tests/funding/conftest.py), accepted diagnoses, post evaluations and a project filing form.
 
 Two providers (A serves E1 in 岳阳街道, the unit staff fixture's unit; B serves E2 in 永丰街道), two
 evaluation bodies (X for E1, Y for E2), accepted diagnoses, budget lines for both sources, and projects:
@@ -130,3 +131,16 @@ def build_world(users, make_user, units):
         actor=district, commitment_line=w["central_cl"], amount="300000.00", requested_on=datetime.date(2025, 9, 25)
     )
     return w
+
+
+#: A project filing form's fields but the enterprise and the provider.
+FILING = {
+    "contract_no": "HT-NEW-1",
+    "total_investment": "800000",
+    "software_amount": "500000",
+    "cloud_amount": "",
+    "equipment_amount": "",
+    "other_amount": "",
+    "scenes": ["production_control", "quality_management"],
+    "date": "2025-05-06",
+}
