@@ -7,15 +7,9 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from core.models import OrgUnit
-from core.reference import load_units
 from core.roles import Role
-from diagnostics.models import IndexEdition
-from diagnostics.reference import app_models, load_index
-from funding.models import FundSource, SubsidyPolicy
-from funding.reference import load_funds
-from reports.models import Indicator, IndicatorTarget, ReportingPeriod
-from reports.reference import load_indicators
 from tests.factories import UserFactory
+from tests.helpers import ensure_reference_data
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -35,19 +29,6 @@ def _uses_db(request):
     return request.node.get_closest_marker("django_db") is not None or any(
         name in request.fixturenames for name in ("db", "transactional_db", "live_server")
     )
-
-
-def ensure_reference_data():
-    """Units, the index, the fund sources and the indicators come from migrations; transactional tests
-    truncate them, so put back whatever is missing (also for module-scoped fixtures that need them)."""
-    if not OrgUnit.objects.filter(parent__isnull=False).exists():
-        load_units(OrgUnit)
-    if not IndexEdition.objects.exists():
-        load_index(app_models())
-    if not FundSource.objects.exists():
-        load_funds(FundSource, SubsidyPolicy)
-    if not Indicator.objects.exists():
-        load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
-"""Helpers shared by the test modules: signing in and out in Chromium, following the main menu, and
-waiting for background work (an API job endpoint or a ``BackgroundJob`` row) to finish.
+"""Helpers shared by the test modules: the reference data the migrations load, signing in and out in
+Chromium, following the main menu, and waiting for background work
+(an API job endpoint or a ``BackgroundJob`` row) to finish.
 
 Waits here wait for something to happen, with a generous limit that only turns a hang into a
 failure; none of them asserts that anything was fast (speed belongs to bench/)."""
@@ -9,11 +10,35 @@ import time
 
 from playwright.sync_api import expect
 
+from core.models import OrgUnit
+from core.reference import load_units
+from diagnostics.models import IndexEdition
+from diagnostics.reference import app_models, load_index
+from funding.models import FundSource, SubsidyPolicy
+from funding.reference import load_funds
+from reports.models import Indicator, IndicatorTarget, ReportingPeriod
+from reports.reference import load_indicators
 from tests.factories import DEFAULT_PASSWORD
 
 LOGIN_PATH = "/accounts/login/"
 #: How long a background job may take before the test calls it stuck (a hang guard, not a speed limit).
 JOB_TIMEOUT = 120
+
+
+# --- Reference data ------------------------------------------------------------------------------
+
+
+def ensure_reference_data():
+    """Units, the index, the fund sources and the indicators come from migrations; transactional tests
+    truncate them, so put back whatever is missing (also for module-scoped fixtures that need them)."""
+    if not OrgUnit.objects.filter(parent__isnull=False).exists():
+        load_units(OrgUnit)
+    if not IndexEdition.objects.exists():
+        load_index(app_models())
+    if not FundSource.objects.exists():
+        load_funds(FundSource, SubsidyPolicy)
+    if not Indicator.objects.exists():
+        load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
 
 
 # --- Chromium ----------------------------------------------------------------------------------------

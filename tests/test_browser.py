@@ -58,8 +58,7 @@ def test_language_switch_turns_the_interface_to_english_and_back(page, live_serv
 def test_static_assets_are_served_locally(page, live_server, db):
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/accounts/login/")  # returns once the page and its assets have loaded
     assert requests, "the page made no requests"
     assert all(url.startswith(live_server.url) for url in requests), requests
     assert page.evaluate("typeof bootstrap") == "object"

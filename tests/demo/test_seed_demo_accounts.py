@@ -13,8 +13,8 @@ from core.roles import Role
 from demo.models import SeededAccount
 from enterprises.models import Enterprise
 from funding.models import Project
-from tests.conftest import ensure_reference_data
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.helpers import ensure_reference_data
 
 OWN_PASSWORD = "their-own-Password-1"
 

@@ -1,4 +1,6 @@
-"""Shared set-up of the assessment tests: two enterprises, their evaluation bodies and providers."""
+"""Helpers of the assessment tests: the contract's answers and scenes, dates, and the world of two
+enterprises with their evaluation bodies and providers (the ``assessment_world`` fixture of
+tests/diagnostics/conftest.py)."""
 
 import datetime
 
@@ -82,11 +84,6 @@ def days(n):
 
 
 def make_world(users, units, make_user):
-    """(Use as a fixture: ``world = pytest.fixture(name="world")(make_world)`` in the test module.)"""
-    return _world(users, units, make_user)
-
-
-def _world(users, units, make_user):
     """``ours``: an enterprise of the unit user's unit, assigned to the evaluator's body and the
     provider user's provider; ``theirs``: one of another unit, assigned to another body."""
     ours = EnterpriseFactory(unit=units["310117001"], name="上海岳阳评测甲有限公司")

@@ -8,10 +8,6 @@ from django.urls import resolve, reverse
 from core.errors import DomainError
 from diagnostics.services.diagnoses import diagnosis_create, diagnosis_update
 
-from . import diagnosis_helpers
-
-world = diagnosis_helpers.world  # the shared fixture
-
 
 @pytest.mark.parametrize(
     ("name", "args", "path"),

@@ -7,12 +7,17 @@ import pytest
 from core.roles import Role
 from diagnostics.models import Assessment
 
-from .assessment_helpers import CONTRACT_ANSWERS, CONTRACT_SCENES, FULL_ANSWERS, days, make_world, scenes_for
+from .assessment_helpers import CONTRACT_ANSWERS, CONTRACT_SCENES, FULL_ANSWERS, days, scenes_for
 
 pytestmark = pytest.mark.django_db
-world = pytest.fixture(name="world")(make_world)
 SCORE = "/api/v1/assessments/score/"
 BASE = "/api/v1/assessments/"
+
+
+@pytest.fixture
+def world(assessment_world):
+    """This module's world: the assessment tests' (tests/diagnostics/conftest.py)."""
+    return assessment_world
 
 
 def post_score(api, user, body, **headers):

@@ -8,10 +8,13 @@ from playwright.sync_api import expect
 from diagnostics.models import Assessment
 from tests.helpers import confirm_in_dialog, log_in
 
-from .assessment_helpers import make_world
-
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-world = pytest.fixture(name="world")(make_world)
+
+
+@pytest.fixture
+def world(assessment_world):
+    """This module's world: the assessment tests' (tests/diagnostics/conftest.py)."""
+    return assessment_world
 
 
 def total(page):

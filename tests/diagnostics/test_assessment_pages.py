@@ -9,10 +9,15 @@ from diagnostics.choices import DeadlineKind
 from diagnostics.models import Assessment, Deadline, LevelRule, Option
 from diagnostics.services.assessments import assessment_create
 
-from .assessment_helpers import CONTRACT_ANSWERS, CONTRACT_SCENES, FULL_ANSWERS, days, make_world, scenes_for
+from .assessment_helpers import CONTRACT_ANSWERS, CONTRACT_SCENES, FULL_ANSWERS, days, scenes_for
 
 pytestmark = pytest.mark.django_db
-world = pytest.fixture(name="world")(make_world)
+
+
+@pytest.fixture
+def world(assessment_world):
+    """This module's world: the assessment tests' (tests/diagnostics/conftest.py)."""
+    return assessment_world
 
 
 def form_data(**extra):

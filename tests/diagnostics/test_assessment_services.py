@@ -16,10 +16,15 @@ from diagnostics.services.assessments import (
     assessment_update,
 )
 
-from .assessment_helpers import CONTRACT_ANSWERS, CONTRACT_SCENES, FULL_ANSWERS, days, make_world, scenes_for
+from .assessment_helpers import CONTRACT_ANSWERS, CONTRACT_SCENES, FULL_ANSWERS, days, scenes_for
 
 pytestmark = pytest.mark.django_db
-world = pytest.fixture(name="world")(make_world)
+
+
+@pytest.fixture
+def world(assessment_world):
+    """This module's world: the assessment tests' (tests/diagnostics/conftest.py)."""
+    return assessment_world
 
 
 def enter(world, *, stage, level, on, method="onsite", submit=True, actor=None):

@@ -20,10 +20,7 @@ from diagnostics.services.diagnoses import (
 )
 from tests.factories import EnterpriseFactory
 
-from . import diagnosis_helpers
 from .diagnosis_helpers import days, today
-
-world = diagnosis_helpers.world  # the shared fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,7 @@ from core.models import Attachment
 from core.roles import Role
 from diagnostics.models import Diagnosis
 
-from . import diagnosis_helpers
 from .diagnosis_helpers import FULL_ANSWERS, PDF_BYTES, complete_content, days, pdf_upload, today
-
-world = diagnosis_helpers.world  # the shared fixture
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/diagnoses/"

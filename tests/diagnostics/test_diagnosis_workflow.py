@@ -21,10 +21,7 @@ from diagnostics.services.diagnoses import (
 from providers.models import ProviderAssignment
 from tests.factories import EnterpriseFactory
 
-from . import diagnosis_helpers
 from .diagnosis_helpers import ALL_SCENES, FULL_ANSWERS, complete_content, days, pdf_upload, today
-
-world = diagnosis_helpers.world  # the shared fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -16,25 +16,11 @@ from core.roles import Role
 from diagnostics.models import Assessment, Diagnosis
 from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory
-from tests.helpers import confirm_in_dialog, log_in
+from tests.helpers import confirm_in_dialog, log_in, log_out, menu
 
 from .diagnosis_helpers import PDF_BYTES
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-
-
-def log_out(page):
-    page.click("form[action='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
-
-
-def menu(page, href):
-    """Click a menu entry (by its address: the labels are translated)."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
-    page.click(f"#mainnav a[href='{href}']")
-    page.wait_for_load_state("networkidle")
 
 
 def answer_questionnaire(page):
@@ -53,7 +39,7 @@ def answer_questionnaire(page):
         "safety",
     ):
         page.select_option(f"#id_scene_{scene}", "2")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("#live-level")).to_have_text("1")  # the live score card, refreshed by htmx
 
 
 @pytest.mark.browser
@@ -75,8 +61,8 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     log_in(page, base, provider_user.username)
     menu(page, "/diagnoses/queue/")
     page.click(f"#queue-unreported a[href='/diagnoses/new/?enterprise={enterprise.pk}']")
-    page.click("#create-submit")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#create-submit")
     assert "/edit/" in page.url
     answer_questionnaire(page)
     expect(page.locator("#live-level")).to_have_text("1")  # the live score card, refreshed by htmx
@@ -88,8 +74,8 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     page.fill("#id_proposed_cost", "400000")
     page.fill("#id_software_cost", "240000")
     page.set_input_files("#id_signed_pdf", str(pdf))
-    page.click("#save-submit-button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#save-submit-button")
     report = Diagnosis.objects.get(enterprise=enterprise)
     assert report.status == "submitted" and report.level == 1
     assert "60.0%" in page.locator("#software-share").inner_text()
@@ -99,11 +85,11 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     log_in(page, base, district.username)
     assert page.locator("#todo-review").count() == 1
     menu(page, "/diagnoses/review/")
-    page.click(f"#review-table tr[data-diagnosis='{report.pk}'] a.btn")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"#review-table tr[data-diagnosis='{report.pk}'] a.btn")
     page.fill("#return-reason-input", "请补充质量管理场景的痛点。")
-    page.click("#return-button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#return-button")
     report.refresh_from_db()
     assert report.status == "returned"
     log_out(page)
@@ -112,14 +98,14 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     log_in(page, base, provider_user.username)
     returned = page.locator("#todo-returned")
     assert "请补充质量管理场景的痛点。" in returned.inner_text()
-    returned.locator(f"a[href='/diagnoses/{report.pk}/']").click()
-    page.wait_for_load_state("networkidle")
-    page.click("#edit-button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        returned.locator(f"a[href='/diagnoses/{report.pk}/']").click()
+    with page.expect_navigation():
+        page.click("#edit-button")
     page.fill("#id_pain_quality_management", "质检记录纸质化，无法追溯。")
     page.check("#target-scenes input[value='quality_management']")
-    page.click("#save-submit-button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#save-submit-button")
     report.refresh_from_db()
     assert (report.status, report.version) == ("submitted", 2)
     assert report.target_scenes == ["production_control", "quality_management"]
@@ -128,11 +114,11 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     # 4. The district accepts version 2.
     log_in(page, base, district.username)
     menu(page, "/diagnoses/review/")
-    page.click(f"#review-table tr[data-diagnosis='{report.pk}'] a.btn")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"#review-table tr[data-diagnosis='{report.pk}'] a.btn")
     assert re.search(r"\b2\b", page.locator("#diagnosis-version").inner_text())  # version 2 (第 2 版)
-    page.click("#accept-button")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#accept-button")
     report.refresh_from_db()
     assert report.status == "accepted" and report.is_current
     log_out(page)
@@ -141,12 +127,12 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
     log_in(page, base, evaluator.username)
     assert enterprise.name in page.locator("#todo-evaluations").inner_text()
     menu(page, "/assessments/mine/")
-    page.click(f"#worklist tr[data-enterprise='{enterprise.pk}'] a.btn")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click(f"#worklist tr[data-enterprise='{enterprise.pk}'] a.btn")
     answer_questionnaire(page)
     page.click("#submit-assessment")
-    confirm_in_dialog(page)
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        confirm_in_dialog(page)
     evaluation = Assessment.objects.get(enterprise=enterprise)
     assert evaluation.authoritative and evaluation.level == 1
     menu(page, "/")
@@ -154,7 +140,6 @@ def test_a_diagnosis_round_trip_with_one_return_and_a_baseline_evaluation(page, 
 
     # 6. The enterprise page shows the level and the current accepted report.
     page.goto(f"{base}/enterprises/{enterprise.pk}/")
-    page.wait_for_load_state("networkidle")
     enterprise.refresh_from_db()
     assert (enterprise.baseline_level, enterprise.current_level) == (1, 1)
     assert re.search(r"\S+ 1 · \S+ 1", page.locator("body").inner_text())  # baseline 1 · current 1

@@ -12,10 +12,7 @@ from diagnostics.services.diagnoses import diagnosis_create, diagnosis_submit
 from providers.models import ProviderAssignment
 from tests.factories import EnterpriseFactory
 
-from . import diagnosis_helpers
 from .diagnosis_helpers import today
-
-world = diagnosis_helpers.world  # the shared fixture
 
 pytestmark = pytest.mark.django_db
 

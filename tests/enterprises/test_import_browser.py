@@ -87,8 +87,8 @@ def test_a_clerk_imports_a_roster_fixes_the_error_sheet_and_finds_the_enterprise
     screenshot(page, "written")
 
     # 6. The enterprises are in the list, proposed to the district.
-    page.click("#to-list")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#to-list")
     table = page.locator("#enterprise-table").inner_text()
     for name in ("上海岳阳浏览器甲有限公司", "上海岳阳浏览器乙有限公司", "上海岳阳浏览器丙有限公司"):
         assert name in table

@@ -9,8 +9,9 @@ from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
 from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from funding.models import Project
-from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
+
+from .helpers import assign
 
 PAST = "2025-05-20"
 
@@ -20,10 +21,7 @@ def world(users, make_user):
     provider = ProviderFactory()
     body = EvaluationBodyFactory()
     enterprise = EnterpriseFactory()
-    ProviderAssignment.objects.create(enterprise=enterprise, provider=provider, assigned_on=datetime.date(2025, 1, 2))
-    EvaluatorAssignment.objects.create(
-        enterprise=enterprise, evaluation_body=body, assigned_on=datetime.date(2025, 1, 2)
-    )
+    assign(enterprise, provider, body, datetime.date(2025, 1, 2))
     Diagnosis.objects.create(
         enterprise=enterprise,
         provider=provider,

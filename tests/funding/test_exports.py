@@ -16,14 +16,12 @@ from funding.choices import DisbursementStatus, ProjectStatus, RecognitionLevel
 from funding.exports import PROJECT_HEADERS
 from funding.services import financing, ledger, projects, recognitions
 
-from .test_pages_setup import build_world
-
 D = Decimal
 
 
 @pytest.fixture
-def world(users, make_user, units):
-    w = build_world(users, make_user, units)
+def world(world):
+    w = world
     projects.project_update(actor=w["district"], project=w["filed"], title='=HYPERLINK("http://evil","x")')
     recognitions.recognition_create(
         actor=w["district"], kind="digital_workshop", level="district", recognised_on="2025-06-01",

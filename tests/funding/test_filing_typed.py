@@ -11,15 +11,9 @@ from funding.models import Project
 from providers.models import ProviderAssignment
 from tests.factories import EnterpriseFactory, ProviderFactory
 
-from .test_pages_forms import FILING
-from .test_pages_setup import PAST, accepted_diagnosis, build_world
+from .helpers import FILING, PAST, accepted_diagnosis
 
 URL = "/funding/projects/new/"
-
-
-@pytest.fixture
-def world(users, make_user, units):
-    return build_world(users, make_user, units)
 
 
 @pytest.fixture(autouse=True)

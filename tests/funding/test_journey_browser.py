@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
@@ -20,20 +21,9 @@ from funding.models import Disbursement, FundSource, Project
 from funding.services import ledger
 from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
-from tests.helpers import log_in
+from tests.helpers import log_in, log_out, menu
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-
-
-def log_out(page):
-    page.click("form[action$='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
-
-
-def menu(page, path):
-    """Follow a main-menu entry, as a person would."""
-    page.click(f"#mainnav a[href='{path}']")
-    page.wait_for_load_state("networkidle")
 
 
 def shot(page, name):
@@ -101,8 +91,7 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     page.select_option("#id_evidence-purpose", "contract")
     page.set_input_files("#id_evidence-file", str(contract))
     page.click("#evidence-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "合同.pdf" in page.locator("#evidence-checklist").inner_text()
+    expect(page.locator("#evidence-checklist")).to_contain_text("合同.pdf")
     log_out(page)
 
     # 2. The district official finds it in the home page's to-do list and approves it.
@@ -112,8 +101,8 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     todo.locator(f"a[href='/funding/projects/{project.pk}/']").click()
     page.wait_for_selector("#approve-form")
     page.fill("#id_approve-reason", "备案材料齐全，同意实施")
-    page.click("#approve-submit")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#approve-submit")
     project.refresh_from_db()
     assert project.status == ProjectStatus.APPROVED
     log_out(page)
@@ -123,8 +112,8 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     menu(page, "/funding/projects/")
     page.click(f"tr[data-project='{project.pk}'] a")
     page.wait_for_selector("#request-form")
-    page.click("#request-submit")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#request-submit")
     project.refresh_from_db()
     assert project.status == ProjectStatus.ACCEPTANCE_REQUESTED
     log_out(page)
@@ -173,8 +162,8 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     page.wait_for_selector(f"#approved-payments tr[data-disbursement='{payment.pk}']")
     row = page.locator(f"#approved-payments tr[data-disbursement='{payment.pk}']")
     row.locator("input[name='pay-voucher_no']").fill("SJCZ202611-0001")
-    row.locator(".pay-button").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        row.locator(".pay-button").click()
     payment.refresh_from_db()
     assert payment.status == DisbursementStatus.PAID and payment.voucher_no == "SJCZ202611-0001"
     assert payment.approved_by == cast["finance"] and payment.paid_by == cast["finance"]

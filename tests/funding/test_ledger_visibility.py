@@ -26,8 +26,6 @@ from funding.models import (
 from funding.services import financing, ledger
 from reports.rendering import documents as documents_pdf
 
-from .test_pages_setup import build_world
-
 READERS = ("admin", "district", "finance", "auditor")
 #: Unit staff of E1's unit (岳阳街道) and of E2's (永丰街道); the providers and bodies of E1 and E2.
 OUTSIDERS = ("pa", "pb", "ex", "ey", "provider", "evaluator")
@@ -35,10 +33,10 @@ EVERYONE = (*READERS, "unit_own", "unit_other", *OUTSIDERS)
 
 
 @pytest.fixture
-def world(users, make_user, units):
+def world(world, users, make_user, units):
     """build_world's programme (E2's subsidy and payment) and, on E1 (the unit staff fixture's unit),
     a commitment of the district's benchmark line with a paid payment and an interest subsidy."""
-    w = build_world(users, make_user, units)
+    w = world
     district, finance = w["district"], w["finance"]
     w["c1"] = ledger.commitment_create(
         actor=district, title="标杆示范：岳阳甲", lines=[(w["benchmark_line"], "50000.00")], enterprise=w["e1"]

@@ -3,23 +3,15 @@ page and in the API, on PostgreSQL: the history keeps what fits, the event keeps
 
 import datetime
 
-import pytest
 from django.urls import reverse
 
 from funding.choices import CommitmentStatus, DisbursementStatus, ProjectStatus
 from funding.models import Commitment, Disbursement, Project, ProjectTransition, Recognition
 from funding.services import ledger, projects, recognitions
 
-from .test_pages_setup import build_world
-
 #: 138 characters: more than the 100 the history's change-reason column holds.
 LONG = "付款凭证与合同金额不符，" * 10 + "请核对后重新提交。" + "x" * 9
 assert len(LONG) == 138
-
-
-@pytest.fixture
-def world(users, make_user, units):
-    return build_world(users, make_user, units)
 
 
 def _history_reason(record):

@@ -24,15 +24,10 @@ from funding.models import (
 )
 from funding.services import ledger
 
-from .test_pages_setup import build_world
+from .helpers import FILING, post_evaluation
 
 D = Decimal
 TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
-
-
-@pytest.fixture
-def world(users, make_user, units):
-    return build_world(users, make_user, units)
 
 
 @pytest.fixture(autouse=True)
@@ -54,17 +49,6 @@ def messages_of(response):
 
 
 # --- projects ---------------------------------------------------------------------------------
-
-FILING = {
-    "contract_no": "HT-NEW-1",
-    "total_investment": "800000",
-    "software_amount": "500000",
-    "cloud_amount": "",
-    "equipment_amount": "",
-    "other_amount": "",
-    "scenes": ["production_control", "quality_management"],
-    "date": "2025-05-06",
-}
 
 
 def test_a_provider_files_a_project_for_an_enterprise_it_serves(client, world):
@@ -210,8 +194,6 @@ def test_the_evaluator_finds_the_project_in_its_queue_and_records_a_failure_then
     assert first.evaluation_body == world["ex"].evaluation_body
     client.force_login(world["pa"])
     client.post(reverse("funding:project_action", args=[project.pk, "request_acceptance"]), {})
-    from .test_pages_setup import post_evaluation
-
     post = post_evaluation(world["e1"], 2)
     client.force_login(world["ex"])
     form = client.get(url).context["form"]

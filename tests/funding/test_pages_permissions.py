@@ -8,8 +8,6 @@ from core.roles import Role
 from funding.models import Recognition
 from funding.services import recognitions
 
-from .test_pages_setup import build_world
-
 A, D, F, U, P, E, AU = (
     Role.ADMIN,
     Role.DISTRICT_OFFICIAL,
@@ -26,8 +24,8 @@ LEDGER = {A: 200, D: 200, F: 200, AU: 200}
 
 
 @pytest.fixture
-def world(users, make_user, units):
-    w = build_world(users, make_user, units)
+def world(world):
+    w = world
     w["recognition"] = recognitions.recognition_create(
         actor=w["district"], kind="digital_workshop", level="district", recognised_on="2025-06-01",
         title="岳阳甲数字化车间", enterprise=w["e1"],

@@ -8,12 +8,13 @@ import pytest
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role
 from diagnostics.choices import DiagnosisStatus
-from diagnostics.models import Diagnosis, IndexEdition
+from diagnostics.models import Diagnosis
 from funding.choices import ProjectAction, ProjectStatus
 from funding.models import AcceptanceCorrection, Project
 from funding.services import projects
-from providers.models import EvaluatorAssignment, ProviderAssignment
 from tests.factories import EnterpriseFactory, EvaluationBodyFactory, ProviderFactory
+
+from .helpers import accepted_diagnosis, assign
 
 D = Decimal
 PAST = datetime.date(2025, 3, 1)
@@ -24,16 +25,9 @@ def world(users, make_user):
     provider = ProviderFactory()
     body = EvaluationBodyFactory()
     enterprise = EnterpriseFactory()
-    ProviderAssignment.objects.create(enterprise=enterprise, provider=provider, assigned_on=PAST)
-    EvaluatorAssignment.objects.create(enterprise=enterprise, evaluation_body=body, assigned_on=PAST)
-    Diagnosis.objects.create(
-        enterprise=enterprise,
-        provider=provider,
-        edition=IndexEdition.objects.get(code="2024"),
-        status=DiagnosisStatus.ACCEPTED,
-        is_current=True,
-        target_level=2,
-        target_scenes=["production_control", "quality_management"],
+    assign(enterprise, provider, body, PAST)
+    accepted_diagnosis(
+        enterprise, provider, target_scenes=["production_control", "quality_management"], accepted_on=None
     )
     return {
         "enterprise": enterprise,

@@ -15,10 +15,8 @@ from core.roles import Role
 from enterprises.choices import Size
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
 from reports.services.snapshots import snapshot_compute, snapshot_request
-from tests.reports import dashboard_world
 
 D = datetime.date
-dash = dashboard_world.dash  # the fixture building small programme states
 URL = "/reports/indicators/"
 
 

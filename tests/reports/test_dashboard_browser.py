@@ -11,19 +11,12 @@ import pytest
 
 from core.roles import Role
 from reports.models import ReportSnapshot
-from tests.helpers import log_in
-from tests.reports import dashboard_world
+from tests.helpers import log_in, log_out, menu
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 D = datetime.date
 LAPTOP = {"width": 1366, "height": 768}
 PROJECTOR = {"width": 1920, "height": 1080}
-dash = dashboard_world.dash  # the fixture building small programme states
-
-
-def log_out(page):
-    page.click("form[action$='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
 
 
 def shot(page, name):
@@ -32,9 +25,8 @@ def shot(page, name):
 
 
 def open_dashboard(page):
-    page.click("#mainnav a[href='/reports/indicators/']")
+    menu(page, "/reports/indicators/")
     page.wait_for_selector("#indicator-table")
-    page.wait_for_load_state("networkidle")
 
 
 def request_snapshot_and_download(page, period, tmp_path):
@@ -86,8 +78,8 @@ def test_a_district_official_and_an_auditor_read_drill_down_and_snapshot(
     page.wait_for_selector("#targets-grid")
     page.fill("input[name='t-310117104-1+2']", "4")
     page.fill("input[name='t-310117104-R2']", "90%")
-    page.click("#targets-save")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#targets-save")
     assert page.locator("input[name='t-310117104-1+2']").input_value() == "4"
     page.click("#targets-history-link")
     assert page.locator("#target-history tr[data-unit='310117104']").count() == 2
@@ -118,7 +110,7 @@ def test_a_district_official_and_an_auditor_read_drill_down_and_snapshot(
     assert miss.get_attribute("data-reasons") == "accepted_after_period"
     shot(page, "laptop-drilldown")
     page.click(f"#records-counted a[href='/enterprises/{programme['counted'].pk}/']")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(f"**/enterprises/{programme['counted'].pk}/")
     assert page.url.endswith(f"/enterprises/{programme['counted'].pk}/")
 
     # Back on the dashboard, the button asks for a new snapshot of 2025; its PDF downloads.

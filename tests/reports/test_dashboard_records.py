@@ -11,10 +11,8 @@ from core.roles import Role
 from enterprises.choices import Status
 from funding.choices import RecognitionKind, RecognitionLevel
 from funding.models import Recognition
-from tests.reports import dashboard_world
 
 D = datetime.date
-dash = dashboard_world.dash  # the fixture building small programme states
 
 
 def url(number):

@@ -14,10 +14,8 @@ from core.roles import Role
 from diagnostics.choices import Stage
 from reports.models import ReportingPeriod, ReportSnapshot
 from reports.services.snapshots import snapshot_compute, snapshot_request
-from tests.reports import dashboard_world
 
 pytestmark = pytest.mark.django_db
-dash = dashboard_world.dash
 D = datetime.date
 URL = reverse("reports:indicators")
 

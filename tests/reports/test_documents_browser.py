@@ -7,26 +7,20 @@ import pytest
 
 from core.models import DownloadLog
 from core.roles import Role
-from tests.factories import DEFAULT_PASSWORD
-
-from .test_documents import world  # noqa: F401 - the hand-built programme state
+from tests.helpers import log_in
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
 
 @pytest.mark.browser
-def test_an_auditor_asks_for_the_enterprise_file_and_downloads_it(page, live_server, celery_worker, world, users):  # noqa: F811
+def test_an_auditor_asks_for_the_enterprise_file_and_downloads_it(page, live_server, celery_worker, world, users):
     auditor = users[Role.AUDITOR]
     enterprise = world["enterprise"]
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", auditor.username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
+    log_in(page, live_server.url, auditor.username)
 
     page.goto(f"{live_server.url}/enterprises/{enterprise.pk}/")
     page.click("#request-enterprise-file")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/reports/documents/")
     assert page.url.endswith("/reports/documents/")
     assert page.locator("#mainnav a[href='/reports/documents/']").count() == 1
     # The table refreshes itself (htmx) until the worker has stored the file.

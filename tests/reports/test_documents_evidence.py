@@ -1,6 +1,7 @@
 """Evidence packs: the records behind one indicator's number as an XLSX list, with each record's files,
 in one ZIP with safe names inside; files missing from storage are listed as missing, not fatal."""
 
+import datetime
 import io
 import zipfile
 
@@ -20,8 +21,7 @@ from reports.services.documents import document_request_evidence_pack
 from reports.tasks import render_document_task
 from tests.factories import EnterpriseFactory
 
-from .test_documents import D, eager, world  # noqa: F401 - fixtures shared with the PDF tests
-
+D = datetime.date
 EVIDENCE = "reports:document_evidence_pack"
 
 
@@ -36,7 +36,7 @@ def open_pack(document):
 
 
 @pytest.fixture
-def pack_world(world, users, units):  # noqa: F811
+def pack_world(world, users, units):
     """The world's enterprise (counted in indicator 1 for 2025) with more files, and a withdrawn one."""
     official = users[Role.DISTRICT_OFFICIAL]
     attachment_create(
@@ -79,7 +79,7 @@ def pack_world(world, users, units):  # noqa: F811
     return {**world, "gone": gone}
 
 
-def test_an_indicator_pack_holds_the_list_and_each_records_files(client, eager, pack_world, users):  # noqa: F811
+def test_an_indicator_pack_holds_the_list_and_each_records_files(client, eager, pack_world, users):
     client.force_login(users[Role.AUDITOR])
     data = {"period": "2025", "unit": "", "number": "1", "as_of": "2025-12-31"}
     response = eager(client, reverse(EVIDENCE), data)
@@ -113,7 +113,7 @@ def test_an_indicator_pack_holds_the_list_and_each_records_files(client, eager, 
     assert summary["记录数"] == 2 and summary["截至"] == "2025-12-31" and summary["范围"] == "全区"
 
 
-def test_a_recognition_indicator_lists_recognitions(client, eager, pack_world, users):  # noqa: F811
+def test_a_recognition_indicator_lists_recognitions(client, eager, pack_world, users):
     client.force_login(users[Role.DISTRICT_OFFICIAL])
     eager(client, reverse(EVIDENCE), {"period": "2025", "unit": "310117001", "number": "7", "as_of": "2025-12-31"})
     document = GeneratedDocument.objects.get()
@@ -127,7 +127,7 @@ def test_a_recognition_indicator_lists_recognitions(client, eager, pack_world, u
     )
 
 
-def test_the_request_page_takes_the_drill_down_parameters(client, users, world):  # noqa: F811
+def test_the_request_page_takes_the_drill_down_parameters(client, users, world):
     client.force_login(users[Role.AUDITOR])
     page = client.get(reverse(EVIDENCE), {"period": "2026", "unit": "310117104", "number": "8", "as_of": "2026-06-30"})
     body = page.content.decode()
@@ -165,7 +165,7 @@ def test_unit_staff_ask_for_their_own_unit_only(client, users, units):
     assert document.params["unit"] == "310117001"  # a unit's staff always get their unit's pack
 
 
-def test_the_pack_task_runs_once(users, world):  # noqa: F811
+def test_the_pack_task_runs_once(users, world):
     document = document_request_evidence_pack(actor=users[Role.AUDITOR], period="2025", number="1", as_of="2025-12-31")
     assert render_document_task(str(document.job_id)) == BackgroundJob.Status.DONE
     name = GeneratedDocument.objects.get(pk=document.pk).file.name

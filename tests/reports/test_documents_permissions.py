@@ -11,13 +11,11 @@ from core.roles import Role
 from reports.services import documents
 from tests.factories import ProviderFactory
 
-from .test_documents import eager, world  # noqa: F401 - fixtures shared with the PDF tests
-
 LOGIN = "/accounts/login/"
 
 
 @pytest.fixture
-def people(users, make_user, units, world):  # noqa: F811
+def people(users, make_user, units, world):
     """Every role, with the provider that serves the world's enterprise and a foreign one."""
     return {
         **{role.value: user for role, user in users.items()},
@@ -47,7 +45,7 @@ def ask(client, user, url, data=None):
         ("finance_officer", 302),
     ],
 )
-def test_who_may_ask_for_the_enterprise_file_and_the_dossier(client, people, world, who, status):  # noqa: F811
+def test_who_may_ask_for_the_enterprise_file_and_the_dossier(client, people, world, who, status):
     for name, pk in (
         ("reports:document_enterprise_file", world["enterprise"].pk),
         ("reports:document_project_dossier", world["project"].pk),
@@ -112,7 +110,7 @@ def test_who_may_ask_for_an_evidence_pack(client, people, who, status):
     assert GeneratedDocument.objects.count() == (1 if status == 302 and who else 0)
 
 
-def test_a_download_is_for_its_requester_while_they_still_see_the_subject(client, eager, people, world):  # noqa: F811
+def test_a_download_is_for_its_requester_while_they_still_see_the_subject(client, eager, people, world):
     staff = people["unit_staff"]
     client.force_login(staff)
     eager(client, reverse("reports:document_enterprise_file", args=[world["enterprise"].pk]))
@@ -134,7 +132,7 @@ def test_a_download_is_for_its_requester_while_they_still_see_the_subject(client
     assert client.get(reverse("reports:documents")).status_code == 200
 
 
-def test_a_document_still_rendering_is_not_downloadable_yet(client, people, world):  # noqa: F811
+def test_a_document_still_rendering_is_not_downloadable_yet(client, people, world):
     auditor = people["auditor"]
     document = documents.document_create(
         actor=auditor, kind="enterprise_file", subject_id=world["enterprise"].pk, title="x"
@@ -145,7 +143,7 @@ def test_a_document_still_rendering_is_not_downloadable_yet(client, people, worl
     assert len(list(response.context["messages"])) == 1
 
 
-def test_my_documents_lists_only_my_own(client, people, world):  # noqa: F811
+def test_my_documents_lists_only_my_own(client, people, world):
     mine = documents.document_create(
         actor=people["auditor"], kind="enterprise_file", subject_id=world["enterprise"].pk, title="mine"
     )
@@ -159,7 +157,7 @@ def test_my_documents_lists_only_my_own(client, people, world):  # noqa: F811
     assert client.get(reverse("reports:documents"))["Location"].startswith(LOGIN)
 
 
-def test_the_buttons_are_on_the_enterprise_project_and_ledger_pages(client, people, world):  # noqa: F811
+def test_the_buttons_are_on_the_enterprise_project_and_ledger_pages(client, people, world):
     client.force_login(people["auditor"])
     page = client.get(reverse("enterprises:detail", args=[world["enterprise"].pk])).content.decode()
     assert reverse("reports:document_enterprise_file", args=[world["enterprise"].pk]) in page
@@ -169,7 +167,7 @@ def test_the_buttons_are_on_the_enterprise_project_and_ledger_pages(client, peop
     assert reverse("reports:document_ledger_statement") in page
 
 
-def test_my_documents_costs_the_same_queries_for_one_or_many(client, people, world):  # noqa: F811
+def test_my_documents_costs_the_same_queries_for_one_or_many(client, people, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -10,16 +10,18 @@ from enterprises.choices import Scale, Size, Status
 from funding.choices import RecognitionKind, RecognitionLevel
 from funding.models import Recognition
 from reports.selectors.indicators import NUMBERS, drill_down, near_misses, records
-from tests.reports.test_near_misses import AS_OF, Y2025, world  # noqa: F401 - the fixture
+
+from .helpers import Y2025
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+AS_OF = D(2026, 10, 31)  # the as-of date of the near-miss tests
 
 
-def _programme(world):  # noqa: F811 - the fixture
+def _programme(near_miss_world):
     for i in range(7):
-        e = world.transformed(
+        e = near_miss_world.transformed(
             D(2025 + i % 2, 1 + i, 1),
             diagnosed=i != 3,
             name="同名精工有限公司" if i < 3 else f"精工{i}",
@@ -29,8 +31,8 @@ def _programme(world):  # noqa: F811 - the fixture
             withdrawn_on=D(2025, 9, 1) if i == 4 else None,
             cloud_verified_on=D(2024 + i % 3, 3, 1),
         )
-        world.evaluation(e, Stage.BASELINE, i % 3, D(2025, 1, 1))
-        world.evaluation(
+        near_miss_world.evaluation(e, Stage.BASELINE, i % 3, D(2025, 1, 1))
+        near_miss_world.evaluation(
             e, Stage.POST, 4 if i % 2 else 1, D(2025, 6, 1), method=Method.SELF if i == 6 else Method.ONSITE
         )
         Recognition.objects.create(
@@ -45,9 +47,9 @@ def _listed(found):
 
 
 @pytest.mark.parametrize("period", [Y2025, {"start": D(2026, 1, 1), "end": D(2026, 10, 31)}])
-def test_every_page_and_the_first_near_misses_are_those_listed_in_full(world, period):  # noqa: F811
-    _programme(world)
-    for unit in (None, world.unit):
+def test_every_page_and_the_first_near_misses_are_those_listed_in_full(near_miss_world, period):
+    _programme(near_miss_world)
+    for unit in (None, near_miss_world.unit):
         for number in NUMBERS:
             full = _listed(records(number, **period, as_of=AS_OF, unit=unit))
             misses = near_misses(number, **period, as_of=AS_OF, unit=unit)
@@ -66,8 +68,8 @@ def test_every_page_and_the_first_near_misses_are_those_listed_in_full(world, pe
                 assert [e.meets for e in pages] == [e.meets for e in full], number
 
 
-def test_a_page_of_enterprises_takes_two_queries(world, django_assert_num_queries):  # noqa: F811
-    _programme(world)
+def test_a_page_of_enterprises_takes_two_queries(near_miss_world, django_assert_num_queries):
+    _programme(near_miss_world)
     for number in ("1+2", "5", "8", "R1", "R2", "R3"):
         with django_assert_num_queries(2):
             drill_down(number, **Y2025, as_of=AS_OF, page=1, per_page=2, misses_shown=3)

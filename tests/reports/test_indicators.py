@@ -7,105 +7,23 @@ from decimal import Decimal
 import pytest
 
 from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
-from diagnostics.models import Assessment, Diagnosis, IndexEdition
 from enterprises.choices import Scale, Sector, Size, Status, Tier
-from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
-from funding.models import Acceptance, Project, Recognition
+from funding.choices import RecognitionKind, RecognitionLevel
 from providers.models import Product
 from reports.selectors import indicators
 from reports.selectors.indicators import NUMBERS, PILOT_START, compute, records
-from tests.factories import EnterpriseFactory, ProviderFactory
+from tests.factories import ProviderFactory
+
+from .helpers import Y2025, Y2026
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-Y2025 = {"start": D(2024, 10, 1), "end": D(2025, 12, 31)}
-Y2026 = {"start": D(2026, 1, 1), "end": D(2026, 10, 31)}
 AS_OF = D(2026, 6, 30)
 
 
 def total(as_of=AS_OF):
     return {"start": PILOT_START, "end": as_of, "as_of": as_of}
-
-
-@pytest.fixture
-def u1(units):
-    return units["310117001"]
-
-
-@pytest.fixture
-def u2(units):
-    return units["310117002"]
-
-
-@pytest.fixture
-def provider(db):
-    return ProviderFactory()
-
-
-@pytest.fixture
-def make(u1, provider):
-    """Helpers building one world: enterprises, diagnoses, acceptances, evaluations, recognitions."""
-
-    edition = IndexEdition.objects.get(is_current=True)
-
-    class Make:
-        def enterprise(self, **kwargs):
-            kwargs.setdefault("unit", u1)
-            kwargs.setdefault("size", Size.SMALL)
-            kwargs.setdefault("sector", Sector.AUTO_PARTS)
-            return EnterpriseFactory(**kwargs)
-
-        def diagnosis(self, enterprise, *, status=DiagnosisStatus.ACCEPTED, current=True):
-            return Diagnosis.objects.create(
-                edition=edition,
-                enterprise=enterprise,
-                provider=provider,
-                status=status,
-                is_current=current,
-                accepted_on=D(2024, 9, 1) if status == DiagnosisStatus.ACCEPTED else None,
-            )
-
-        def acceptance(self, enterprise, on, *, passed=True):
-            project = Project.objects.create(
-                enterprise=enterprise,
-                provider=provider,
-                contract_no=f"C-{Project.objects.count() + 1}",
-                total_investment=Decimal("100000"),
-                filed_on=D(2024, 6, 1),
-                status=ProjectStatus.PASSED if passed else ProjectStatus.FAILED,
-                accepted_on=on if passed else None,
-                acceptance_attempts=1,
-            )
-            return Acceptance.objects.create(project=project, attempt=1, accepted_on=on, passed=passed)
-
-        def transformed(self, on, **kwargs):
-            """A pilot enterprise with an accepted current diagnosis that passed acceptance on ``on``."""
-            enterprise = self.enterprise(**kwargs)
-            self.diagnosis(enterprise)
-            self.acceptance(enterprise, on)
-            return enterprise
-
-        def evaluation(self, enterprise, stage, level, on, *, method=Method.ONSITE, status=AssessmentStatus.SUBMITTED):
-            return Assessment.objects.create(
-                edition=edition,
-                enterprise=enterprise,
-                stage=stage,
-                method=method,
-                status=status,
-                evaluated_on=on,
-                level=level,
-            )
-
-        def recognition(self, kind, on, *, level=RecognitionLevel.DISTRICT, enterprise=None, members=()):
-            recognition = Recognition.objects.create(
-                kind=kind, level=level, recognised_on=on, title=f"{kind} {on}", enterprise=enterprise
-            )
-            if members:
-                recognition.members.set(members)
-            return recognition
-
-    return Make()
 
 
 def pks(qs):

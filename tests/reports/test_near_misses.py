@@ -1,73 +1,25 @@
 """Near misses (docs/domain.md §6): every record that nearly counted in a number, with the reason it was
-not counted; the boundary cases of the counting rules, each on a small world built by hand."""
+not counted; the boundary cases of the counting rules, each on a small near_miss_world built by hand."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 
-from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
-from diagnostics.models import Assessment, Diagnosis, IndexEdition
+from diagnostics.choices import Method, Stage
 from enterprises.choices import Scale, Sector, Size, Status
-from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
-from funding.models import Acceptance, Project, Recognition
+from funding.choices import RecognitionKind, RecognitionLevel
+from funding.models import Recognition
 from providers.models import Product
 from reports.selectors.indicators import NEAR_MISS_REASONS, compute, near_misses, records
-from tests.factories import EnterpriseFactory, ProviderFactory
+from tests.factories import ProviderFactory
+
+from .helpers import Y2025, Y2026
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-Y2025 = {"start": D(2024, 10, 1), "end": D(2025, 12, 31)}
-Y2026 = {"start": D(2026, 1, 1), "end": D(2026, 10, 31)}
 AS_OF = D(2026, 10, 31)
-
-
-@pytest.fixture
-def world(units):
-    """Helpers building one small programme state."""
-    edition = IndexEdition.objects.get(is_current=True)
-    provider = ProviderFactory()
-
-    class World:
-        unit = units["310117001"]
-
-        def enterprise(self, **kwargs):
-            kwargs.setdefault("unit", self.unit)
-            kwargs.setdefault("size", Size.SMALL)
-            kwargs.setdefault("scale", Scale.ABOVE)
-            kwargs.setdefault("sector", Sector.AUTO_PARTS)
-            kwargs.setdefault("status", Status.ACTIVE)
-            return EnterpriseFactory(**kwargs)
-
-        def diagnosis(self, enterprise):
-            return Diagnosis.objects.create(
-                edition=edition, enterprise=enterprise, provider=provider,
-                status=DiagnosisStatus.ACCEPTED, is_current=True, accepted_on=D(2024, 9, 1),
-            )  # fmt: skip
-
-        def acceptance(self, enterprise, on):
-            project = Project.objects.create(
-                enterprise=enterprise, provider=provider, contract_no=f"C-{Project.objects.count() + 1}",
-                total_investment=Decimal("100000"), filed_on=D(2024, 6, 1), status=ProjectStatus.PASSED,
-                accepted_on=on, acceptance_attempts=1,
-            )  # fmt: skip
-            return Acceptance.objects.create(project=project, attempt=1, accepted_on=on, passed=True)
-
-        def transformed(self, on, *, diagnosed=True, **kwargs):
-            enterprise = self.enterprise(**kwargs)
-            if diagnosed:
-                self.diagnosis(enterprise)
-            self.acceptance(enterprise, on)
-            return enterprise
-
-        def evaluation(self, enterprise, stage, level, on, *, method=Method.ONSITE):
-            return Assessment.objects.create(
-                edition=edition, enterprise=enterprise, stage=stage, method=method,
-                status=AssessmentStatus.SUBMITTED, evaluated_on=on, level=level,
-            )  # fmt: skip
-
-    return World()
 
 
 def reasons(misses):
@@ -80,9 +32,9 @@ def counted(number, window, as_of=AS_OF, unit=None):
     return {e.pk for e in (found["counted"] if isinstance(found, dict) else found)}
 
 
-def test_acceptance_on_the_last_day_of_a_period_counts_and_the_day_after_is_a_near_miss(world):
-    last_day = world.transformed(D(2025, 12, 31), name="末日验收")
-    day_after = world.transformed(D(2026, 1, 1), name="次日验收")
+def test_acceptance_on_the_last_day_of_a_period_counts_and_the_day_after_is_a_near_miss(near_miss_world):
+    last_day = near_miss_world.transformed(D(2025, 12, 31), name="末日验收")
+    day_after = near_miss_world.transformed(D(2026, 1, 1), name="次日验收")
     assert compute(**Y2025, as_of=AS_OF)["1"] == 1
     assert counted("1", Y2025) == {last_day.pk}
     assert reasons(near_misses("1", **Y2025, as_of=AS_OF)) == {day_after.pk: ("accepted_after_period",)}
@@ -91,15 +43,15 @@ def test_acceptance_on_the_last_day_of_a_period_counts_and_the_day_after_is_a_ne
     assert reasons(near_misses("1", **Y2026, as_of=AS_OF)) == {last_day.pk: ("accepted_before_period",)}
 
 
-def test_acceptance_after_the_as_of_date_is_a_near_miss(world):
-    late = world.transformed(D(2025, 6, 2))
+def test_acceptance_after_the_as_of_date_is_a_near_miss(near_miss_world):
+    late = near_miss_world.transformed(D(2025, 6, 2))
     misses = near_misses("1+2", **Y2025, as_of=D(2025, 6, 1))
     assert reasons(misses) == {late.pk: ("accepted_after_period",)} and misses[0].day == D(2025, 6, 2)
 
 
-def test_withdrawal_after_acceptance_is_a_near_miss_withdrawn(world):
-    gone = world.transformed(D(2025, 3, 1), status=Status.WITHDRAWN, withdrawn_on=D(2025, 9, 1))
-    later = world.transformed(D(2025, 3, 1), status=Status.WITHDRAWN, withdrawn_on=D(2026, 11, 1))
+def test_withdrawal_after_acceptance_is_a_near_miss_withdrawn(near_miss_world):
+    gone = near_miss_world.transformed(D(2025, 3, 1), status=Status.WITHDRAWN, withdrawn_on=D(2025, 9, 1))
+    later = near_miss_world.transformed(D(2025, 3, 1), status=Status.WITHDRAWN, withdrawn_on=D(2026, 11, 1))
     assert counted("1", Y2025) == {later.pk}  # withdrawn after the as-of date: still in the list
     assert reasons(near_misses("1", **Y2025, as_of=AS_OF)) == {gone.pk: ("withdrawn",)}
     # Withdrawn on the as-of date itself is already out.
@@ -107,15 +59,15 @@ def test_withdrawal_after_acceptance_is_a_near_miss_withdrawn(world):
     assert reasons(on_the_day) == {gone.pk: ("withdrawn",), later.pk: ("withdrawn",)}
 
 
-def test_passed_without_an_accepted_current_diagnosis_is_a_near_miss(world):
-    undiagnosed = world.transformed(D(2025, 3, 1), diagnosed=False)
+def test_passed_without_an_accepted_current_diagnosis_is_a_near_miss(near_miss_world):
+    undiagnosed = near_miss_world.transformed(D(2025, 3, 1), diagnosed=False)
     assert compute(**Y2025, as_of=AS_OF)["1"] == 0
     assert reasons(near_misses("1", **Y2025, as_of=AS_OF)) == {undiagnosed.pk: ("no_accepted_diagnosis",)}
 
 
-def test_a_large_enterprise_and_a_pre_pilot_acceptance_are_near_misses(world):
-    large = world.transformed(D(2025, 3, 1), size=Size.LARGE)
-    early = world.transformed(D(2024, 9, 30))
+def test_a_large_enterprise_and_a_pre_pilot_acceptance_are_near_misses(near_miss_world):
+    large = near_miss_world.transformed(D(2025, 3, 1), size=Size.LARGE)
+    early = near_miss_world.transformed(D(2024, 9, 30))
     assert compute(**Y2025, as_of=AS_OF)["1"] == 0
     assert reasons(near_misses("1", **Y2025, as_of=AS_OF)) == {
         large.pk: ("large_enterprise",),
@@ -123,22 +75,24 @@ def test_a_large_enterprise_and_a_pre_pilot_acceptance_are_near_misses(world):
     }
 
 
-def test_near_misses_follow_the_split_of_each_number(world):
-    below = world.transformed(D(2026, 2, 1), scale=Scale.BELOW)
+def test_near_misses_follow_the_split_of_each_number(near_miss_world):
+    below = near_miss_world.transformed(D(2026, 2, 1), scale=Scale.BELOW)
     assert reasons(near_misses("1", **Y2025, as_of=AS_OF)) == {}
     assert reasons(near_misses("2", **Y2025, as_of=AS_OF)) == {below.pk: ("accepted_after_period",)}
 
 
-def test_a_unit_report_lists_only_its_enterprises(world, units):
-    world.transformed(D(2026, 2, 1), unit=units["310117104"])
-    mine = world.transformed(D(2026, 2, 1))
-    assert reasons(near_misses("1", **Y2025, as_of=AS_OF, unit=world.unit)) == {mine.pk: ("accepted_after_period",)}
+def test_a_unit_report_lists_only_its_enterprises(near_miss_world, units):
+    near_miss_world.transformed(D(2026, 2, 1), unit=units["310117104"])
+    mine = near_miss_world.transformed(D(2026, 2, 1))
+    assert reasons(near_misses("1", **Y2025, as_of=AS_OF, unit=near_miss_world.unit)) == {
+        mine.pk: ("accepted_after_period",)
+    }
 
 
-def test_cloud_verified_outside_the_period_is_a_near_miss(world):
-    inside = world.enterprise(cloud_verified_on=D(2025, 12, 31))
-    after = world.enterprise(cloud_verified_on=D(2026, 1, 1))
-    before = world.enterprise(cloud_verified_on=D(2024, 9, 30))
+def test_cloud_verified_outside_the_period_is_a_near_miss(near_miss_world):
+    inside = near_miss_world.enterprise(cloud_verified_on=D(2025, 12, 31))
+    after = near_miss_world.enterprise(cloud_verified_on=D(2026, 1, 1))
+    before = near_miss_world.enterprise(cloud_verified_on=D(2024, 9, 30))
     assert counted("5", Y2025) == {inside.pk}
     assert reasons(near_misses("5", **Y2025, as_of=AS_OF)) == {
         after.pk: ("cloud_verified_after_period",),
@@ -146,21 +100,21 @@ def test_cloud_verified_outside_the_period_is_a_near_miss(world):
     }
 
 
-def test_level4_reached_twice_counts_once_and_is_a_near_miss_in_the_later_period(world):
-    twice = world.enterprise()
-    world.evaluation(twice, Stage.POST, 4, D(2025, 5, 1))
-    world.evaluation(twice, Stage.POST, 4, D(2026, 5, 1))
+def test_level4_reached_twice_counts_once_and_is_a_near_miss_in_the_later_period(near_miss_world):
+    twice = near_miss_world.enterprise()
+    near_miss_world.evaluation(twice, Stage.POST, 4, D(2025, 5, 1))
+    near_miss_world.evaluation(twice, Stage.POST, 4, D(2026, 5, 1))
     assert compute(**Y2025, as_of=AS_OF)["8"] == 1 and compute(**Y2026, as_of=AS_OF)["8"] == 0
     assert reasons(near_misses("8", **Y2025, as_of=AS_OF)) == {}
     misses = near_misses("8", **Y2026, as_of=AS_OF)
     assert reasons(misses) == {twice.pk: ("level4_in_other_period",)} and misses[0].day == D(2025, 5, 1)
 
 
-def test_level4_not_on_site_or_only_at_baseline_is_a_near_miss(world):
-    self_assessed = world.enterprise()
-    world.evaluation(self_assessed, Stage.POST, 4, D(2025, 5, 1), method=Method.SELF)
-    baseline = world.enterprise()
-    world.evaluation(baseline, Stage.BASELINE, 4, D(2025, 5, 1))
+def test_level4_not_on_site_or_only_at_baseline_is_a_near_miss(near_miss_world):
+    self_assessed = near_miss_world.enterprise()
+    near_miss_world.evaluation(self_assessed, Stage.POST, 4, D(2025, 5, 1), method=Method.SELF)
+    baseline = near_miss_world.enterprise()
+    near_miss_world.evaluation(baseline, Stage.BASELINE, 4, D(2025, 5, 1))
     assert compute(**Y2025, as_of=AS_OF)["8"] == 0
     assert reasons(near_misses("8", **Y2025, as_of=AS_OF)) == {
         self_assessed.pk: ("level4_self_assessment",),
@@ -168,14 +122,14 @@ def test_level4_not_on_site_or_only_at_baseline_is_a_near_miss(world):
     }
 
 
-def test_ratio_near_misses_say_level_below_2_or_not_evaluated_on_site(world):
-    good = world.enterprise()
-    world.evaluation(good, Stage.BASELINE, 2, D(2025, 1, 1))
-    low = world.enterprise()
-    world.evaluation(low, Stage.POST, 1, D(2025, 2, 1))
-    self_only = world.enterprise()
-    world.evaluation(self_only, Stage.POST, 3, D(2025, 2, 1), method=Method.SELF)
-    world.enterprise(sector=Sector.OTHER)  # not in the denominator of R1 at all
+def test_ratio_near_misses_say_level_below_2_or_not_evaluated_on_site(near_miss_world):
+    good = near_miss_world.enterprise()
+    near_miss_world.evaluation(good, Stage.BASELINE, 2, D(2025, 1, 1))
+    low = near_miss_world.enterprise()
+    near_miss_world.evaluation(low, Stage.POST, 1, D(2025, 2, 1))
+    self_only = near_miss_world.enterprise()
+    near_miss_world.evaluation(self_only, Stage.POST, 3, D(2025, 2, 1), method=Method.SELF)
+    near_miss_world.enterprise(sector=Sector.OTHER)  # not in the denominator of R1 at all
     assert compute(**Y2025, as_of=AS_OF)["R1"] == Decimal("0.3333")
     assert reasons(near_misses("R1", **Y2025, as_of=AS_OF)) == {
         low.pk: ("level_below_2",),
@@ -183,19 +137,19 @@ def test_ratio_near_misses_say_level_below_2_or_not_evaluated_on_site(world):
     }
 
 
-def test_r2_and_r3_near_misses(world):
-    post_low = world.transformed(D(2025, 3, 1))
-    world.evaluation(post_low, Stage.POST, 1, D(2025, 3, 1))
-    world.evaluation(post_low, Stage.BASELINE, 2, D(2025, 1, 1))  # a baseline does not help R2
-    unverified = world.enterprise()
-    late = world.enterprise(cloud_verified_on=D(2026, 3, 1))
+def test_r2_and_r3_near_misses(near_miss_world):
+    post_low = near_miss_world.transformed(D(2025, 3, 1))
+    near_miss_world.evaluation(post_low, Stage.POST, 1, D(2025, 3, 1))
+    near_miss_world.evaluation(post_low, Stage.BASELINE, 2, D(2025, 1, 1))  # a baseline does not help R2
+    unverified = near_miss_world.enterprise()
+    late = near_miss_world.enterprise(cloud_verified_on=D(2026, 3, 1))
     assert reasons(near_misses("R2", **Y2025, as_of=AS_OF)) == {post_low.pk: ("level_below_2",)}
     r3 = reasons(near_misses("R3", **Y2025, as_of=AS_OF))
     assert r3[unverified.pk] == ("cloud_not_verified",) and r3[late.pk] == ("cloud_verified_after_period",)
 
 
-def test_recognitions_dated_outside_the_period_or_below_the_level_are_near_misses(world):
-    e = world.enterprise()
+def test_recognitions_dated_outside_the_period_or_below_the_level_are_near_misses(near_miss_world):
+    e = near_miss_world.enterprise()
 
     def recognise(kind, on, level=RecognitionLevel.MUNICIPAL):
         return Recognition.objects.create(kind=kind, level=level, recognised_on=on, title=f"{kind}", enterprise=e)
@@ -211,17 +165,17 @@ def test_recognitions_dated_outside_the_period_or_below_the_level_are_near_misse
     assert reasons(near_misses("7", **Y2025, as_of=AS_OF)) == {outside.pk: ("recognised_after_period",)}
 
 
-def test_products_and_key_providers_outside_the_period_and_none_in_a_unit_report(world):
+def test_products_and_key_providers_outside_the_period_and_none_in_a_unit_report(near_miss_world):
     provider = ProviderFactory(key_provider_since=D(2024, 9, 1))
     product = Product.objects.create(provider=provider, name="轻量 MES", recognised_on=D(2026, 4, 1))
     assert reasons(near_misses("6", **Y2025, as_of=AS_OF)) == {product.pk: ("recognised_after_period",)}
     assert reasons(near_misses("9", **Y2025, as_of=AS_OF))[provider.pk] == ("designated_before_period",)
-    assert near_misses("6", **Y2025, as_of=AS_OF, unit=world.unit) == []
+    assert near_misses("6", **Y2025, as_of=AS_OF, unit=near_miss_world.unit) == []
 
 
-def test_every_reason_has_a_label_and_near_misses_take_one_query(world, django_assert_num_queries):
+def test_every_reason_has_a_label_and_near_misses_take_one_query(near_miss_world, django_assert_num_queries):
     for i in range(4):
-        world.transformed(
+        near_miss_world.transformed(
             D(2026, 2, 1 + i), status=Status.WITHDRAWN if i % 2 else Status.ACTIVE, withdrawn_on=D(2026, 3, 1)
         )
     with django_assert_num_queries(1):

@@ -10,7 +10,7 @@ from core.roles import Role
 from reports.models import ReportSnapshot
 from reports.selectors import snapshots
 
-from .test_snapshots_pages import page, snapshot
+from .helpers import page, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ import pytest
 
 from core.roles import Role
 from reports.models import ReportSnapshot
-from tests.factories import DEFAULT_PASSWORD, EnterpriseFactory
+from tests.factories import EnterpriseFactory
+from tests.helpers import log_in, menu
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
@@ -35,14 +36,9 @@ def test_an_auditor_requests_watches_downloads_and_compares_snapshots(page, live
     EnterpriseFactory(unit=units["310117104"], name="车墩云上公司", cloud_verified_on=datetime.date(2025, 9, 1))
     auditor = users[Role.AUDITOR]
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", auditor.username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_load_state("networkidle")
+    log_in(page, live_server.url, auditor.username)
 
-    page.click("#mainnav a[href='/reports/snapshots/']")
-    page.wait_for_load_state("networkidle")
+    menu(page, "/reports/snapshots/")
     request_snapshot(page, "2025-06-30")
     first = ReportSnapshot.objects.get()
     assert first.status == "done" and first.requested_by == auditor
@@ -58,8 +54,8 @@ def test_an_auditor_requests_watches_downloads_and_compares_snapshots(page, live
     page.goto(f"{live_server.url}/reports/snapshots/")
     request_snapshot(page, "2025-12-31")
     second = ReportSnapshot.objects.exclude(pk=first.pk).get()
-    page.click("#compare-previous")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#compare-previous")
     assert page.locator("#compare-table tr[data-number='5'] td.change").inner_text().strip() == "+1"
     assert "车墩云上公司" in page.locator("#compare-table tr[data-number='5'] td.entered").inner_text()
     shot(page, "compare")
@@ -67,7 +63,7 @@ def test_an_auditor_requests_watches_downloads_and_compares_snapshots(page, live
     page.goto(f"{live_server.url}/reports/snapshots/")
     page.check(f"input[name='pick'][value='{first.pk}']")
     page.check(f"input[name='pick'][value='{second.pk}']")
-    page.click("#compare-picked")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#compare-picked")
     assert page.locator("#before-link").get_attribute("href").endswith(f"/{first.pk}/")
     shot(page, "list-compare")

@@ -13,96 +13,20 @@ from django.utils import timezone
 
 from core.errors import PermissionDenied
 from core.roles import Role
-from diagnostics.choices import AssessmentStatus, DiagnosisStatus, Method, Stage
-from diagnostics.models import Assessment, Diagnosis, IndexEdition
-from enterprises.choices import Scale, Sector, Size, Status, Tier
-from funding.choices import ProjectStatus, RecognitionKind, RecognitionLevel
-from funding.models import Acceptance, Project, Recognition
+from diagnostics.choices import Stage
+from enterprises.choices import Scale, Sector, Status, Tier
+from funding.choices import RecognitionKind, RecognitionLevel
 from providers.models import Product
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod, ReportSnapshot
 from reports.selectors import indicators
 from reports.selectors.snapshots import snapshot_compare, snapshot_latest, snapshot_series
 from reports.services.snapshots import counted_ids, nightly_snapshots, snapshot_compute, snapshot_contents
 from reports.tasks import compute_snapshot_task, nightly_snapshots_task
-from tests.factories import EnterpriseFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 AS_OF = D(2025, 12, 31)
-
-
-@pytest.fixture
-def u1(units):
-    return units["310117001"]
-
-
-@pytest.fixture
-def u2(units):
-    return units["310117002"]
-
-
-@pytest.fixture
-def provider(db):
-    return ProviderFactory()
-
-
-@pytest.fixture
-def make(u1, provider):
-    """Builders of one small world (as in ``test_indicators``): enterprises with an accepted
-    diagnosis and a passed acceptance, on-site evaluations, recognitions."""
-    edition = IndexEdition.objects.get(is_current=True)
-
-    class Make:
-        def enterprise(self, **kwargs):
-            kwargs.setdefault("unit", u1)
-            kwargs.setdefault("size", Size.SMALL)
-            kwargs.setdefault("sector", Sector.AUTO_PARTS)
-            return EnterpriseFactory(**kwargs)
-
-        def transformed(self, on, **kwargs):
-            enterprise = self.enterprise(**kwargs)
-            Diagnosis.objects.create(
-                edition=edition,
-                enterprise=enterprise,
-                provider=provider,
-                status=DiagnosisStatus.ACCEPTED,
-                is_current=True,
-                accepted_on=D(2024, 9, 1),
-            )
-            project = Project.objects.create(
-                enterprise=enterprise,
-                provider=provider,
-                contract_no=f"C-{Project.objects.count() + 1}",
-                total_investment=Decimal("100000"),
-                filed_on=D(2024, 6, 1),
-                status=ProjectStatus.PASSED,
-                accepted_on=on,
-                acceptance_attempts=1,
-            )
-            Acceptance.objects.create(project=project, attempt=1, accepted_on=on, passed=True)
-            return enterprise
-
-        def evaluation(self, enterprise, stage, level, on):
-            return Assessment.objects.create(
-                edition=edition,
-                enterprise=enterprise,
-                stage=stage,
-                method=Method.ONSITE,
-                status=AssessmentStatus.SUBMITTED,
-                evaluated_on=on,
-                level=level,
-            )
-
-        def recognition(self, kind, on, *, level=RecognitionLevel.DISTRICT, enterprise=None, members=()):
-            recognition = Recognition.objects.create(
-                kind=kind, level=level, recognised_on=on, title=f"{kind} {on}", enterprise=enterprise
-            )
-            if members:
-                recognition.members.set(members)
-            return recognition
-
-    return Make()
 
 
 @pytest.fixture

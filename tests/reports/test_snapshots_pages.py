@@ -5,7 +5,6 @@ import datetime
 import uuid
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +13,8 @@ from core.roles import Role
 from reports.models import ReportingPeriod, ReportSnapshot
 from reports.selectors import indicators
 from reports.services.snapshots import snapshot_compute
+
+from .helpers import page, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -28,57 +29,6 @@ A, DO, F, U, P, E, AU = (
     Role.AUDITOR,
 )
 READERS = (A, DO, F, AU)
-
-
-def page(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def snapshot(period_code="2026", *, unit=None, as_of=None, status="done", trigger="request", hour=1, by=None):
-    """A stored snapshot as the task leaves it (rows with ids; the annex for a district snapshot)."""
-    as_of = as_of or D(2026, 3, 1)
-    rows = [
-        {
-            "number": number,
-            "name": f"指标{number}",
-            "unit_of_measure": "%" if number.startswith("R") else "家",
-            "target": "0.9" if number.startswith("R") else "10",
-            "actual": "0.5" if number.startswith("R") else "2",
-            "completion": None,
-            "record_type": "enterprise",
-            "ids": [],
-            **({"denominator_ids": []} if number.startswith("R") else {}),
-        }
-        for number in indicators.NUMBERS
-    ]
-    annex = []
-    if unit is None:
-        annex = [
-            {
-                "unit": "310117001",
-                "name": "岳阳街道",
-                "indicators": [
-                    {"number": n, "target": "4", "actual": "3", "completion": "0.75"} for n in indicators.NUMBERS
-                ],
-            }
-        ]
-    created = ReportSnapshot.objects.create(
-        period=ReportingPeriod.objects.get(code=period_code),
-        unit=unit,
-        as_of=as_of,
-        status=status,
-        trigger=trigger,
-        indicators=rows if status == "done" else [],
-        units=annex if status == "done" else [],
-        requested_by=by,
-    )
-    finished = timezone.make_aware(datetime.datetime(2026, 3, 1, hour)) if status in ("done", "failed") else None
-    ReportSnapshot.objects.filter(pk=created.pk).update(finished_at=finished)
-    created.refresh_from_db()
-    return created
 
 
 @pytest.fixture

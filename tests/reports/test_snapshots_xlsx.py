@@ -12,10 +12,8 @@ from core.models import DownloadLog
 from core.roles import Role
 from reports.models import ReportingPeriod, ReportSnapshot
 from reports.services.snapshots import snapshot_compute, snapshot_request
-from tests.reports import dashboard_world
 
 pytestmark = pytest.mark.django_db
-dash = dashboard_world.dash
 D = datetime.date
 
 

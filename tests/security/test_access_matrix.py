@@ -29,7 +29,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from core.roles import GLOBAL_READ_ROLES, Role, role_of
 
-from .test_anonymous_access import _walk
+from .helpers import walk_routes
 
 
 def everyone(model_label):
@@ -256,7 +256,7 @@ USERNAMES = [
 
 def _record_routes():
     seen = {}
-    for pattern, name in _walk(get_resolver()):
+    for pattern, name in walk_routes(get_resolver()):
         if pattern.startswith("django-admin/") or ("<" not in pattern and "(?P<" not in pattern):
             continue
         if "format>" in pattern:  # the router's format suffixes (.json): the same views

@@ -10,7 +10,9 @@ import re
 import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
+
+from .helpers import walk_routes
 
 #: Routes an anonymous visitor may reach, and why.
 PUBLIC = {
@@ -32,17 +34,6 @@ CONVERTER_VALUES = {
 }
 
 
-def _walk(resolver, prefix="", namespace=""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
-            yield from _walk(entry, prefix + str(entry.pattern), full_ns)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
-            yield prefix + str(entry.pattern), name
-
-
 def _concrete(pattern):
     """A path for a route pattern: converters filled in, regex routes reduced to a plain example."""
     path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", pattern)  # regex routes (the router's, the admin's)
@@ -54,7 +45,7 @@ def _concrete(pattern):
     return "/" + path.lstrip("/")
 
 
-ROUTES = sorted({(_concrete(pattern), name) for pattern, name in _walk(get_resolver())})
+ROUTES = sorted({(_concrete(pattern), name) for pattern, name in walk_routes(get_resolver())})
 
 
 def _is_public(path, name):

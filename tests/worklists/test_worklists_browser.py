@@ -9,21 +9,11 @@ from django.utils import timezone
 
 from core.models import DownloadLog
 from core.roles import Role
-from tests.helpers import log_in
+from tests.helpers import log_in, log_out, menu
 from worklists import services
 from worklists.models import PolicyDocument, WorkTask
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
-
-
-def log_out(page):
-    page.click("form[action$='/accounts/logout/'] button")
-    page.wait_for_load_state("networkidle")
-
-
-def menu(page, path):
-    page.click(f"#mainnav a[href='{path}']")
-    page.wait_for_load_state("networkidle")
 
 
 def shot(page, name):
@@ -46,11 +36,11 @@ def test_the_district_and_a_street_keep_the_task_list(page, live_server, users, 
     assert page.locator("#list-tasks [data-count]").inner_text() == str(WorkTask.objects.count())
     assert page.locator("#work-lists .card").count() == 6
     shot(page, "1-hub")
-    page.click("#list-tasks .card-title a")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#list-tasks .card-title a")
     page.select_option("#id_overdue", "yes")
-    page.click("#filter-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#filter-form button[type=submit]")
     assert page.locator("#result-count").inner_text() == str(overdue)
     shot(page, "2-overdue-tasks")
     log_out(page)
@@ -81,8 +71,8 @@ def test_an_auditor_reads_the_policy_list_and_takes_its_download(page, live_serv
     menu(page, "/worklists/policies/")
     assert page.locator("#new-policy").count() == 0  # auditors read, they do not edit
     page.select_option("#id_in_force", "yes")
-    page.click("#filter-form button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#filter-form button[type=submit]")
     today = timezone.localdate()
     in_force = [p for p in PolicyDocument.objects.all() if p.is_in_force(today)]
     assert page.locator("#result-count").inner_text() == str(len(in_force))

@@ -1,4 +1,5 @@
-"""A small programme for the funding pages' tests (imported by them; it holds no test itself).
+"""Helpers of the funding tests: a small programme (``build_world``, the ``world`` fixture of
+tests/funding/conftest.py), accepted diagnoses, post evaluations and a project filing form.
 
 Two providers (A serves E1 in 岳阳街道, the unit staff fixture's unit; B serves E2 in 永丰街道), two
 evaluation bodies (X for E1, Y for E2), accepted diagnoses, budget lines for both sources, and projects:
@@ -22,16 +23,22 @@ D = Decimal
 PAST = datetime.date(2025, 4, 1)
 
 
-def accepted_diagnosis(enterprise, provider):
+def assign(enterprise, provider, body, on=PAST):
+    """``provider`` serves ``enterprise`` and ``body`` evaluates it, from ``on``."""
+    ProviderAssignment.objects.create(enterprise=enterprise, provider=provider, assigned_on=on)
+    EvaluatorAssignment.objects.create(enterprise=enterprise, evaluation_body=body, assigned_on=on)
+
+
+def accepted_diagnosis(enterprise, provider, **fields):
+    """The enterprise's current accepted diagnosis by ``provider`` (targets: level 2, production control)."""
+    values = {"target_level": 2, "target_scenes": ["production_control"], "accepted_on": PAST, **fields}
     return Diagnosis.objects.create(
         enterprise=enterprise,
         provider=provider,
         edition=IndexEdition.objects.get(code="2024"),
         status=DiagnosisStatus.ACCEPTED,
         is_current=True,
-        target_level=2,
-        target_scenes=["production_control"],
-        accepted_on=PAST,
+        **values,
     )
 
 
@@ -54,8 +61,7 @@ def build_world(users, make_user, units):
     e1 = EnterpriseFactory(unit=units["310117001"], name="上海岳阳甲精密制造有限公司")
     e2 = EnterpriseFactory(unit=units["310117002"], name="上海永丰乙汽车零部件有限公司")
     for enterprise, provider, body in ((e1, provider_a, body_x), (e2, provider_b, body_y)):
-        ProviderAssignment.objects.create(enterprise=enterprise, provider=provider, assigned_on=PAST)
-        EvaluatorAssignment.objects.create(enterprise=enterprise, evaluation_body=body, assigned_on=PAST)
+        assign(enterprise, provider, body)
         accepted_diagnosis(enterprise, provider)
     w = {
         "e1": e1,
@@ -130,3 +136,16 @@ def build_world(users, make_user, units):
         actor=district, commitment_line=w["central_cl"], amount="300000.00", requested_on=datetime.date(2025, 9, 25)
     )
     return w
+
+
+#: A project filing form's fields but the enterprise and the provider.
+FILING = {
+    "contract_no": "HT-NEW-1",
+    "total_investment": "800000",
+    "software_amount": "500000",
+    "cloud_amount": "",
+    "equipment_amount": "",
+    "other_amount": "",
+    "scenes": ["production_control", "quality_management"],
+    "date": "2025-05-06",
+}
