@@ -1,0 +1,147 @@
+"""Reading the chain: verification, the head, and the entries of one record (docs/architecture.md "The audit
+trail").
+
+Verification streams the entries in position order in chunks (plain value tuples, no model objects), reads the
+history rows each chunk names with one query per history table, recomputes every digest from the stored rows and
+stops at the first entry that does not match: a changed column, a deleted history row, a missing or reordered
+entry, or a head that the newest entry does not reach.
+"""
+
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext as _
+
+from .chain import canonical_content, digest
+from .models import GENESIS, ChainEntry, ChainHead
+from .services import history_models, record_of
+
+VERIFY_CHUNK = 5000
+
+
+@dataclass
+class Verification:
+    ok: bool
+    entries: int
+    head: str
+    first_broken: dict | None
+
+    def as_dict(self):
+        return {"ok": self.ok, "entries": self.entries, "head": self.head, "first_broken": self.first_broken}
+
+
+def chain_head(using=DEFAULT_DB_ALIAS):
+    """``(position, digest)`` of the newest entry as the head keeps it."""
+    head = ChainHead.objects.using(using).filter(pk=1).values_list("position", "digest").first()
+    return head or (0, GENESIS)
+
+
+def _broken(position, record_model, record_id, reason):
+    record = {"model": record_model, "id": record_id} if record_model else None
+    return {"entry": position, "record": record, "reason": reason}
+
+
+def _rows_for(batch, models, using):
+    wanted = {}
+    for _position, source, source_pk, *_rest in batch:
+        wanted.setdefault(source, []).append(source_pk)
+    rows = {}
+    for source, pks in wanted.items():
+        model = models.get(source)
+        if model is None:
+            continue
+        pk_name = model._meta.pk.attname
+        for row in model.objects.using(using).filter(pk__in=pks).values():
+            rows[(source, row[pk_name])] = (model, row)
+    return rows
+
+
+def _failed(using, head_digest, broken):
+    return Verification(False, ChainEntry.objects.using(using).count(), head_digest, broken)
+
+
+def verify_chain(*, using=DEFAULT_DB_ALIAS, chunk=VERIFY_CHUNK):
+    """Recompute the whole chain; a :class:`Verification` naming the first entry that does not match."""
+    head_position, head_digest = chain_head(using)
+    models = history_models()
+    previous, expected, last = GENESIS, 1, 0
+    columns = ("position", "source", "source_pk", "record_model", "record_id", "digest")
+    while True:
+        batch = list(
+            ChainEntry.objects.using(using).filter(position__gt=last).order_by("position").values_list(*columns)[:chunk]
+        )
+        if not batch:
+            break
+        rows = _rows_for(batch, models, using)
+        for position, source, source_pk, record_model, record_id, stored in batch:
+            if position != expected:
+                reason = _("Entries before this one are missing from the chain.")
+                return _failed(using, head_digest, _broken(position, record_model, record_id, reason))
+            found = rows.get((source, source_pk))
+            if found is None:
+                reason = _("The history row this entry seals is missing.")
+                return _failed(using, head_digest, _broken(position, record_model, record_id, reason))
+            model, row = found
+            content = canonical_content(position=position, source=source, source_pk=source_pk, row=row)
+            if digest(previous, content) != stored or record_of(model, row) != (record_model, record_id):
+                reason = _("The history row or the entry was changed after it was sealed.")
+                return _failed(using, head_digest, _broken(position, record_model, record_id, reason))
+            previous, expected = stored, expected + 1
+        last = batch[-1][0]
+    entries = expected - 1
+    if head_position != entries or head_digest != previous:
+        if head_position > entries:
+            reason = _("The newest entries of the chain are missing (the head is further on).")
+            return _failed(using, head_digest, _broken(entries + 1, None, None, reason))
+        reason = _("The head does not match the newest entry.")
+        return _failed(using, head_digest, _broken(max(entries, 1), None, None, reason))
+    return Verification(True, entries, head_digest, None)
+
+
+@dataclass
+class RecordEntry:
+    position: int
+    sealed_at: object
+    digest: str
+    source: str
+    source_pk: int
+    history_date: object
+    history_type: str
+    history_user_id: int | None
+    history_change_reason: str
+
+
+def record_entries(record_model, record_id, *, using=DEFAULT_DB_ALIAS, limit=None):
+    """The chain entries of one record, oldest first, each with the history row it seals (where it still exists)."""
+    entries = ChainEntry.objects.using(using).filter(record_model=record_model, record_id=str(record_id))
+    entries = list(entries.order_by("position").values_list("position", "sealed_at", "digest", "source", "source_pk"))
+    if limit is not None:
+        entries = entries[:limit]
+    models = history_models()
+    rows = {}
+    for source in {e[3] for e in entries}:
+        model = models.get(source)
+        if model is None:
+            continue
+        pks = [e[4] for e in entries if e[3] == source]
+        fields = ("history_date", "history_type", "history_user_id", "history_change_reason")
+        for pk, *values in model.objects.using(using).filter(pk__in=pks).values_list(model._meta.pk.attname, *fields):
+            rows[(source, pk)] = values
+    result = []
+    for position, sealed_at, entry_digest, source, source_pk in entries:
+        history_date, history_type, user_id, reason = rows.get((source, source_pk), (None, "", None, ""))
+        result.append(
+            RecordEntry(
+                position, sealed_at, entry_digest, source, source_pk, history_date, history_type, user_id, reason or ""
+            )
+        )
+    return result
+
+
+def chained_record_types():
+    """``[(label, verbose name)]`` of every model whose history joins the chain."""
+    types = {
+        model.instance_type._meta.label_lower: model.instance_type._meta.verbose_name
+        for model in history_models().values()
+    }
+    return sorted(types.items(), key=lambda item: str(item[1]))

@@ -1,0 +1,155 @@
+"""Sealing: history rows join the chain (docs/architecture.md "The audit trail").
+
+Every history row django-simple-history writes is noted (``note_history_row``, connected in ``apps.py``) and
+sealed once its transaction commits: under a lock on the head, the row is read back from the database, its
+canonical content is chained to the head's digest, and the entry and the new head are stored. Writes that create
+history rows in bulk (imports) call ``seal_on_commit(history_model)``; ``seal_unsealed`` (hourly, and
+``manage.py seal_audit_chain``) seals any row still outside the chain, e.g. after a crash between a commit and its
+seal. A row that is gone by then (its transaction rolled back) is simply not chained.
+"""
+
+import logging
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from simple_history.models import registered_models
+
+from .chain import canonical_content, digest
+from .models import ChainEntry, ChainHead
+
+logger = logging.getLogger(__name__)
+
+SEAL_BATCH = 2000
+
+
+def history_models():
+    """Every historical model of the portal, by label (``enterprises.historicalenterprise``)."""
+    models = {}
+    for model in registered_models.values():
+        history = getattr(model, "history", None)
+        if history is not None:
+            models[history.model._meta.label_lower] = history.model
+    return dict(sorted(models.items()))
+
+
+def source_of(history_model):
+    return history_model._meta.label_lower
+
+
+def record_of(history_model, row):
+    """The (model label, id) of the record a history row is a version of."""
+    tracked = history_model.instance_type
+    return tracked._meta.label_lower, str(row[tracked._meta.pk.attname])
+
+
+def _pending(using):
+    return connections[using].__dict__.setdefault("trail_pending", {})
+
+
+def _drain(using):
+    pending = _pending(using)
+    items = list(pending)
+    pending.clear()
+    if not items:
+        return
+    try:
+        seal(items, using=using)
+    except Exception:  # the write itself has committed; seal_unsealed picks the rows up later
+        logger.exception("Could not seal %d history rows; seal_unsealed will retry", len(items))
+
+
+def note_history_row(sender, history_instance, using=None, **kwargs):
+    """Signal handler: seal ``history_instance`` once the transaction that wrote it commits."""
+    using = using or DEFAULT_DB_ALIAS
+    _pending(using)[(source_of(sender), history_instance.pk)] = None
+    transaction.on_commit(lambda: _drain(using), using=using)
+
+
+def seal_on_commit(history_model, using=DEFAULT_DB_ALIAS):
+    """For writes that create history rows in bulk: seal every unsealed row of ``history_model`` on commit."""
+    transaction.on_commit(lambda: seal_unsealed([history_model], using=using), using=using)
+
+
+def _locked_head(using):
+    head = ChainHead.objects.using(using).select_for_update().filter(pk=1).first()
+    if head is None:
+        ChainHead.objects.using(using).get_or_create(pk=1)
+        head = ChainHead.objects.using(using).select_for_update().get(pk=1)
+    return head
+
+
+def seal(items, *, using=DEFAULT_DB_ALIAS):
+    """Chain the history rows ``items`` (``(source label, pk)`` pairs, in the order they were written).
+
+    Rows already in the chain and rows that no longer exist are skipped. Returns the number of entries added."""
+    by_source = {}
+    for source, pk in items:
+        by_source.setdefault(source, []).append(pk)
+    with transaction.atomic(using=using):
+        head = _locked_head(using)
+        rows = {}
+        for source, pks in by_source.items():
+            model = apps.get_model(source)
+            chained = set(
+                ChainEntry.objects.using(using)
+                .filter(source=source, source_pk__in=pks)
+                .values_list("source_pk", flat=True)
+            )
+            wanted = [pk for pk in pks if pk not in chained]
+            for row in model.objects.using(using).filter(pk__in=wanted).values():
+                rows[(source, row[model._meta.pk.attname])] = (model, row)
+        entries = []
+        position, previous = head.position, head.digest
+        for key in dict.fromkeys(items):
+            if key not in rows:
+                continue
+            model, row = rows[key]
+            position += 1
+            source, source_pk = key
+            previous = digest(
+                previous, canonical_content(position=position, source=source, source_pk=source_pk, row=row)
+            )
+            record_model, record_id = record_of(model, row)
+            entries.append(
+                ChainEntry(
+                    position=position,
+                    source=source,
+                    source_pk=source_pk,
+                    record_model=record_model,
+                    record_id=record_id,
+                    digest=previous,
+                )
+            )
+        if entries:
+            ChainEntry.objects.using(using).bulk_create(entries, batch_size=SEAL_BATCH)
+            head.position, head.digest = position, previous
+            head.save(update_fields=["position", "digest", "updated_at"])
+    return len(entries)
+
+
+def seal_unsealed(models=None, *, using=DEFAULT_DB_ALIAS):
+    """Seal every history row of ``models`` (default: all) not yet in the chain, oldest first."""
+    added = 0
+    for model in models or history_models().values():
+        source = source_of(model)
+        chained = ChainEntry.objects.using(using).filter(source=source).values("source_pk")
+        unsealed = (
+            model.objects.using(using)
+            .exclude(pk__in=chained)
+            .order_by("history_date", model._meta.pk.attname)
+            .values_list(model._meta.pk.attname, flat=True)
+        )
+        while True:
+            batch = list(unsealed[:SEAL_BATCH])
+            if not batch:
+                break
+            sealed = seal([(source, pk) for pk in batch], using=using)
+            added += sealed
+            if not sealed or len(batch) < SEAL_BATCH:
+                break
+    return added
+
+
+def seal_after_migrate(using=DEFAULT_DB_ALIAS, **kwargs):
+    """``post_migrate`` handler: history written before the trail existed (or by a data migration) joins it."""
+    seal_unsealed(using=using)
