@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,5 +16,7 @@ class TrailConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks: registered by name in every process)
 
         post_create_historical_record.connect(services.note_history_row, dispatch_uid="trail.note_history_row")
+        for label in services.EVENT_MODELS:
+            post_save.connect(services.note_event_row, sender=label, dispatch_uid=f"trail.note_event_row.{label}")
         # History written before the trail existed (or by a data migration) joins the chain after each migrate.
         post_migrate.connect(services.seal_after_migrate, sender=self, dispatch_uid="trail.seal_after_migrate")

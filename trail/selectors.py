@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .chain import canonical_content, digest
 from .models import GENESIS, ChainEntry, ChainHead
-from .services import history_models, record_of
+from .services import chained_models, record_of
 
 VERIFY_CHUNK = 5000
 
@@ -63,7 +63,7 @@ def _failed(using, head_digest, broken):
 def verify_chain(*, using=DEFAULT_DB_ALIAS, chunk=VERIFY_CHUNK):
     """Recompute the whole chain; a :class:`Verification` naming the first entry that does not match."""
     head_position, head_digest = chain_head(using)
-    models = history_models()
+    models = chained_models()
     previous, expected, last = GENESIS, 1, 0
     columns = ("position", "source", "source_pk", "record_model", "record_id", "digest")
     while True:
@@ -100,48 +100,50 @@ def verify_chain(*, using=DEFAULT_DB_ALIAS, chunk=VERIFY_CHUNK):
 
 @dataclass
 class RecordEntry:
+    """One chain entry of a record, with what its row says: a version (``history_type`` +, ~ or -) or a
+    workflow event (``history_type`` "event", its kind as the reason where it has no reason of its own)."""
+
     position: int
     sealed_at: object
     digest: str
     source: str
     source_pk: int
-    history_date: object
-    history_type: str
-    history_user_id: int | None
-    history_change_reason: str
+    history_date: object = None
+    history_type: str = ""
+    history_user_id: int | None = None
+    history_change_reason: str = ""
+
+
+def _describe(entry, row):
+    if row is None:
+        return
+    if "history_type" in row:
+        entry.history_date, entry.history_type = row["history_date"], row["history_type"]
+        entry.history_user_id, entry.history_change_reason = row["history_user_id"], row["history_change_reason"] or ""
+    else:
+        entry.history_date, entry.history_type, entry.history_user_id = row["recorded_at"], "event", row["actor_id"]
+        kind = row.get("kind") or row.get("action") or ""
+        entry.history_change_reason = " · ".join(str(p) for p in (kind, row.get("reason") or row.get("note")) if p)
 
 
 def record_entries(record_model, record_id, *, using=DEFAULT_DB_ALIAS, limit=None):
-    """The chain entries of one record, oldest first, each with the history row it seals (where it still exists)."""
+    """The chain entries of one record, oldest first, each with the row it seals (where it still exists)."""
     entries = ChainEntry.objects.using(using).filter(record_model=record_model, record_id=str(record_id))
-    entries = list(entries.order_by("position").values_list("position", "sealed_at", "digest", "source", "source_pk"))
-    if limit is not None:
-        entries = entries[:limit]
-    models = history_models()
-    rows = {}
-    for source in {e[3] for e in entries}:
-        model = models.get(source)
-        if model is None:
-            continue
-        pks = [e[4] for e in entries if e[3] == source]
-        fields = ("history_date", "history_type", "history_user_id", "history_change_reason")
-        for pk, *values in model.objects.using(using).filter(pk__in=pks).values_list(model._meta.pk.attname, *fields):
-            rows[(source, pk)] = values
-    result = []
-    for position, sealed_at, entry_digest, source, source_pk in entries:
-        history_date, history_type, user_id, reason = rows.get((source, source_pk), (None, "", None, ""))
-        result.append(
-            RecordEntry(
-                position, sealed_at, entry_digest, source, source_pk, history_date, history_type, user_id, reason or ""
-            )
-        )
-    return result
+    columns = ("position", "sealed_at", "digest", "source", "source_pk")
+    entries = [RecordEntry(*values) for values in entries.order_by("position").values_list(*columns)[:limit]]
+    batch = [(e.position, e.source, e.source_pk) for e in entries]
+    rows = _rows_for(batch, chained_models(), using)
+    for entry in entries:
+        found = rows.get((entry.source, entry.source_pk))
+        _describe(entry, found[1] if found else None)
+    return entries
 
 
 def chained_record_types():
     """``[(label, verbose name)]`` of every model whose history joins the chain."""
-    types = {
-        model.instance_type._meta.label_lower: model.instance_type._meta.verbose_name
-        for model in history_models().values()
-    }
+    types = {}
+    for model in chained_models().values():
+        tracked = getattr(model, "instance_type", None)
+        if tracked is not None:
+            types[tracked._meta.label_lower] = tracked._meta.verbose_name
     return sorted(types.items(), key=lambda item: str(item[1]))

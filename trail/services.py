@@ -21,25 +21,43 @@ logger = logging.getLogger(__name__)
 
 SEAL_BATCH = 2000
 
+#: The workflow's event tables (append-only, without field history of their own), each with the foreign key
+#: naming the record the event is about (docs/architecture.md "History and events"). Named by label: the
+#: trail sits below the apps and imports none of them.
+EVENT_MODELS = {
+    "enterprises.enterprisestatuschange": "enterprise",
+    "providers.providerevent": "provider",
+    "diagnostics.diagnosistransition": "diagnosis",
+    "funding.projecttransition": "project",
+    "funding.acceptancecorrection": "acceptance",
+}
 
-def history_models():
-    """Every historical model of the portal, by label (``enterprises.historicalenterprise``)."""
+
+def chained_models():
+    """Every model whose rows join the chain, by label: each historical model of django-simple-history
+    (``enterprises.historicalenterprise``) and the event tables of ``EVENT_MODELS``."""
     models = {}
     for model in registered_models.values():
         history = getattr(model, "history", None)
         if history is not None:
             models[history.model._meta.label_lower] = history.model
+    for label in EVENT_MODELS:
+        models[label] = apps.get_model(label)
     return dict(sorted(models.items()))
 
 
-def source_of(history_model):
-    return history_model._meta.label_lower
+def source_of(model):
+    return model._meta.label_lower
 
 
-def record_of(history_model, row):
-    """The (model label, id) of the record a history row is a version of."""
-    tracked = history_model.instance_type
-    return tracked._meta.label_lower, str(row[tracked._meta.pk.attname])
+def record_of(model, row):
+    """The (model label, id) of the record a chained row is about: the record a history row is a version of,
+    or the subject of an event."""
+    tracked = getattr(model, "instance_type", None)
+    if tracked is not None:
+        return tracked._meta.label_lower, str(row[tracked._meta.pk.attname])
+    subject = model._meta.get_field(EVENT_MODELS[source_of(model)])
+    return subject.related_model._meta.label_lower, str(row[subject.attname])
 
 
 def _pending(using):
@@ -63,6 +81,12 @@ def note_history_row(sender, history_instance, using=None, **kwargs):
     using = using or DEFAULT_DB_ALIAS
     _pending(using)[(source_of(sender), history_instance.pk)] = None
     transaction.on_commit(lambda: _drain(using), using=using)
+
+
+def note_event_row(sender, instance, created, raw=False, using=None, **kwargs):
+    """Signal handler (``post_save`` of the event tables): seal a new event once its transaction commits."""
+    if created and not raw and source_of(sender) in EVENT_MODELS:
+        note_history_row(sender, instance, using=using)
 
 
 def seal_on_commit(history_model, using=DEFAULT_DB_ALIAS):
@@ -128,15 +152,15 @@ def seal(items, *, using=DEFAULT_DB_ALIAS):
 
 
 def seal_unsealed(models=None, *, using=DEFAULT_DB_ALIAS):
-    """Seal every history row of ``models`` (default: all) not yet in the chain, oldest first."""
+    """Seal every row of ``models`` (default: every chained model) not yet in the chain, oldest first."""
     added = 0
-    for model in models or history_models().values():
+    for model in models or chained_models().values():
         source = source_of(model)
         chained = ChainEntry.objects.using(using).filter(source=source).values("source_pk")
         unsealed = (
             model.objects.using(using)
             .exclude(pk__in=chained)
-            .order_by("history_date", model._meta.pk.attname)
+            .order_by(*(["history_date"] if hasattr(model, "instance_type") else []), model._meta.pk.attname)
             .values_list(model._meta.pk.attname, flat=True)
         )
         while True:

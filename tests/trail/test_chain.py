@@ -256,3 +256,26 @@ def test_a_deleted_head_is_seen_and_an_empty_chain_is_whole(sealed):
     assert verify_chain().ok is False
     ChainEntry.objects.all().delete()
     assert verify_chain().as_dict() == {"ok": True, "entries": 0, "head": "0" * 64, "first_broken": None}
+
+
+def test_workflow_events_join_the_chain_and_list_under_their_record(sealed, users, django_capture_on_commit_callbacks):
+    from enterprises.models import EnterpriseStatusChange
+
+    enterprise = sealed[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        event = EnterpriseStatusChange.objects.create(
+            enterprise=enterprise,
+            kind=EnterpriseStatusChange._meta.get_field("kind").choices[0][0],
+            happened_on="2025-03-01",
+            reason="核实",
+            actor=users[Role.UNIT_STAFF],
+        )
+    entry = ChainEntry.objects.get(source="enterprises.enterprisestatuschange", source_pk=event.pk)
+    assert (entry.record_model, entry.record_id) == ("enterprises.enterprise", str(enterprise.pk))
+    listed = record_entries("enterprises.enterprise", enterprise.pk)
+    assert listed[-1].history_type == "event"
+    assert "核实" in listed[-1].history_change_reason
+    assert verify_chain().ok
+
+    EnterpriseStatusChange.objects.filter(pk=event.pk).update(reason="改过")
+    assert verify_chain().first_broken["entry"] == entry.position
