@@ -11,9 +11,33 @@ from django.utils.translation import gettext_lazy as _
 GENESIS = "0" * 64
 
 
+class ChainLayout(models.Model):
+    """The columns of a chained table, in order, as they were when its rows were sealed.
+
+    An entry hashes the columns of its layout only, so a migration that adds a column to a history table leaves
+    the rows sealed before it verifiable; a sealed column that disappears breaks them (it was part of the record).
+    """
+
+    source = models.CharField(_("history table"), max_length=100)
+    columns = models.TextField(_("columns"))
+
+    class Meta:
+        verbose_name = _("audit-trail layout")
+        verbose_name_plural = _("audit-trail layouts")
+        constraints = [models.UniqueConstraint(fields=["source", "columns"], name="trail_layout_unique")]
+
+    def __str__(self):
+        return self.source
+
+    @property
+    def attnames(self):
+        return self.columns.split(",")
+
+
 class ChainEntry(models.Model):
     position = models.BigIntegerField(_("position"), unique=True)
     source = models.CharField(_("history table"), max_length=100)
+    layout = models.ForeignKey(ChainLayout, verbose_name=_("columns"), on_delete=models.PROTECT, related_name="+")
     source_pk = models.BigIntegerField(_("history row"))
     record_model = models.CharField(_("record type"), max_length=100)
     record_id = models.CharField(_("record"), max_length=64)

@@ -13,8 +13,8 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext as _
 
 from .chain import canonical_content, digest
-from .models import GENESIS, ChainEntry, ChainHead
-from .services import chained_models, record_of
+from .models import GENESIS, ChainEntry, ChainHead, ChainLayout
+from .services import SealedColumnMissing, chained_models, read_rows, record_of
 
 VERIFY_CHUNK = 5000
 
@@ -41,19 +41,29 @@ def _broken(position, record_model, record_id, reason):
     return {"entry": position, "record": record, "reason": reason}
 
 
-def _rows_for(batch, models, using):
+def _rows_for(batch, models, layouts, using):
+    """``{(source, pk): (model, row)}`` of the rows a batch of ``(position, source, source_pk, layout_id, …)``
+    entries seals, each read with its layout's columns; ``(source, pk): None`` where a sealed column is gone."""
     wanted = {}
-    for _position, source, source_pk, *_rest in batch:
-        wanted.setdefault(source, []).append(source_pk)
+    for _position, source, source_pk, layout_id, *_rest in batch:
+        wanted.setdefault((source, layout_id), []).append(source_pk)
     rows = {}
-    for source, pks in wanted.items():
+    for (source, layout_id), pks in wanted.items():
         model = models.get(source)
         if model is None:
             continue
-        pk_name = model._meta.pk.attname
-        for row in model.objects.using(using).filter(pk__in=pks).values():
-            rows[(source, row[pk_name])] = (model, row)
+        try:
+            found = read_rows(model, pks, layouts[layout_id], using)
+        except SealedColumnMissing:
+            rows.update({(source, pk): (model, None) for pk in pks})
+            continue
+        for pk, row in found.items():
+            rows[(source, pk)] = (model, row)
     return rows
+
+
+def _layouts(using):
+    return {layout.pk: layout.attnames for layout in ChainLayout.objects.using(using).all()}
 
 
 def _failed(using, head_digest, broken):
@@ -63,17 +73,17 @@ def _failed(using, head_digest, broken):
 def verify_chain(*, using=DEFAULT_DB_ALIAS, chunk=VERIFY_CHUNK):
     """Recompute the whole chain; a :class:`Verification` naming the first entry that does not match."""
     head_position, head_digest = chain_head(using)
-    models = chained_models()
+    models, layouts = chained_models(), _layouts(using)
     previous, expected, last = GENESIS, 1, 0
-    columns = ("position", "source", "source_pk", "record_model", "record_id", "digest")
+    columns = ("position", "source", "source_pk", "layout_id", "record_model", "record_id", "digest")
     while True:
         batch = list(
             ChainEntry.objects.using(using).filter(position__gt=last).order_by("position").values_list(*columns)[:chunk]
         )
         if not batch:
             break
-        rows = _rows_for(batch, models, using)
-        for position, source, source_pk, record_model, record_id, stored in batch:
+        rows = _rows_for(batch, models, layouts, using)
+        for position, source, source_pk, _layout, record_model, record_id, stored in batch:
             if position != expected:
                 reason = _("Entries before this one are missing from the chain.")
                 return _failed(using, head_digest, _broken(position, record_model, record_id, reason))
@@ -82,6 +92,9 @@ def verify_chain(*, using=DEFAULT_DB_ALIAS, chunk=VERIFY_CHUNK):
                 reason = _("The history row this entry seals is missing.")
                 return _failed(using, head_digest, _broken(position, record_model, record_id, reason))
             model, row = found
+            if row is None:
+                reason = _("A column this entry sealed is no longer in its table.")
+                return _failed(using, head_digest, _broken(position, record_model, record_id, reason))
             content = canonical_content(position=position, source=source, source_pk=source_pk, row=row)
             if digest(previous, content) != stored or record_of(model, row) != (record_model, record_id):
                 reason = _("The history row or the entry was changed after it was sealed.")
@@ -129,10 +142,11 @@ def _describe(entry, row):
 def record_entries(record_model, record_id, *, using=DEFAULT_DB_ALIAS, limit=None):
     """The chain entries of one record, oldest first, each with the row it seals (where it still exists)."""
     entries = ChainEntry.objects.using(using).filter(record_model=record_model, record_id=str(record_id))
-    columns = ("position", "sealed_at", "digest", "source", "source_pk")
-    entries = [RecordEntry(*values) for values in entries.order_by("position").values_list(*columns)[:limit]]
-    batch = [(e.position, e.source, e.source_pk) for e in entries]
-    rows = _rows_for(batch, chained_models(), using)
+    columns = ("position", "sealed_at", "digest", "source", "source_pk", "layout_id")
+    listed = list(entries.order_by("position").values_list(*columns)[:limit])
+    entries = [RecordEntry(*values[:5]) for values in listed]
+    batch = [(position, source, source_pk, layout_id) for position, _at, _d, source, source_pk, layout_id in listed]
+    rows = _rows_for(batch, chained_models(), _layouts(using), using)
     for entry in entries:
         found = rows.get((entry.source, entry.source_pk))
         _describe(entry, found[1] if found else None)

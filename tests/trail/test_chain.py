@@ -279,3 +279,39 @@ def test_workflow_events_join_the_chain_and_list_under_their_record(sealed, user
 
     EnterpriseStatusChange.objects.filter(pk=event.pk).update(reason="改过")
     assert verify_chain().first_broken["entry"] == entry.position
+
+
+def test_rows_sealed_before_a_column_was_added_still_verify(users, django_capture_on_commit_callbacks, monkeypatch):
+    """An entry hashes the columns of its layout: a column a later migration adds (here: one left out of the
+    layout at sealing, as if it did not exist yet) does not break the rows sealed before it."""
+    from trail import services
+    from trail.models import ChainLayout
+
+    real = services.current_layout
+
+    def without_note(model, using="default"):
+        layout = real(model, using)
+        if model is Enterprise.history.model:
+            columns = ",".join(c for c in layout.attnames if c != "main_products")
+            layout, _ = ChainLayout.objects.get_or_create(source=layout.source, columns=columns)
+        return layout
+
+    monkeypatch.setattr(services, "current_layout", without_note)
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise = EnterpriseFactory()
+    monkeypatch.setattr(services, "current_layout", real)
+    assert verify_chain().ok
+    Enterprise.history.model.objects.filter(id=enterprise.pk).update(main_products="后来加的列")
+    assert verify_chain().ok
+    Enterprise.history.model.objects.filter(id=enterprise.pk).update(name="改名")
+    assert verify_chain().ok is False
+
+
+def test_a_sealed_column_that_is_gone_breaks_its_entries(sealed):
+    from trail.models import ChainLayout
+
+    entry = ChainEntry.objects.filter(source="enterprises.historicalenterprise").order_by("position").first()
+    layout = ChainLayout.objects.create(source=entry.source, columns=entry.layout.columns + ",dropped_column")
+    ChainEntry.objects.filter(pk=entry.pk).update(layout=layout)
+    broken = verify_chain().first_broken
+    assert broken["entry"] == entry.position
