@@ -14,6 +14,8 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from simple_history.models import registered_models
 
+from core.jobs import send_task
+
 from .chain import canonical_content, digest
 from .models import ChainEntry, ChainHead, ChainLayout
 
@@ -125,9 +127,12 @@ def note_event_row(sender, instance, created, raw=False, using=None, **kwargs):
         note_history_row(sender, instance, using=using)
 
 
-def seal_on_commit(history_model, using=DEFAULT_DB_ALIAS):
-    """For writes that create history rows in bulk: seal every unsealed row of ``history_model`` on commit."""
-    transaction.on_commit(lambda: seal_unsealed([history_model], using=using), using=using)
+def seal_on_commit(*models, using=DEFAULT_DB_ALIAS):
+    """For writes that create rows of ``models`` in bulk (no signal): once the transaction commits, the worker
+    seals every unsealed row of those tables (``trail.tasks.seal_unsealed_task``; in-process where tasks run
+    eagerly). If the broker is down, the hourly pass seals them."""
+    labels = [source_of(model) for model in models]
+    transaction.on_commit(lambda: send_task("trail.tasks.seal_unsealed_task", [labels]), using=using)
 
 
 def _locked_head(using):

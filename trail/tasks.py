@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.apps import apps
 
 from .selectors import verify_chain
 from .services import seal_unsealed
@@ -11,8 +12,9 @@ logger = logging.getLogger("trail")
 
 
 @shared_task(name="trail.tasks.seal_unsealed_task")
-def seal_unsealed_task():
-    return seal_unsealed()
+def seal_unsealed_task(labels=None):
+    """Seal what is outside the chain: the tables ``labels`` (after a bulk write), or every table (hourly)."""
+    return seal_unsealed([apps.get_model(label) for label in labels] if labels else None)
 
 
 @shared_task(name="trail.tasks.verify_and_log_head_task")

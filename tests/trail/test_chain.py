@@ -315,3 +315,22 @@ def test_a_sealed_column_that_is_gone_breaks_its_entries(sealed):
     ChainEntry.objects.filter(pk=entry.pk).update(layout=layout)
     broken = verify_chain().first_broken
     assert broken["entry"] == entry.position
+
+
+def test_seal_on_commit_seals_a_bulk_write_through_the_worker(celery_worker, units):
+    """A bulk write (no signal) asks the worker to seal its tables once it commits."""
+    import time
+
+    from tests.helpers import JOB_TIMEOUT
+    from trail.services import seal_on_commit
+
+    seal_unsealed()
+    before, _ = chain_head()
+    with transaction.atomic():
+        bulk_create_with_history([EnterpriseFactory.build(unit=units["310117001"]) for _ in range(3)], Enterprise)
+        seal_on_commit(Enterprise.history.model)
+    deadline = time.monotonic() + JOB_TIMEOUT  # a hang guard, not a speed limit
+    while chain_head()[0] < before + 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert chain_head()[0] == before + 3
+    assert verify_chain().ok
