@@ -23,12 +23,14 @@ api_v1 = [
     path("", include("funding.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("worklists.api.urls")),
+    path("", include("trail.api.urls")),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("audit/trail/", include("trail.urls")),
     path("audit/", include("core.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("providers/", include("providers.urls")),

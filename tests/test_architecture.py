@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: not import each other.
 LAYERS = {
     "core": 0,
+    "trail": 1,
     "accounts": 1,
     "enterprises": 2,
     "providers": 3,

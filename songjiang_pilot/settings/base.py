@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     # The portal's own apps, in the order the programme runs (docs/architecture.md "Layers").
     "core",
+    "trail",
     "accounts",
     "enterprises",
     "providers",
@@ -295,6 +296,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("PORTAL_REQUEUE_EVERY_SECONDS", default=5 * 60),
     },
     # A district-wide report snapshot of every begun period, as of the new day (CELERY_TIMEZONE).
+    # The audit trail: seal any history row a crash left outside the chain; verify and log the head daily.
+    "seal-audit-trail": {"task": "trail.tasks.seal_unsealed_task", "schedule": crontab(minute=17)},
+    "verify-audit-trail": {"task": "trail.tasks.verify_and_log_head_task", "schedule": crontab(hour=1, minute=30)},
     "nightly-report-snapshots": {
         "task": "reports.tasks.nightly_snapshots_task",
         "schedule": crontab(hour=2, minute=0),
