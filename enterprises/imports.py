@@ -23,6 +23,7 @@ from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
 from core.tabular import batches, writing
 from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
+from trail.services import seal_on_commit
 
 from . import permissions, roster
 from .models import Enterprise, EnterpriseStatusChange, ImportBatch
@@ -180,6 +181,8 @@ def _process(batch, *, job_id=None):
         if run.commit:
             with transaction.atomic():
                 _pass(run, opened, estimate)
+                # Bulk writes send no history signal: the worker seals them into the audit trail on commit.
+                seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
         else:
             _pass(run, opened, estimate)
     return {

@@ -109,7 +109,8 @@ def _drain(using):
     if not items:
         return
     try:
-        seal(items, using=using)
+        for start in range(0, len(items), SEAL_BATCH):
+            seal(items[start : start + SEAL_BATCH], using=using)
     except Exception:  # the write itself has committed; seal_unsealed picks the rows up later
         logger.exception("Could not seal %d history rows; seal_unsealed will retry", len(items))
 

@@ -24,6 +24,7 @@ from demo.seed.funding import seed_funding
 from demo.seed.providers import compute_demo_scorecards, seed_providers
 from enterprises.models import Enterprise
 from providers.models import EvaluationBody, Provider
+from trail.services import seal_unsealed
 
 SEED = "songjiang-pilot-demo"
 SHOWN = ("admin", "district", "finance", "auditor", "unit_310117001", "unit_310117501", "provider1", "evaluator1")
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             seed_funding(district=users["district"], finance=users["finance"])
         # Keep this the last seeding step: the scorecards read every diagnosis and evaluation seeded above.
         compute_demo_scorecards(district=users["district"], period="2025")
+        # The seed writes some rows in bulk (no history signal): seal them into the audit trail too.
+        seal_unsealed()
         self._print_logins(users)
 
     def _print_logins(self, users):
