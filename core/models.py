@@ -6,8 +6,54 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# --- What the portal's models share -------------------------------------------------------------
+
+
+class JobStatus(models.TextChoices):
+    """The life of a piece of background work: a job, a report snapshot, an upload batch."""
+
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def user_reference(verbose_name, **options):
+    """The user who did something to a record (created, assigned, recorded, approved it…).
+
+    The record outlives the account (``SET_NULL``), and the user gets no reverse accessor unless
+    ``related_name`` is given; any option may be overridden (``blank=True``, ``related_name=…``).
+    """
+    options = {"null": True, "on_delete": models.SET_NULL, "related_name": "+", **options}
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **options)
+
+
+def enterprise_reference(related_name, *, on_delete=models.PROTECT, **options):
+    """The enterprise a record belongs to. Named by string: ``enterprises`` sits above ``core``
+    (docs/architecture.md "Layers")."""
+    return models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
+def digital_level_check(field, *, name):
+    """The check that a digital level, where one is set, runs from 0 to 4 (the MIIT index's levels)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": 4}),
+        name=name,
+        violation_error_message=_("Digital levels run from 0 to 4."),
+    )
+
+
+# --- Core records -------------------------------------------------------------------------------
 
 
 class OrgUnit(models.Model):
@@ -54,11 +100,7 @@ class BackgroundJob(models.Model):
     the lease has expired; ``requeue_expired_jobs_task`` re-sends jobs whose message was lost.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = JobStatus
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=64)
@@ -113,14 +155,20 @@ class DownloadLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.kind}"
 
 
-def attachment_upload_to(instance, filename):
-    """Random stored name, never the uploaded one (the original is kept in ``original_name``)."""
+def random_stored_name(folder, filename):
+    """``<folder>/<2 hex>/<32 hex><.ext>``: a random name that keeps only the uploaded name's extension
+    (lower-cased, at most ten letters or digits; none when it has other characters)."""
     ext = ""
     if "." in filename:
         ext = "." + filename.rsplit(".", 1)[1].lower()[:10]
         if not ext[1:].isalnum():
             ext = ""
-    return f"attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+    return f"{folder}/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+
+
+def attachment_upload_to(instance, filename):
+    """Random stored name, never the uploaded one (the original is kept in ``original_name``)."""
+    return random_stored_name("attachments", filename)
 
 
 class Attachment(models.Model):
@@ -158,12 +206,7 @@ class Attachment(models.Model):
 
 def generated_document_upload_to(instance, filename):
     """Random stored name under ``documents/``: the readable name lives in ``filename`` only."""
-    ext = ""
-    if "." in filename:
-        ext = "." + filename.rsplit(".", 1)[1].lower()[:10]
-        if not ext[1:].isalnum():
-            ext = ""
-    return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+    return random_stored_name("documents", filename)
 
 
 class GeneratedDocument(models.Model):
@@ -183,13 +226,7 @@ class GeneratedDocument(models.Model):
     subject_id = models.CharField(_("subject"), max_length=64, blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=255)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="generated_documents",
-    )
+    requested_by = user_reference(_("requested by"), related_name="generated_documents")
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     file = models.FileField(_("file"), upload_to=generated_document_upload_to, max_length=255, blank=True)
     filename = models.CharField(_("file name"), max_length=255, blank=True)

@@ -1,12 +1,12 @@
 """Service providers, evaluation bodies, and the district's assignment of enterprises to them."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import enterprise_reference, user_reference
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet
 
@@ -105,19 +105,12 @@ class EvaluatorAssignmentQuerySet(EnterpriseScopedQuerySet):
 class ProviderAssignment(models.Model):
     """The district assigns an enterprise to a provider (which then sees and serves it)."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="provider_assignments",
-    )
+    enterprise = enterprise_reference("provider_assignments", on_delete=models.CASCADE)
     provider = models.ForeignKey(
         Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="assignments"
     )
     assigned_on = models.DateField(_("assigned on"))
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = user_reference(_("assigned by"))
     history = HistoricalRecords()
 
     objects = ProviderAssignmentQuerySet.as_manager()
@@ -140,19 +133,12 @@ class ProviderAssignment(models.Model):
 class EvaluatorAssignment(models.Model):
     """The district assigns an enterprise to a third-party evaluation body for on-site evaluation."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="evaluator_assignments",
-    )
+    enterprise = enterprise_reference("evaluator_assignments", on_delete=models.CASCADE)
     evaluation_body = models.ForeignKey(
         EvaluationBody, verbose_name=_("evaluation body"), on_delete=models.PROTECT, related_name="assignments"
     )
     assigned_on = models.DateField(_("assigned on"))
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = user_reference(_("assigned by"))
     history = HistoricalRecords()
 
     objects = EvaluatorAssignmentQuerySet.as_manager()
@@ -240,14 +226,7 @@ class ProviderEvent(models.Model):
     to_value = models.CharField(_("to"), max_length=32, blank=True)
     happened_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference(_("by"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ProviderEventQuerySet.as_manager()
@@ -289,12 +268,7 @@ class ProviderRating(models.Model):
     """An enterprise's satisfaction with a provider assigned to it (1–5), recorded by the staff of the
     enterprise's street/town (or the district) on the day the enterprise gave it."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="provider_ratings",
-    )
+    enterprise = enterprise_reference("provider_ratings", on_delete=models.CASCADE)
     provider = models.ForeignKey(
         Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="ratings"
     )
@@ -303,14 +277,7 @@ class ProviderRating(models.Model):
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    rated_by = user_reference(_("recorded by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -339,14 +306,7 @@ class ScorecardWeights(models.Model):
 
     weights = models.JSONField(_("weights"), default=dict)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_reference(_("updated by"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -381,24 +341,10 @@ class ProviderScorecard(models.Model):
     weights = models.JSONField(_("weights used"), default=dict, blank=True)
     total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("computed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    computed_by = user_reference(_("computed by"), blank=True)
     reply = models.TextField(_("provider's reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replied by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    replied_by = user_reference(_("replied by"), blank=True)
     history = HistoricalRecords()
 
     objects = ProviderScorecardQuerySet.as_manager()

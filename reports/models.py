@@ -7,11 +7,12 @@ the district can correct a target or allocate targets to its units without a rel
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import user_reference
 
 
 class ReportingPeriod(models.Model):
@@ -75,14 +76,7 @@ class IndicatorTarget(models.Model):
         "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_reference(_("updated by"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -159,14 +153,7 @@ class ReportSnapshot(models.Model):
     extras = models.JSONField(_("dashboard figures"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_upload_to, max_length=255, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_reference(_("requested by"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

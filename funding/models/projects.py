@@ -9,12 +9,12 @@ inspection; a mistyped one is corrected by an :class:`AcceptanceCorrection`, nev
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import enterprise_reference, user_reference
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet
 
@@ -33,9 +33,7 @@ class ProjectQuerySet(EnterpriseScopedQuerySet):
 class Project(models.Model):
     """A transformation project (数字化改造项目) filed (备案) for one enterprise by its provider."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="projects"
-    )
+    enterprise = enterprise_reference("projects")
     provider = models.ForeignKey(
         "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -68,9 +66,7 @@ class Project(models.Model):
     acceptance_requested_on = models.DateField(_("acceptance requested on"), null=True, blank=True)
     accepted_on = models.DateField(_("passed acceptance on"), null=True, blank=True)
     acceptance_attempts = models.PositiveSmallIntegerField(_("acceptance inspections"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_reference(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -135,9 +131,7 @@ class ProjectTransition(models.Model):
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_reference(_("by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ProjectTransitionQuerySet.as_manager()
@@ -179,9 +173,7 @@ class Acceptance(models.Model):
         on_delete=models.PROTECT,
         related_name="acceptances",
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_reference(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -217,9 +209,7 @@ class AcceptanceCorrection(models.Model):
     after = models.JSONField(_("after"))
     reason = models.TextField(_("reason"))
     date = models.DateField(_("date"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_reference(_("by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = AcceptanceCorrectionQuerySet.as_manager()
