@@ -44,6 +44,29 @@ def enterprise_reference(related_name, *, on_delete=models.PROTECT, **options):
     )
 
 
+def provider_reference(related_name, *, on_delete=models.PROTECT, **options):
+    """The service provider a record belongs to or names (by string, as ``enterprise_reference``)."""
+    return models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("service provider"),
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
+def evaluation_body_reference(related_name, **options):
+    """The evaluation body a record names (by string, as ``enterprise_reference``); never deleted
+    while it is named (``PROTECT``)."""
+    return models.ForeignKey(
+        "providers.EvaluationBody",
+        verbose_name=_("evaluation body"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
 def digital_level_check(field, *, name):
     """The check that a digital level, where one is set, runs from 0 to 4 (the MIIT index's levels)."""
     return models.CheckConstraint(
@@ -51,6 +74,58 @@ def digital_level_check(field, *, name):
         name=name,
         violation_error_message=_("Digital levels run from 0 to 4."),
     )
+
+
+class CreatedRecord(models.Model):
+    """A record that keeps who created it and when."""
+
+    created_by = user_reference(_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class EditedRecord(CreatedRecord):
+    """A record that keeps who created it, when, and when it last changed."""
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RecordedEvent(models.Model):
+    """An event row a service writes with the change it records: who acted (``actor``) and when the row
+    was written (``recorded_at``); the day the event happened is the concrete model's own field."""
+
+    actor = user_reference(_("by"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class LeasedWork(models.Model):
+    """Background work whose row is its own status: ``pending`` → ``running`` (holding a lease until
+    ``lease_expires_at``) → ``done`` or ``failed``. A running row whose lease has expired lost its
+    worker, and the redelivered task takes it over; ``attempts`` counts the runs."""
+
+    Status = JobStatus
+
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 # --- Core records -------------------------------------------------------------------------------
@@ -92,7 +167,7 @@ class OrgUnit(models.Model):
         return self.name.split("（")[0]
 
 
-class BackgroundJob(models.Model):
+class BackgroundJob(LeasedWork):
     """A long piece of background work (an import, a report, a PDF) whose status people see.
 
     A job that is running holds a lease (``lease_expires_at``). When its worker dies the
@@ -100,25 +175,17 @@ class BackgroundJob(models.Model):
     the lease has expired; ``requeue_expired_jobs_task`` re-sends jobs whose message was lost.
     """
 
-    Status = JobStatus
-
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=64)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.CharField(_("message"), max_length=255, blank=True)
     result = models.JSONField(_("result"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
     task_name = models.CharField(_("task"), max_length=200)
     task_args = models.JSONField(_("task arguments"), default=list, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     worker = models.CharField(_("worker"), max_length=200, blank=True)
 
     class Meta:
@@ -129,10 +196,6 @@ class BackgroundJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.id} ({self.status})"
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
 
 class DownloadLog(models.Model):
@@ -164,6 +227,13 @@ def random_stored_name(folder, filename):
         if not ext[1:].isalnum():
             ext = ""
     return f"{folder}/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{ext}"
+
+
+def spreadsheet_stored_name(folder, filename):
+    """``<folder>/<32 hex>.<xlsx|csv|bin>``: an uploaded spreadsheet under a random name (any other
+    extension is stored as ``.bin``)."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{ext if ext in ('xlsx', 'csv') else 'bin'}"
 
 
 def attachment_upload_to(instance, filename):

@@ -1,12 +1,10 @@
 """The enterprise file (一企一档): every fact the registry keeps about one pilot enterprise."""
 
-import uuid as uuid_lib
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import digital_level_check, user_reference
+from core.models import digital_level_check, spreadsheet_stored_name, user_reference
 from core.roles import Role, role_of
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet, enterprise_scope_filter
 from core.tabular.batches import UploadBatch
@@ -183,8 +181,7 @@ class UnitQuota(models.Model):
 
 def roster_upload_to(instance, filename):
     """Uploaded rosters are kept (for the error file and background processing) under random names."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"rosters/{uuid_lib.uuid4().hex}.{ext if ext in ('xlsx', 'csv') else 'bin'}"
+    return spreadsheet_stored_name("rosters", filename)
 
 
 class ImportBatchQuerySet(models.QuerySet):

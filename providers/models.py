@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import enterprise_reference, user_reference
+from core.models import enterprise_reference, evaluation_body_reference, provider_reference, user_reference
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet
 
@@ -102,16 +102,30 @@ class EvaluatorAssignmentQuerySet(EnterpriseScopedQuerySet):
         return condition
 
 
-class ProviderAssignment(models.Model):
-    """The district assigns an enterprise to a provider (which then sees and serves it)."""
+class Assignment(models.Model):
+    """The district's assignment of an enterprise to an organisation, the field ``organisation_field``
+    names: on which day, by whom. Each concrete assignment declares ``enterprise`` and that field."""
 
-    enterprise = enterprise_reference("provider_assignments", on_delete=models.CASCADE)
-    provider = models.ForeignKey(
-        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="assignments"
-    )
+    organisation_field = None
+
     assigned_on = models.DateField(_("assigned on"))
     assigned_by = user_reference(_("assigned by"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.enterprise} → {getattr(self, self.organisation_field)}"
+
+
+class ProviderAssignment(Assignment):
+    """The district assigns an enterprise to a provider (which then sees and serves it)."""
+
+    organisation_field = "provider"
+
+    enterprise = enterprise_reference("provider_assignments", on_delete=models.CASCADE)
+    provider = provider_reference("assignments")
 
     objects = ProviderAssignmentQuerySet.as_manager()
 
@@ -126,20 +140,14 @@ class ProviderAssignment(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.enterprise} → {self.provider}"
 
-
-class EvaluatorAssignment(models.Model):
+class EvaluatorAssignment(Assignment):
     """The district assigns an enterprise to a third-party evaluation body for on-site evaluation."""
 
+    organisation_field = "evaluation_body"
+
     enterprise = enterprise_reference("evaluator_assignments", on_delete=models.CASCADE)
-    evaluation_body = models.ForeignKey(
-        EvaluationBody, verbose_name=_("evaluation body"), on_delete=models.PROTECT, related_name="assignments"
-    )
-    assigned_on = models.DateField(_("assigned on"))
-    assigned_by = user_reference(_("assigned by"))
-    history = HistoricalRecords()
+    evaluation_body = evaluation_body_reference("assignments")
 
     objects = EvaluatorAssignmentQuerySet.as_manager()
 
@@ -153,9 +161,6 @@ class EvaluatorAssignment(models.Model):
                 violation_error_message=_("This enterprise is already assigned to this body."),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.enterprise} → {self.evaluation_body}"
 
 
 class ProductQuerySet(ScopedQuerySet):
@@ -175,9 +180,7 @@ class Product(models.Model):
     """A 小快轻准 (small, fast, light, precise) product or solution a provider offers; *recognised*
     when the district selects it for the 优秀产品清单."""
 
-    provider = models.ForeignKey(
-        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="products"
-    )
+    provider = provider_reference("products")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     #: Scene codes of the MIIT index (diagnostics) the product covers.
@@ -218,9 +221,7 @@ class ProviderEvent(models.Model):
     """A dated change of a provider's standing the district decided: its resource-pool status, or its
     designation as (or revocation of) a 重点服务商. Written by the services with the change itself."""
 
-    provider = models.ForeignKey(
-        Provider, verbose_name=_("service provider"), on_delete=models.CASCADE, related_name="events"
-    )
+    provider = provider_reference("events", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=16, choices=ProviderEventKind.choices)
     from_value = models.CharField(_("from"), max_length=32, blank=True)
     to_value = models.CharField(_("to"), max_length=32, blank=True)
@@ -269,9 +270,7 @@ class ProviderRating(models.Model):
     enterprise's street/town (or the district) on the day the enterprise gave it."""
 
     enterprise = enterprise_reference("provider_ratings", on_delete=models.CASCADE)
-    provider = models.ForeignKey(
-        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="ratings"
-    )
+    provider = provider_reference("ratings")
     rated_on = models.DateField(_("rated on"))
     score = models.PositiveSmallIntegerField(
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -331,9 +330,7 @@ class ProviderScorecard(models.Model):
     the provider has no data for the metric); ``total`` is the weighted mean of the points of the metrics
     with data (null when none has). The provider may answer in writing (``reply``)."""
 
-    provider = models.ForeignKey(
-        Provider, verbose_name=_("service provider"), on_delete=models.CASCADE, related_name="scorecards"
-    )
+    provider = provider_reference("scorecards", on_delete=models.CASCADE)
     period = models.CharField(_("period"), max_length=8)
     starts_on = models.DateField(_("period starts on"))
     ends_on = models.DateField(_("period ends on"))

@@ -18,11 +18,14 @@ from core.scoping import ScopedQuerySet
 from .choices import TaskCategory, TaskStatus
 
 
-class WorkTaskQuerySet(ScopedQuerySet):
+class SignedInQuerySet(ScopedQuerySet):
+    """A list every signed-in role reads whole (the district's shared plan, public policy texts)."""
+
     def scope_filter(self, viewer, role):
-        # Every signed-in role reads the whole task list (it is the district's shared plan).
         return Q()
 
+
+class WorkTaskQuerySet(SignedInQuerySet):
     def overdue(self, today=None):
         """Tasks whose deadline has passed and that are not done."""
         today = today or timezone.localdate()
@@ -98,11 +101,7 @@ class WorkTask(models.Model):
         return self.status != TaskStatus.DONE and self.deadline < (today or timezone.localdate())
 
 
-class PolicyDocumentQuerySet(ScopedQuerySet):
-    def scope_filter(self, viewer, role):
-        # Policy documents are public texts: every signed-in role reads them.
-        return Q()
-
+class PolicyDocumentQuerySet(SignedInQuerySet):
     def in_force(self, today=None):
         """Not marked repealed, and today inside the period it applies to (an open end counts as open)."""
         today = today or timezone.localdate()

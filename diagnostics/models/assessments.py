@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import digital_level_check, enterprise_reference, user_reference
+from core.models import EditedRecord, digital_level_check, enterprise_reference, evaluation_body_reference
 from core.scoping import EnterpriseScopedQuerySet
 
 from ..choices import AssessmentStatus, Method, Stage
@@ -17,7 +17,7 @@ class AssessmentQuerySet(EnterpriseScopedQuerySet):
         return self.filter(method=Method.ONSITE, status=AssessmentStatus.SUBMITTED)
 
 
-class Assessment(ScoredAnswers):
+class Assessment(ScoredAnswers, EditedRecord):
     """A digital-level assessment (数字化水平评测) of an enterprise, before or after transformation.
 
     The on-site evaluation (现场评定) by the evaluation body assigned to the enterprise is the
@@ -30,21 +30,11 @@ class Assessment(ScoredAnswers):
     status = models.CharField(
         _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
-    evaluation_body = models.ForeignKey(
-        "providers.EvaluationBody",
-        verbose_name=_("evaluation body"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="assessments",
-    )
+    evaluation_body = evaluation_body_reference("assessments", null=True, blank=True)
     evaluated_on = models.DateField(_("evaluated on"))
     evaluators = models.CharField(_("evaluators on site"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    created_by = user_reference(_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = AssessmentQuerySet.as_manager()

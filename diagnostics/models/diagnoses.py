@@ -5,7 +5,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import digital_level_check, enterprise_reference, user_reference
+from core.models import (
+    EditedRecord,
+    RecordedEvent,
+    digital_level_check,
+    enterprise_reference,
+    provider_reference,
+    user_reference,
+)
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet
 
@@ -23,7 +30,7 @@ class DiagnosisQuerySet(EnterpriseScopedQuerySet):
         return super().scope_filter(viewer, role)
 
 
-class Diagnosis(ScoredAnswers):
+class Diagnosis(ScoredAnswers, EditedRecord):
     """A diagnosis report (一企一报告) a provider writes for an enterprise after diagnosing it on site.
 
     Drafted and revised by the provider, reviewed by the district (accepted, or returned with a
@@ -32,9 +39,7 @@ class Diagnosis(ScoredAnswers):
     """
 
     enterprise = enterprise_reference("diagnoses")
-    provider = models.ForeignKey(
-        "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="diagnoses"
-    )
+    provider = provider_reference("diagnoses")
     status = models.CharField(
         _("status"), max_length=16, choices=DiagnosisStatus.choices, default=DiagnosisStatus.DRAFT
     )
@@ -61,9 +66,6 @@ class Diagnosis(ScoredAnswers):
     submitted_on = models.DateField(_("first submitted on"), null=True, blank=True)
     last_submitted_on = models.DateField(_("last submitted on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
-    created_by = user_reference(_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[recommended_products])
 
     objects = DiagnosisQuerySet.as_manager()
@@ -100,7 +102,7 @@ class DiagnosisTransitionQuerySet(DiagnosisQuerySet):
     provider_path = "diagnosis__provider_id"
 
 
-class DiagnosisTransition(models.Model):
+class DiagnosisTransition(RecordedEvent):
     """A step of a report's workflow (created, submitted, returned, accepted) with actor, day, reason,
     and on submission a snapshot of the report as submitted (the earlier versions)."""
 
@@ -113,8 +115,6 @@ class DiagnosisTransition(models.Model):
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason"), blank=True)
     snapshot = models.JSONField(_("report as submitted"), null=True, blank=True)
-    actor = user_reference(_("by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = DiagnosisTransitionQuerySet.as_manager()
 

@@ -14,7 +14,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import enterprise_reference, user_reference
+from core.models import (
+    EditedRecord,
+    RecordedEvent,
+    enterprise_reference,
+    evaluation_body_reference,
+    provider_reference,
+    user_reference,
+)
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet
 
@@ -30,13 +37,11 @@ class ProjectQuerySet(EnterpriseScopedQuerySet):
         return super().scope_filter(viewer, role)
 
 
-class Project(models.Model):
+class Project(EditedRecord):
     """A transformation project (数字化改造项目) filed (备案) for one enterprise by its provider."""
 
     enterprise = enterprise_reference("projects")
-    provider = models.ForeignKey(
-        "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="projects"
-    )
+    provider = provider_reference("projects")
     diagnosis = models.ForeignKey(
         "diagnostics.Diagnosis",
         verbose_name=_("diagnosis report"),
@@ -66,9 +71,6 @@ class Project(models.Model):
     acceptance_requested_on = models.DateField(_("acceptance requested on"), null=True, blank=True)
     accepted_on = models.DateField(_("passed acceptance on"), null=True, blank=True)
     acceptance_attempts = models.PositiveSmallIntegerField(_("acceptance inspections"), default=0)
-    created_by = user_reference(_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = ProjectQuerySet.as_manager()
@@ -119,7 +121,7 @@ class ProjectTransitionQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "project__enterprise"
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(RecordedEvent):
     """A step of a project's life with actor, the day it happened and a reason."""
 
     project = models.ForeignKey(
@@ -131,8 +133,6 @@ class ProjectTransition(models.Model):
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    actor = user_reference(_("by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ProjectTransitionQuerySet.as_manager()
 
@@ -152,14 +152,7 @@ class Acceptance(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="acceptances"
     )
     attempt = models.PositiveSmallIntegerField(_("inspection number"))
-    evaluation_body = models.ForeignKey(
-        "providers.EvaluationBody",
-        verbose_name=_("evaluation body"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="acceptances",
-    )
+    evaluation_body = evaluation_body_reference("acceptances", null=True, blank=True)
     accepted_on = models.DateField(_("inspected on"))
     passed = models.BooleanField(_("passed"))
     findings = models.TextField(_("findings"), blank=True)
@@ -199,7 +192,7 @@ class AcceptanceCorrectionQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "acceptance__project__enterprise"
 
 
-class AcceptanceCorrection(models.Model):
+class AcceptanceCorrection(RecordedEvent):
     """A district official's recorded correction of a mistyped acceptance (result, date or findings)."""
 
     acceptance = models.ForeignKey(
@@ -209,8 +202,6 @@ class AcceptanceCorrection(models.Model):
     after = models.JSONField(_("after"))
     reason = models.TextField(_("reason"))
     date = models.DateField(_("date"))
-    actor = user_reference(_("by"))
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = AcceptanceCorrectionQuerySet.as_manager()
 

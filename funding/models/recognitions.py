@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import enterprise_reference, user_reference
+from core.models import CreatedRecord, enterprise_reference
 from core.scoping import ScopedQuerySet, visible_enterprise_ids
 
 from ..choices import RecognitionKind, RecognitionLevel
@@ -16,7 +16,7 @@ class RecognitionQuerySet(ScopedQuerySet):
         return Q(enterprise__in=visible_enterprise_ids(viewer)) | Q(enterprise__isnull=True)
 
 
-class Recognition(models.Model):
+class Recognition(CreatedRecord):
     """A recognition the programme counts: workshop, smart factory, demo or typical scenario, chain
     model (a chain leader, its member enterprises and the platform used), or the public platform."""
 
@@ -33,8 +33,6 @@ class Recognition(models.Model):
     platform_name = models.CharField(_("industrial internet platform"), max_length=200, blank=True)
     gongfu_lianzhu = models.BooleanField(_("Shanghai 工赋链主"), default=False)
     note = models.TextField(_("note"), blank=True)
-    created_by = user_reference(_("created by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[members])
 
     objects = RecognitionQuerySet.as_manager()
