@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import evaluation_body_reference, provider_reference
 from core.roles import Role, role_of
 
 
@@ -24,8 +23,22 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
-    provider = provider_reference("users", null=True, blank=True)
-    evaluation_body = evaluation_body_reference("users", null=True, blank=True)
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("service provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    evaluation_body = models.ForeignKey(
+        "providers.EvaluationBody",
+        verbose_name=_("evaluation body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
     must_change_password = models.BooleanField(_("must change password at next log-in"), default=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -44,29 +44,6 @@ def enterprise_reference(related_name, *, on_delete=models.PROTECT, **options):
     )
 
 
-def provider_reference(related_name, *, on_delete=models.PROTECT, **options):
-    """The service provider a record belongs to or names (by string, as ``enterprise_reference``)."""
-    return models.ForeignKey(
-        "providers.Provider",
-        verbose_name=_("service provider"),
-        on_delete=on_delete,
-        related_name=related_name,
-        **options,
-    )
-
-
-def evaluation_body_reference(related_name, **options):
-    """The evaluation body a record names (by string, as ``enterprise_reference``); never deleted
-    while it is named (``PROTECT``)."""
-    return models.ForeignKey(
-        "providers.EvaluationBody",
-        verbose_name=_("evaluation body"),
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        **options,
-    )
-
-
 def digital_level_check(field, *, name):
     """The check that a digital level, where one is set, runs from 0 to 4 (the MIIT index's levels)."""
     return models.CheckConstraint(

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import enterprise_reference, evaluation_body_reference, provider_reference, user_reference
+from core.models import enterprise_reference, user_reference
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet
 
@@ -125,7 +125,9 @@ class ProviderAssignment(Assignment):
     organisation_field = "provider"
 
     enterprise = enterprise_reference("provider_assignments", on_delete=models.CASCADE)
-    provider = provider_reference("assignments")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="assignments"
+    )
 
     objects = ProviderAssignmentQuerySet.as_manager()
 
@@ -147,7 +149,9 @@ class EvaluatorAssignment(Assignment):
     organisation_field = "evaluation_body"
 
     enterprise = enterprise_reference("evaluator_assignments", on_delete=models.CASCADE)
-    evaluation_body = evaluation_body_reference("assignments")
+    evaluation_body = models.ForeignKey(
+        EvaluationBody, verbose_name=_("evaluation body"), on_delete=models.PROTECT, related_name="assignments"
+    )
 
     objects = EvaluatorAssignmentQuerySet.as_manager()
 
@@ -180,7 +184,9 @@ class Product(models.Model):
     """A 小快轻准 (small, fast, light, precise) product or solution a provider offers; *recognised*
     when the district selects it for the 优秀产品清单."""
 
-    provider = provider_reference("products")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="products"
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     #: Scene codes of the MIIT index (diagnostics) the product covers.
@@ -221,7 +227,9 @@ class ProviderEvent(models.Model):
     """A dated change of a provider's standing the district decided: its resource-pool status, or its
     designation as (or revocation of) a 重点服务商. Written by the services with the change itself."""
 
-    provider = provider_reference("events", on_delete=models.CASCADE)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=ProviderEventKind.choices)
     from_value = models.CharField(_("from"), max_length=32, blank=True)
     to_value = models.CharField(_("to"), max_length=32, blank=True)
@@ -270,7 +278,9 @@ class ProviderRating(models.Model):
     enterprise's street/town (or the district) on the day the enterprise gave it."""
 
     enterprise = enterprise_reference("provider_ratings", on_delete=models.CASCADE)
-    provider = provider_reference("ratings")
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="ratings"
+    )
     rated_on = models.DateField(_("rated on"))
     score = models.PositiveSmallIntegerField(
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -330,7 +340,9 @@ class ProviderScorecard(models.Model):
     the provider has no data for the metric); ``total`` is the weighted mean of the points of the metrics
     with data (null when none has). The provider may answer in writing (``reply``)."""
 
-    provider = provider_reference("scorecards", on_delete=models.CASCADE)
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("service provider"), on_delete=models.CASCADE, related_name="scorecards"
+    )
     period = models.CharField(_("period"), max_length=8)
     starts_on = models.DateField(_("period starts on"))
     ends_on = models.DateField(_("period ends on"))

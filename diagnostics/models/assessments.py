@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import EditedRecord, digital_level_check, enterprise_reference, evaluation_body_reference
+from core.models import EditedRecord, digital_level_check, enterprise_reference
 from core.scoping import EnterpriseScopedQuerySet
 
 from ..choices import AssessmentStatus, Method, Stage
@@ -30,7 +30,14 @@ class Assessment(ScoredAnswers, EditedRecord):
     status = models.CharField(
         _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
-    evaluation_body = evaluation_body_reference("assessments", null=True, blank=True)
+    evaluation_body = models.ForeignKey(
+        "providers.EvaluationBody",
+        verbose_name=_("evaluation body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
     evaluated_on = models.DateField(_("evaluated on"))
     evaluators = models.CharField(_("evaluators on site"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)

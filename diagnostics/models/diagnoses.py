@@ -10,7 +10,6 @@ from core.models import (
     RecordedEvent,
     digital_level_check,
     enterprise_reference,
-    provider_reference,
     user_reference,
 )
 from core.roles import Role
@@ -39,7 +38,9 @@ class Diagnosis(ScoredAnswers, EditedRecord):
     """
 
     enterprise = enterprise_reference("diagnoses")
-    provider = provider_reference("diagnoses")
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="diagnoses"
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=DiagnosisStatus.choices, default=DiagnosisStatus.DRAFT
     )

@@ -18,8 +18,6 @@ from core.models import (
     EditedRecord,
     RecordedEvent,
     enterprise_reference,
-    evaluation_body_reference,
-    provider_reference,
     user_reference,
 )
 from core.roles import Role
@@ -41,7 +39,9 @@ class Project(EditedRecord):
     """A transformation project (数字化改造项目) filed (备案) for one enterprise by its provider."""
 
     enterprise = enterprise_reference("projects")
-    provider = provider_reference("projects")
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="projects"
+    )
     diagnosis = models.ForeignKey(
         "diagnostics.Diagnosis",
         verbose_name=_("diagnosis report"),
@@ -152,7 +152,14 @@ class Acceptance(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="acceptances"
     )
     attempt = models.PositiveSmallIntegerField(_("inspection number"))
-    evaluation_body = evaluation_body_reference("acceptances", null=True, blank=True)
+    evaluation_body = models.ForeignKey(
+        "providers.EvaluationBody",
+        verbose_name=_("evaluation body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acceptances",
+    )
     accepted_on = models.DateField(_("inspected on"))
     passed = models.BooleanField(_("passed"))
     findings = models.TextField(_("findings"), blank=True)
