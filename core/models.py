@@ -1,4 +1,6 @@
-"""Core records: organisation units, background jobs, download log, attachments."""
+"""Core records (organisation units, background jobs, download log, attachments, generated documents),
+and what every app's models share: the job statuses, the user and enterprise references, the
+digital-level check, the abstract created/edited records, event rows and leased work."""
 
 import uuid
 
