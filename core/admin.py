@@ -14,7 +14,24 @@ class OrgUnitAdmin(SimpleHistoryAdmin):
 class BackgroundJobAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "status", "progress", "attempts", "created_by"]
     list_filter = ["kind", "status"]
-    readonly_fields = [f.name for f in BackgroundJob._meta.fields]
+    readonly_fields = [
+        "id",
+        "kind",
+        "status",
+        "progress",
+        "message",
+        "result",
+        "error",
+        "task_name",
+        "task_args",
+        "attempts",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "lease_expires_at",
+        "worker",
+    ]
 
 
 @admin.register(DownloadLog)

@@ -1,13 +1,10 @@
 """The enterprise file (一企一档): every fact the registry keeps about one pilot enterprise."""
 
-import uuid as uuid_lib
-
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import digital_level_check, spreadsheet_stored_name, user_reference
 from core.roles import Role, role_of
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet, enterprise_scope_filter
 from core.tabular.batches import UploadBatch
@@ -82,14 +79,7 @@ class Enterprise(models.Model):
         "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_reference(_("created by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -102,16 +92,8 @@ class Enterprise(models.Model):
         ordering = ["unit__code", "name"]
         indexes = [models.Index(fields=["unit", "status"], name="ent_unit_status")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(baseline_level__isnull=True) | Q(baseline_level__lte=4),
-                name="ent_baseline_level_range",
-                violation_error_message=_("Digital levels run from 0 to 4."),
-            ),
-            models.CheckConstraint(
-                condition=Q(current_level__isnull=True) | Q(current_level__lte=4),
-                name="ent_current_level_range",
-                violation_error_message=_("Digital levels run from 0 to 4."),
-            ),
+            digital_level_check("baseline_level", name="ent_baseline_level_range"),
+            digital_level_check("current_level", name="ent_current_level_range"),
         ]
 
     def __str__(self):
@@ -161,14 +143,7 @@ class EnterpriseStatusChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference(_("by"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = EnterpriseStatusChangeQuerySet.as_manager()
@@ -206,8 +181,7 @@ class UnitQuota(models.Model):
 
 def roster_upload_to(instance, filename):
     """Uploaded rosters are kept (for the error file and background processing) under random names."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"rosters/{uuid_lib.uuid4().hex}.{ext if ext in ('xlsx', 'csv') else 'bin'}"
+    return spreadsheet_stored_name("rosters", filename)
 
 
 class ImportBatchQuerySet(models.QuerySet):

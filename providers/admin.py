@@ -29,12 +29,14 @@ class EvaluationBodyAdmin(SimpleHistoryAdmin):
 @admin.register(ProviderAssignment)
 class ProviderAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["enterprise", "provider", "assigned_on"]
+    fields = ["enterprise", "provider", "assigned_on", "assigned_by"]
     raw_id_fields = ["enterprise"]
 
 
 @admin.register(EvaluatorAssignment)
 class EvaluatorAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["enterprise", "evaluation_body", "assigned_on"]
+    fields = ["enterprise", "evaluation_body", "assigned_on", "assigned_by"]
     raw_id_fields = ["enterprise"]
 
 

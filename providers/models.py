@@ -1,12 +1,12 @@
 """Service providers, evaluation bodies, and the district's assignment of enterprises to them."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import enterprise_reference, user_reference
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet
 
@@ -102,23 +102,32 @@ class EvaluatorAssignmentQuerySet(EnterpriseScopedQuerySet):
         return condition
 
 
-class ProviderAssignment(models.Model):
+class Assignment(models.Model):
+    """The district's assignment of an enterprise to an organisation, the field ``organisation_field``
+    names: on which day, by whom. Each concrete assignment declares ``enterprise`` and that field."""
+
+    organisation_field = None
+
+    assigned_on = models.DateField(_("assigned on"))
+    assigned_by = user_reference(_("assigned by"))
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.enterprise} → {getattr(self, self.organisation_field)}"
+
+
+class ProviderAssignment(Assignment):
     """The district assigns an enterprise to a provider (which then sees and serves it)."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="provider_assignments",
-    )
+    organisation_field = "provider"
+
+    enterprise = enterprise_reference("provider_assignments", on_delete=models.CASCADE)
     provider = models.ForeignKey(
         Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="assignments"
     )
-    assigned_on = models.DateField(_("assigned on"))
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    history = HistoricalRecords()
 
     objects = ProviderAssignmentQuerySet.as_manager()
 
@@ -133,27 +142,16 @@ class ProviderAssignment(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.enterprise} → {self.provider}"
 
-
-class EvaluatorAssignment(models.Model):
+class EvaluatorAssignment(Assignment):
     """The district assigns an enterprise to a third-party evaluation body for on-site evaluation."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="evaluator_assignments",
-    )
+    organisation_field = "evaluation_body"
+
+    enterprise = enterprise_reference("evaluator_assignments", on_delete=models.CASCADE)
     evaluation_body = models.ForeignKey(
         EvaluationBody, verbose_name=_("evaluation body"), on_delete=models.PROTECT, related_name="assignments"
     )
-    assigned_on = models.DateField(_("assigned on"))
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    history = HistoricalRecords()
 
     objects = EvaluatorAssignmentQuerySet.as_manager()
 
@@ -167,9 +165,6 @@ class EvaluatorAssignment(models.Model):
                 violation_error_message=_("This enterprise is already assigned to this body."),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.enterprise} → {self.evaluation_body}"
 
 
 class ProductQuerySet(ScopedQuerySet):
@@ -240,14 +235,7 @@ class ProviderEvent(models.Model):
     to_value = models.CharField(_("to"), max_length=32, blank=True)
     happened_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference(_("by"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ProviderEventQuerySet.as_manager()
@@ -289,12 +277,7 @@ class ProviderRating(models.Model):
     """An enterprise's satisfaction with a provider assigned to it (1–5), recorded by the staff of the
     enterprise's street/town (or the district) on the day the enterprise gave it."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="provider_ratings",
-    )
+    enterprise = enterprise_reference("provider_ratings", on_delete=models.CASCADE)
     provider = models.ForeignKey(
         Provider, verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="ratings"
     )
@@ -303,14 +286,7 @@ class ProviderRating(models.Model):
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.CharField(_("comment"), max_length=500, blank=True)
-    rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    rated_by = user_reference(_("recorded by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -339,14 +315,7 @@ class ScorecardWeights(models.Model):
 
     weights = models.JSONField(_("weights"), default=dict)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_reference(_("updated by"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -381,24 +350,10 @@ class ProviderScorecard(models.Model):
     weights = models.JSONField(_("weights used"), default=dict, blank=True)
     total = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
-    computed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("computed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    computed_by = user_reference(_("computed by"), blank=True)
     reply = models.TextField(_("provider's reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replied by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    replied_by = user_reference(_("replied by"), blank=True)
     history = HistoricalRecords()
 
     objects = ProviderScorecardQuerySet.as_manager()

@@ -7,11 +7,12 @@ the district can correct a target or allocate targets to its units without a rel
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import LeasedWork, user_reference
 
 
 class ReportingPeriod(models.Model):
@@ -75,14 +76,7 @@ class IndicatorTarget(models.Model):
         "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=4)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_reference(_("updated by"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -117,18 +111,11 @@ def snapshot_pdf_upload_to(instance, filename):
     return f"reports/snapshots/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.pdf"
 
 
-class ReportSnapshot(models.Model):
+class ReportSnapshot(LeasedWork):
     """An indicator report frozen at a point in time, with its PDF, computed by a Celery task.
 
-    The row is its own job status: ``pending`` → ``running`` (holding a lease) → ``done`` or ``failed``.
-    A running snapshot whose lease has expired lost its worker; a redelivered task takes it over.
+    The row is its own job status (:class:`core.models.LeasedWork`).
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     period = models.ForeignKey(
@@ -139,7 +126,6 @@ class ReportSnapshot(models.Model):
         "core.OrgUnit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     as_of = models.DateField(_("as of"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
 
     class Trigger(models.TextChoices):
         REQUEST = "request", _("Requested")
@@ -157,21 +143,9 @@ class ReportSnapshot(models.Model):
     #: costs no aggregate over the whole programme: ``{"levels": …, "money": [{"source", "committed",
     #: "paid"}], "units": {code: {"levels", "money"}}}`` (money as strings; ``units`` district-wide only).
     extras = models.JSONField(_("dashboard figures"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_upload_to, max_length=255, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_reference(_("requested by"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     history = HistoricalRecords()
 
     class Meta:
@@ -184,7 +158,3 @@ class ReportSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.period.code} {self.unit.code if self.unit_id else '全区'} {self.as_of} ({self.status})"
-
-    @property
-    def is_finished(self):
-        return self.status in (self.Status.DONE, self.Status.FAILED)

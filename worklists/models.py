@@ -6,23 +6,26 @@ queryset still goes through ``visible_to``, which refuses anonymous and deactiva
 ``core.files`` uses before serving a policy document's attached file).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import user_reference
 from core.scoping import ScopedQuerySet
 
 from .choices import TaskCategory, TaskStatus
 
 
-class WorkTaskQuerySet(ScopedQuerySet):
+class SignedInQuerySet(ScopedQuerySet):
+    """A list every signed-in role reads whole (the district's shared plan, public policy texts)."""
+
     def scope_filter(self, viewer, role):
-        # Every signed-in role reads the whole task list (it is the district's shared plan).
         return Q()
 
+
+class WorkTaskQuerySet(SignedInQuerySet):
     def overdue(self, today=None):
         """Tasks whose deadline has passed and that are not done."""
         today = today or timezone.localdate()
@@ -61,14 +64,7 @@ class WorkTask(models.Model):
     status = models.CharField(_("progress"), max_length=16, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
     percent = models.PositiveSmallIntegerField(_("completion (%)"), default=0)
     progress_note = models.TextField(_("progress note"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_reference(_("updated by"), blank=True)
     #: Set by the services when a person changes the record (empty for rows as the plan seeded them).
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -105,11 +101,7 @@ class WorkTask(models.Model):
         return self.status != TaskStatus.DONE and self.deadline < (today or timezone.localdate())
 
 
-class PolicyDocumentQuerySet(ScopedQuerySet):
-    def scope_filter(self, viewer, role):
-        # Policy documents are public texts: every signed-in role reads them.
-        return Q()
-
+class PolicyDocumentQuerySet(SignedInQuerySet):
     def in_force(self, today=None):
         """Not marked repealed, and today inside the period it applies to (an open end counts as open)."""
         today = today or timezone.localdate()
@@ -151,14 +143,7 @@ class PolicyDocument(models.Model):
     repealed = models.BooleanField(_("repealed"), default=False)
     url = models.URLField(_("link"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_reference(_("updated by"), blank=True)
     #: Set by the services when a person changes the record (empty for rows as the plan seeded them).
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     history = HistoricalRecords()

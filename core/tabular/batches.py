@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from core import jobs
 from core.errors import Conflict, DomainError, PermissionDenied
-from core.models import BackgroundJob
+from core.models import BackgroundJob, JobStatus
 
 from . import reading
 
@@ -38,11 +38,7 @@ class UploadBatch(models.Model):
     while the batch is pending, then running. Each concrete model declares its ``file`` field (where
     its uploads are stored)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", gettext_lazy("Pending")
-        RUNNING = "running", gettext_lazy("Running")
-        DONE = "done", gettext_lazy("Done")
-        FAILED = "failed", gettext_lazy("Failed")
+    Status = JobStatus
 
     id = models.UUIDField(primary_key=True, default=uuid_lib.uuid4, editable=False)
     uploaded_by = models.ForeignKey(

@@ -1,11 +1,10 @@
 """Digital-level assessments of an enterprise: on-site evaluations and self-assessments."""
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import EditedRecord, digital_level_check, enterprise_reference
 from core.scoping import EnterpriseScopedQuerySet
 
 from ..choices import AssessmentStatus, Method, Stage
@@ -18,16 +17,14 @@ class AssessmentQuerySet(EnterpriseScopedQuerySet):
         return self.filter(method=Method.ONSITE, status=AssessmentStatus.SUBMITTED)
 
 
-class Assessment(ScoredAnswers):
+class Assessment(ScoredAnswers, EditedRecord):
     """A digital-level assessment (数字化水平评测) of an enterprise, before or after transformation.
 
     The on-site evaluation (现场评定) by the evaluation body assigned to the enterprise is the
     authoritative one; a self-assessment (自评) informs but never counts.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="assessments"
-    )
+    enterprise = enterprise_reference("assessments")
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     status = models.CharField(
@@ -45,11 +42,6 @@ class Assessment(ScoredAnswers):
     evaluators = models.CharField(_("evaluators on site"), max_length=255, blank=True)
     note = models.TextField(_("note"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = AssessmentQuerySet.as_manager()
@@ -60,11 +52,7 @@ class Assessment(ScoredAnswers):
         ordering = ["enterprise", "-evaluated_on", "-pk"]
         indexes = [models.Index(fields=["enterprise", "stage", "method", "status"], name="diag_assessment_lookup")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level__isnull=True) | Q(level__lte=4),
-                name="diag_assessment_level_range",
-                violation_error_message=_("Digital levels run from 0 to 4."),
-            ),
+            digital_level_check("level", name="diag_assessment_level_range"),
         ]
 
     def __str__(self):

@@ -1,11 +1,17 @@
 """Diagnosis reports (一企一报告), their workflow steps, and the deadlines the district sets per enterprise."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import (
+    EditedRecord,
+    RecordedEvent,
+    digital_level_check,
+    enterprise_reference,
+    user_reference,
+)
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet
 
@@ -23,7 +29,7 @@ class DiagnosisQuerySet(EnterpriseScopedQuerySet):
         return super().scope_filter(viewer, role)
 
 
-class Diagnosis(ScoredAnswers):
+class Diagnosis(ScoredAnswers, EditedRecord):
     """A diagnosis report (一企一报告) a provider writes for an enterprise after diagnosing it on site.
 
     Drafted and revised by the provider, reviewed by the district (accepted, or returned with a
@@ -31,9 +37,7 @@ class Diagnosis(ScoredAnswers):
     every submitted version (in the transitions' snapshots) are kept.
     """
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="diagnoses"
-    )
+    enterprise = enterprise_reference("diagnoses")
     provider = models.ForeignKey(
         "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="diagnoses"
     )
@@ -63,11 +67,6 @@ class Diagnosis(ScoredAnswers):
     submitted_on = models.DateField(_("first submitted on"), null=True, blank=True)
     last_submitted_on = models.DateField(_("last submitted on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[recommended_products])
 
     objects = DiagnosisQuerySet.as_manager()
@@ -83,11 +82,7 @@ class Diagnosis(ScoredAnswers):
                 name="diag_one_current_report",
                 violation_error_message=_("An enterprise has one current accepted diagnosis report."),
             ),
-            models.CheckConstraint(
-                condition=Q(target_level__isnull=True) | Q(target_level__lte=4),
-                name="diag_target_level_range",
-                violation_error_message=_("Digital levels run from 0 to 4."),
-            ),
+            digital_level_check("target_level", name="diag_target_level_range"),
         ]
         indexes = [
             # The report list's order: page 1 without sorting every (wide) report (bench/lists.py).
@@ -108,7 +103,7 @@ class DiagnosisTransitionQuerySet(DiagnosisQuerySet):
     provider_path = "diagnosis__provider_id"
 
 
-class DiagnosisTransition(models.Model):
+class DiagnosisTransition(RecordedEvent):
     """A step of a report's workflow (created, submitted, returned, accepted) with actor, day, reason,
     and on submission a snapshot of the report as submitted (the earlier versions)."""
 
@@ -121,10 +116,6 @@ class DiagnosisTransition(models.Model):
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason"), blank=True)
     snapshot = models.JSONField(_("report as submitted"), null=True, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = DiagnosisTransitionQuerySet.as_manager()
 
@@ -141,15 +132,11 @@ class Deadline(models.Model):
     """A deadline the district sets for one enterprise: diagnosis report, transformation, evaluation.
     Overdue work is flagged in the queues and on the unit's page (a reason for withdrawal)."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="deadlines"
-    )
+    enterprise = enterprise_reference("deadlines", on_delete=models.CASCADE)
     kind = models.CharField(_("kind"), max_length=16, choices=DeadlineKind.choices)
     due_on = models.DateField(_("due on"))
     note = models.CharField(_("note"), max_length=255, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    set_by = user_reference(_("set by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 

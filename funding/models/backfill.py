@@ -1,18 +1,16 @@
 """The record of a history back-fill upload (:mod:`funding.backfill`), imported by ``funding.models``."""
 
-import uuid as uuid_lib
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import spreadsheet_stored_name
 from core.roles import GLOBAL_READ_ROLES, role_of
 from core.tabular.batches import UploadBatch
 
 
 def backfill_upload_to(instance, filename):
     """Uploaded back-fill files are kept (for the commit and the error sheet) under random names."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"backfill/{uuid_lib.uuid4().hex}.{ext if ext in ('xlsx', 'csv') else 'bin'}"
+    return spreadsheet_stored_name("backfill", filename)
 
 
 class BackfillBatchQuerySet(models.QuerySet):

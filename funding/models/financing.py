@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import enterprise_reference
+
 from .common import EnterpriseMoneyQuerySet, money
 
 
@@ -31,12 +33,7 @@ class FinancialProduct(models.Model):
 class InterestSubsidy(models.Model):
     """An interest or fee subsidy (贴息贴费) granted to an enterprise for a transformation loan."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.PROTECT,
-        related_name="interest_subsidies",
-    )
+    enterprise = enterprise_reference("interest_subsidies")
     financial_product = models.ForeignKey(
         FinancialProduct,
         verbose_name=_("financial product"),

@@ -8,11 +8,12 @@ beyond its commitment, and the central capped purposes stay within 20% of the gr
 concurrent requests.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import enterprise_reference, user_reference
 
 from ..choices import BudgetPurpose, CommitmentStatus, DisbursementStatus, FundSourceKind
 from .common import EnterpriseMoneyQuerySet, LedgerQuerySet, money
@@ -121,14 +122,7 @@ class Commitment(models.Model):
     spend of a budget line (a platform, an evaluation contract); split over budget lines."""
 
     title = models.CharField(_("title"), max_length=200)
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="commitments",
-    )
+    enterprise = enterprise_reference("commitments", null=True, blank=True)
     project = models.ForeignKey(
         "funding.Project",
         verbose_name=_("project"),
@@ -158,9 +152,7 @@ class Commitment(models.Model):
         _("status"), max_length=16, choices=CommitmentStatus.choices, default=CommitmentStatus.ACTIVE
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("committed by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_reference(_("committed by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -230,15 +222,9 @@ class Disbursement(models.Model):
         "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     reason = models.TextField(_("reason"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("paid by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    requested_by = user_reference(_("requested by"))
+    approved_by = user_reference(_("approved by"))
+    paid_by = user_reference(_("paid by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -9,12 +9,17 @@ inspection; a mistyped one is corrected by an :class:`AcceptanceCorrection`, nev
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import (
+    EditedRecord,
+    RecordedEvent,
+    enterprise_reference,
+    user_reference,
+)
 from core.roles import Role
 from core.scoping import EnterpriseScopedQuerySet
 
@@ -30,12 +35,10 @@ class ProjectQuerySet(EnterpriseScopedQuerySet):
         return super().scope_filter(viewer, role)
 
 
-class Project(models.Model):
+class Project(EditedRecord):
     """A transformation project (数字化改造项目) filed (备案) for one enterprise by its provider."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="projects"
-    )
+    enterprise = enterprise_reference("projects")
     provider = models.ForeignKey(
         "providers.Provider", verbose_name=_("service provider"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -68,11 +71,6 @@ class Project(models.Model):
     acceptance_requested_on = models.DateField(_("acceptance requested on"), null=True, blank=True)
     accepted_on = models.DateField(_("passed acceptance on"), null=True, blank=True)
     acceptance_attempts = models.PositiveSmallIntegerField(_("acceptance inspections"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = ProjectQuerySet.as_manager()
@@ -123,7 +121,7 @@ class ProjectTransitionQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "project__enterprise"
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(RecordedEvent):
     """A step of a project's life with actor, the day it happened and a reason."""
 
     project = models.ForeignKey(
@@ -135,10 +133,6 @@ class ProjectTransition(models.Model):
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ProjectTransitionQuerySet.as_manager()
 
@@ -179,9 +173,7 @@ class Acceptance(models.Model):
         on_delete=models.PROTECT,
         related_name="acceptances",
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = user_reference(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -207,7 +199,7 @@ class AcceptanceCorrectionQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "acceptance__project__enterprise"
 
 
-class AcceptanceCorrection(models.Model):
+class AcceptanceCorrection(RecordedEvent):
     """A district official's recorded correction of a mistyped acceptance (result, date or findings)."""
 
     acceptance = models.ForeignKey(
@@ -217,10 +209,6 @@ class AcceptanceCorrection(models.Model):
     after = models.JSONField(_("after"))
     reason = models.TextField(_("reason"))
     date = models.DateField(_("date"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = AcceptanceCorrectionQuerySet.as_manager()
 
