@@ -23,6 +23,12 @@ from rest_framework.response import Response
 # A view set whose writes are service calls. ``validated(serializer_class)`` reads the body (400 with each field's
 # messages when it is invalid); ``answer(obj)`` renders ``obj`` with the view's serializer, after ``answer_object``.
 class ServiceViewSet(viewsets.GenericViewSet):
+    def get_queryset(self):
+        # A view set that declares ``queryset`` reads it through the model's ``visible_to``: a record outside the
+        # caller's scope answers 404, exactly as a missing one. A view set that reads through a selector overrides
+        # this method.
+        return super().get_queryset().visible_to(self.request.user)
+
     def validated(self, serializer_class, partial=False):
         """The request body, validated by ``serializer_class``, as a plain dict of keyword arguments."""
         data = serializer_class(data=self.request.data, partial=partial)
