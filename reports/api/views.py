@@ -1,7 +1,6 @@
 """The reports API (docs/api.md): the indicator report computed now, and the snapshots (request, list,
 read, compare, PDF)."""
 
-import json
 import uuid
 
 from django.utils.translation import gettext as _
@@ -9,11 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAcceptable
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.mixins import JsonErrorsMixin
 from core.api.pagination import PortalPagination
+from core.api.renderers import PdfRenderer
 from core.downloads import logged_download
 from core.errors import DomainError
 from core.models import OrgUnit
@@ -140,18 +141,6 @@ class ReportSnapshotCompareView(APIView):
         )
 
 
-class PdfRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, (bytes, bytearray)):
-            return bytes(data)
-        return json.dumps(data, default=str, ensure_ascii=False).encode()
-
-
 def _accepts_pdf(request):
     """Whether the client's ``Accept`` names application/pdf (or a wildcard covering it)."""
     header = request.META.get("HTTP_ACCEPT", "").strip()
@@ -169,7 +158,7 @@ def _accepts_pdf(request):
     return False
 
 
-class ReportSnapshotPdfView(APIView):
+class ReportSnapshotPdfView(JsonErrorsMixin, APIView):
     """The snapshot's summary in Chinese as a PDF; 409 while the snapshot is not done."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]
@@ -188,10 +177,3 @@ class ReportSnapshotPdfView(APIView):
             kind="report_snapshot",
             description=f"report snapshot {snapshot.pk}",
         )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code >= 400:
-            response.accepted_renderer = JSONRenderer()  # errors stay JSON whatever the Accept
-            response.accepted_media_type = "application/json"
-        return response
