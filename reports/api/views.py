@@ -15,11 +15,10 @@ from rest_framework.views import APIView
 from core.api.mixins import JsonErrorsMixin
 from core.api.pagination import PortalPagination
 from core.api.renderers import PdfRenderer
-from core.downloads import logged_download
 from core.errors import DomainError
 from core.models import OrgUnit
 
-from ..exports import snapshot_file_name
+from ..exports import snapshot_pdf_download
 from ..selectors import snapshots
 from ..selectors.indicators import indicator_report
 from ..selectors.scope import period_by_code
@@ -169,11 +168,4 @@ class ReportSnapshotPdfView(JsonErrorsMixin, APIView):
             raise NotAcceptable(_("This download is a PDF: send Accept: application/pdf."))
         snapshot = _snapshot(request, pk)
         pdf = snapshots.snapshot_pdf(snapshot)
-        return logged_download(
-            request,
-            file=pdf.open("rb"),
-            filename=snapshot_file_name(snapshot, "pdf"),
-            content_type="application/pdf",
-            kind="report_snapshot",
-            description=f"report snapshot {snapshot.pk}",
-        )
+        return snapshot_pdf_download(request, snapshot, pdf)
