@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.downloads import logged_download
 from funding.exports import workbook_bytes
 
 from .selectors.indicators import NOT_BY_UNIT
@@ -16,6 +17,18 @@ def snapshot_file_name(snapshot, extension):
     """``indicator-report-<period>-<unit code or district>-<as-of>.<extension>``: the downloads' name."""
     unit = snapshot.unit.code if snapshot.unit_id else "district"
     return f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.{extension}"
+
+
+def snapshot_pdf_download(request, snapshot, pdf):
+    """The snapshot's stored PDF ``pdf`` answered as an attachment, logged as a download (page and API)."""
+    return logged_download(
+        request,
+        file=pdf.open("rb"),
+        filename=snapshot_file_name(snapshot, "pdf"),
+        content_type="application/pdf",
+        kind="report_snapshot",
+        description=f"report snapshot {snapshot.pk}",
+    )
 
 
 RECORD_TYPE_NAMES = {"enterprise": "试点企业", "recognition": "认定", "product": "产品及解决方案", "provider": "服务商"}

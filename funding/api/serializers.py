@@ -1,19 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from funding import models
 from funding.choices import BudgetPurpose, RecognitionKind, RecognitionLevel
-from funding.models import (
-    Acceptance,
-    BudgetLine,
-    Commitment,
-    CommitmentLine,
-    Disbursement,
-    FinancialProduct,
-    InterestSubsidy,
-    Project,
-    ProjectTransition,
-    Recognition,
-)
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -22,14 +11,14 @@ class ProjectTransitionSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 
     class Meta:
-        model = ProjectTransition
+        model = models.ProjectTransition
         fields = ["action", "from_status", "to_status", "date", "reason", "data", "actor", "recorded_at"]
         read_only_fields = fields
 
 
 class AcceptanceSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Acceptance
+        model = models.Acceptance
         fields = [
             "id",
             "project",
@@ -51,7 +40,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     acceptances = AcceptanceSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Project
+        model = models.Project
         fields = [
             "id",
             "enterprise",
@@ -148,7 +137,7 @@ class CorrectionSerializer(serializers.Serializer):
 
 class RecognitionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Recognition
+        model = models.Recognition
         fields = [
             "id",
             "kind",
@@ -187,7 +176,7 @@ class BudgetLineSerializer(serializers.ModelSerializer):
     available = serializers.SerializerMethodField()
 
     class Meta:
-        model = BudgetLine
+        model = models.BudgetLine
         fields = ["id", "source", "purpose", "name", "amount", "committed", "claimed", "paid", "available"]
         read_only_fields = fields
 
@@ -204,7 +193,7 @@ class BudgetLineInputSerializer(serializers.Serializer):
 
 class CommitmentLineSerializer(serializers.ModelSerializer):
     class Meta:
-        model = CommitmentLine
+        model = models.CommitmentLine
         fields = ["id", "budget_line", "amount"]
         read_only_fields = fields
 
@@ -213,7 +202,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
     lines = CommitmentLineSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Commitment
+        model = models.Commitment
         fields = [
             "id",
             "title",
@@ -246,7 +235,7 @@ class CommitmentInputSerializer(serializers.Serializer):
 
 class DisbursementSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Disbursement
+        model = models.Disbursement
         fields = [
             "id",
             "commitment_line",
@@ -283,7 +272,7 @@ class PaySerializer(serializers.Serializer):
 
 class FinancialProductSerializer(serializers.ModelSerializer):
     class Meta:
-        model = FinancialProduct
+        model = models.FinancialProduct
         fields = ["id", "bank", "name", "rate", "limit", "term_months", "note", "is_active"]
         read_only_fields = fields
 
@@ -307,7 +296,7 @@ class InterestSubsidySerializer(serializers.ModelSerializer):
     commitment = serializers.SerializerMethodField()
 
     class Meta:
-        model = InterestSubsidy
+        model = models.InterestSubsidy
         fields = [
             "id",
             "enterprise",

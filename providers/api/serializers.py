@@ -4,17 +4,8 @@ from rest_framework import serializers
 
 from core.privacy import phone_for
 from enterprises.choices import Sector
+from providers import models
 from providers.choices import SCENE_CODES, PoolStatus, PriceModel, ProviderType
-from providers.models import (
-    EvaluationBody,
-    EvaluatorAssignment,
-    Product,
-    Provider,
-    ProviderAssignment,
-    ProviderEvent,
-    ProviderRating,
-    ProviderScorecard,
-)
 
 
 def _sectors():
@@ -48,7 +39,7 @@ class ProviderSerializer(_PhoneMixin, serializers.ModelSerializer):
     recognised_count = serializers.IntegerField(read_only=True, required=False)
 
     class Meta:
-        model = Provider
+        model = models.Provider
         fields = [
             "id",
             "credit_code",
@@ -107,7 +98,7 @@ class ProviderEventSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text=_("pool_status, key_designated or key_revoked."))
 
     class Meta:
-        model = ProviderEvent
+        model = models.ProviderEvent
         fields = ["id", "kind", "from_value", "to_value", "happened_on", "note", "actor", "recorded_at"]
         read_only_fields = fields
 
@@ -116,7 +107,7 @@ class EvaluationBodySerializer(_PhoneMixin, serializers.ModelSerializer):
     contact_phone = serializers.SerializerMethodField()
 
     class Meta:
-        model = EvaluationBody
+        model = models.EvaluationBody
         fields = ["id", "credit_code", "name", "contact_name", "contact_phone"]
         read_only_fields = fields
 
@@ -141,7 +132,7 @@ class ProductSerializer(serializers.ModelSerializer):
     price_model = serializers.ChoiceField(choices=PriceModel.choices, allow_blank=True, read_only=True)
 
     class Meta:
-        model = Product
+        model = models.Product
         fields = [
             "id",
             "provider",
@@ -195,7 +186,7 @@ class ProviderAssignmentSerializer(serializers.ModelSerializer):
     provider_name = serializers.CharField(source="provider.name", read_only=True)
 
     class Meta:
-        model = ProviderAssignment
+        model = models.ProviderAssignment
         fields = ["id", "enterprise", "enterprise_name", "provider", "provider_name", "assigned_on"]
         read_only_fields = fields
 
@@ -211,7 +202,7 @@ class EvaluatorAssignmentSerializer(serializers.ModelSerializer):
     evaluation_body_name = serializers.CharField(source="evaluation_body.name", read_only=True)
 
     class Meta:
-        model = EvaluatorAssignment
+        model = models.EvaluatorAssignment
         fields = ["id", "enterprise", "enterprise_name", "evaluation_body", "evaluation_body_name", "assigned_on"]
         read_only_fields = fields
 
@@ -226,7 +217,7 @@ class ProviderRatingSerializer(serializers.ModelSerializer):
     rated_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
-        model = ProviderRating
+        model = models.ProviderRating
         fields = ["id", "enterprise", "provider", "rated_on", "score", "comment", "rated_by", "created_at"]
         read_only_fields = fields
 
@@ -248,7 +239,7 @@ class ScorecardSerializer(serializers.ModelSerializer):
     replied_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
-        model = ProviderScorecard
+        model = models.ProviderScorecard
         fields = [
             "id",
             "provider",

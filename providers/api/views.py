@@ -7,25 +7,18 @@ writes call the services, whose role checks answer 403 and whose rule errors ans
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import DomainError, PermissionDenied
+from core.api.viewsets import ReadServiceViewSet, service_action
+from core.errors import DomainError
+from core.permissions import require
 from core.roles import role_of
 from enterprises.selectors import enterprise_list
-from providers import permissions, selectors, services
-from providers.filters import (
-    EvaluationBodyFilter,
-    EvaluatorAssignmentFilter,
-    ProductFilter,
-    ProviderAssignmentFilter,
-    ProviderFilter,
-    ProviderRatingFilter,
-    ProviderScorecardFilter,
-)
+from providers import filters, permissions, selectors, services
 from providers.models import (
     EvaluationBody,
     EvaluatorAssignment,
@@ -80,17 +73,6 @@ def reads_need(predicate):
     return _ReadPermission
 
 
-class _Base(viewsets.GenericViewSet):
-    def _validated(self, serializer_class, partial=False):
-        data = serializer_class(data=self.request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-    def _answer(self, obj, code=status.HTTP_200_OK, serializer_class=None):
-        serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(obj, context={"request": self.request}).data, status=code)
-
-
 def _visible(queryset, pk, field, message):
     obj = queryset.filter(pk=pk).first() if pk is not None else None
     if obj is None:
@@ -108,30 +90,30 @@ def _provider(user, pk):
     )
 
 
-class ProviderViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ProviderViewSet(ReadServiceViewSet):
     """The provider registry (resource pool). Every signed-in role reads it (a provider user its own
     record); writes are the district's. ``PATCH {"key_provider_since": date}`` designates a 重点服务商."""
 
     serializer_class = ProviderSerializer
-    filterset_class = ProviderFilter
+    filterset_class = filters.ProviderFilter
 
     def get_queryset(self):
         return selectors.provider_list_with_counts(viewer=self.request.user).order_by("name", "pk")
 
-    def _fresh(self, provider):
+    def answer_object(self, provider):
         return self.get_queryset().get(pk=provider.pk)
 
     @extend_schema(request=ProviderCreateSerializer, responses={201: ProviderSerializer})
     def create(self, request):
-        provider = services.provider_create(actor=request.user, **self._validated(ProviderCreateSerializer))
-        return self._answer(self._fresh(provider), status.HTTP_201_CREATED)
+        provider = services.provider_create(actor=request.user, **self.validated(ProviderCreateSerializer))
+        return self.answer(provider, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProviderUpdateSerializer, responses=ProviderSerializer)
     def partial_update(self, request, pk=None):
         provider = self.get_object()
-        values = self._validated(ProviderUpdateSerializer, partial=True)
+        values = self.validated(ProviderUpdateSerializer, partial=True)
         provider = services.provider_update(actor=request.user, provider=provider, **values)
-        return self._answer(self._fresh(provider))
+        return self.answer(provider)
 
     @extend_schema(responses=ProviderEventSerializer(many=True))
     # A plain array of the record's history: neither paginated nor filtered like the list.
@@ -143,11 +125,11 @@ class ProviderViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return Response(ProviderEventSerializer(rows, many=True).data)
 
 
-class EvaluationBodyViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class EvaluationBodyViewSet(ReadServiceViewSet):
     """Third-party evaluation bodies (第三方机构). Provider users have no access (403)."""
 
     serializer_class = EvaluationBodySerializer
-    filterset_class = EvaluationBodyFilter
+    filterset_class = filters.EvaluationBodyFilter
     permission_classes = [reads_need(permissions.can_view_evaluation_bodies)]
 
     def get_queryset(self):
@@ -155,115 +137,85 @@ class EvaluationBodyViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     @extend_schema(request=EvaluationBodyCreateSerializer, responses={201: EvaluationBodySerializer})
     def create(self, request):
-        body = services.evaluation_body_create(actor=request.user, **self._validated(EvaluationBodyCreateSerializer))
-        return self._answer(body, status.HTTP_201_CREATED)
+        body = services.evaluation_body_create(actor=request.user, **self.validated(EvaluationBodyCreateSerializer))
+        return self.answer(body, status.HTTP_201_CREATED)
 
     @extend_schema(request=EvaluationBodyUpdateSerializer, responses=EvaluationBodySerializer)
     def partial_update(self, request, pk=None):
         body = self.get_object()
-        values = self._validated(EvaluationBodyUpdateSerializer, partial=True)
-        return self._answer(services.evaluation_body_update(actor=request.user, evaluation_body=body, **values))
+        values = self.validated(EvaluationBodyUpdateSerializer, partial=True)
+        return self.answer(services.evaluation_body_update(actor=request.user, evaluation_body=body, **values))
 
 
-class ProductViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ProductViewSet(ReadServiceViewSet):
     """The 小快轻准 catalogue. Provider users add and edit their own products until recognised, and see
     other providers' recognised ones only; recognising (``recognised_on``) is the district's."""
 
     serializer_class = ProductSerializer
-    filterset_class = ProductFilter
+    filterset_class = filters.ProductFilter
 
     def get_queryset(self):
         return selectors.product_list(viewer=self.request.user).order_by("provider__name", "name", "pk")
 
     @extend_schema(request=ProductCreateSerializer, responses={201: ProductSerializer})
     def create(self, request):
-        values = self._validated(ProductCreateSerializer)
+        values = self.validated(ProductCreateSerializer)
         provider = _provider(request.user, values.pop("provider"))
         product = services.product_create(actor=request.user, provider=provider, **values)
-        return self._answer(product, status.HTTP_201_CREATED)
+        return self.answer(product, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProductUpdateSerializer, responses=ProductSerializer)
     def partial_update(self, request, pk=None):
         product = self.get_object()
-        values = self._validated(ProductUpdateSerializer, partial=True)
-        return self._answer(services.product_update(actor=request.user, product=product, **values))
+        values = self.validated(ProductUpdateSerializer, partial=True)
+        return self.answer(services.product_update(actor=request.user, product=product, **values))
 
-    @extend_schema(request=DateSerializer, responses=ProductSerializer)
-    @action(detail=True, methods=["post"])
-    def recognise(self, request, pk=None):
+    @service_action(DateSerializer)
+    def recognise(self, product, date=None):
         """The district selects the product into the 优秀产品清单 (``date`` default today)."""
-        product = self.get_object()
-        values = self._validated(DateSerializer)
-        return self._answer(services.product_recognise(actor=request.user, product=product, date=values.get("date")))
+        return services.product_recognise(actor=self.request.user, product=product, date=date)
 
-    @extend_schema(request=ReasonSerializer, responses=ProductSerializer)
-    @action(detail=True, methods=["post"], url_path="withdraw-recognition")
-    def withdraw_recognition(self, request, pk=None):
-        product = self.get_object()
-        values = self._validated(ReasonSerializer)
-        return self._answer(
-            services.product_withdraw_recognition(actor=request.user, product=product, reason=values["reason"])
-        )
+    @service_action(ReasonSerializer, url_path="withdraw-recognition")
+    def withdraw_recognition(self, product, reason):
+        return services.product_withdraw_recognition(actor=self.request.user, product=product, reason=reason)
 
 
-class ProviderAssignmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ProviderAssignmentViewSet(ReadServiceViewSet):
     """The district's assignments of enterprises to providers (a provider user sees its own only)."""
 
+    queryset = ProviderAssignment.objects.select_related("enterprise", "provider").order_by("pk")
     serializer_class = ProviderAssignmentSerializer
-    filterset_class = ProviderAssignmentFilter
-
-    def get_queryset(self):
-        return (
-            ProviderAssignment.objects.visible_to(self.request.user)
-            .select_related("enterprise", "provider")
-            .order_by("pk")
-        )
+    filterset_class = filters.ProviderAssignmentFilter
 
     @extend_schema(request=ProviderAssignmentCreateSerializer, responses={201: ProviderAssignmentSerializer})
     def create(self, request):
-        allowed, reason = permissions.can_manage_providers(request.user)
-        if not allowed:
-            raise PermissionDenied(reason)
-        values = self._validated(ProviderAssignmentCreateSerializer)
+        require(permissions.can_manage_providers(request.user))
+        values = self.validated(ProviderAssignmentCreateSerializer)
         assignment = services.provider_assign(
             actor=request.user,
             enterprise=_enterprise(request.user, values["enterprise"]),
             provider=_provider(request.user, values["provider"]),
             assigned_on=values.get("assigned_on"),
         )
-        return self._answer(assignment, status.HTTP_201_CREATED)
+        return self.answer(assignment, status.HTTP_201_CREATED)
 
-    @extend_schema(request=EndAssignmentSerializer, responses={204: None})
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
+    @service_action(EndAssignmentSerializer, responses={204: None})
+    def end(self, assignment, reason, date=None):
         """End the assignment (the provider no longer sees the enterprise through it)."""
-        assignment = self.get_object()
-        values = self._validated(EndAssignmentSerializer)
-        services.provider_unassign(
-            actor=request.user, assignment=assignment, date=values.get("date"), reason=values["reason"]
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        services.provider_unassign(actor=self.request.user, assignment=assignment, date=date, reason=reason)
 
 
-class EvaluatorAssignmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class EvaluatorAssignmentViewSet(ReadServiceViewSet):
     """The district's assignments of enterprises to evaluation bodies (an evaluator sees its body's only)."""
 
+    queryset = EvaluatorAssignment.objects.select_related("enterprise", "evaluation_body").order_by("pk")
     serializer_class = EvaluatorAssignmentSerializer
-    filterset_class = EvaluatorAssignmentFilter
-
-    def get_queryset(self):
-        return (
-            EvaluatorAssignment.objects.visible_to(self.request.user)
-            .select_related("enterprise", "evaluation_body")
-            .order_by("pk")
-        )
+    filterset_class = filters.EvaluatorAssignmentFilter
 
     @extend_schema(request=EvaluatorAssignmentCreateSerializer, responses={201: EvaluatorAssignmentSerializer})
     def create(self, request):
-        allowed, reason = permissions.can_manage_providers(request.user)
-        if not allowed:
-            raise PermissionDenied(reason)
-        values = self._validated(EvaluatorAssignmentCreateSerializer)
+        require(permissions.can_manage_providers(request.user))
+        values = self.validated(EvaluatorAssignmentCreateSerializer)
         body = _visible(
             EvaluationBody.objects.all(),
             values["evaluation_body"],
@@ -276,35 +228,25 @@ class EvaluatorAssignmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveMo
             evaluation_body=body,
             assigned_on=values.get("assigned_on"),
         )
-        return self._answer(assignment, status.HTTP_201_CREATED)
+        return self.answer(assignment, status.HTTP_201_CREATED)
 
-    @extend_schema(request=EndAssignmentSerializer, responses={204: None})
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        assignment = self.get_object()
-        values = self._validated(EndAssignmentSerializer)
-        services.evaluator_unassign(
-            actor=request.user, assignment=assignment, date=values.get("date"), reason=values["reason"]
-        )
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    @service_action(EndAssignmentSerializer, responses={204: None})
+    def end(self, assignment, reason, date=None):
+        services.evaluator_unassign(actor=self.request.user, assignment=assignment, date=date, reason=reason)
 
 
-class ProviderRatingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ProviderRatingViewSet(ReadServiceViewSet):
     """Enterprises' satisfaction with their providers, recorded by their street/town (or the district).
     A provider user reads the ratings of its own work; evaluators have no access."""
 
+    queryset = ProviderRating.objects.select_related("rated_by").order_by("-rated_on", "-pk")
     serializer_class = ProviderRatingSerializer
-    filterset_class = ProviderRatingFilter
+    filterset_class = filters.ProviderRatingFilter
     permission_classes = [reads_need(permissions.can_view_ratings)]
-
-    def get_queryset(self):
-        return (
-            ProviderRating.objects.visible_to(self.request.user).select_related("rated_by").order_by("-rated_on", "-pk")
-        )
 
     @extend_schema(request=ProviderRatingCreateSerializer, responses={201: ProviderRatingSerializer})
     def create(self, request):
-        values = self._validated(ProviderRatingCreateSerializer)
+        values = self.validated(ProviderRatingCreateSerializer)
         rating = services.rating_create(
             actor=request.user,
             enterprise=_enterprise(request.user, values["enterprise"]),
@@ -313,29 +255,25 @@ class ProviderRatingViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMi
             rated_on=values.get("rated_on"),
             comment=values.get("comment", ""),
         )
-        return self._answer(rating, status.HTTP_201_CREATED)
+        return self.answer(rating, status.HTTP_201_CREATED)
 
 
-class ScorecardViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ScorecardViewSet(ReadServiceViewSet):
     """Provider scorecards per period: the district, finance and auditors read all, a provider user its
     own; street/town staff and evaluators have no access."""
 
+    queryset = ProviderScorecard.objects.select_related("provider", "replied_by").order_by(
+        "-ends_on", "provider__name", "pk"
+    )
     serializer_class = ScorecardSerializer
-    filterset_class = ProviderScorecardFilter
+    filterset_class = filters.ProviderScorecardFilter
     permission_classes = [reads_need(permissions.can_view_scorecards)]
-
-    def get_queryset(self):
-        return (
-            ProviderScorecard.objects.visible_to(self.request.user)
-            .select_related("provider", "replied_by")
-            .order_by("-ends_on", "provider__name", "pk")
-        )
 
     @extend_schema(request=PeriodSerializer, responses={202: ComputeAnswerSerializer})
     @action(detail=False, methods=["post"])
     def compute(self, request):
         """Recompute every provider's card for ``period`` in the background (in-process without a broker)."""
-        values = self._validated(PeriodSerializer)
+        values = self.validated(PeriodSerializer)
         job = services.scorecard_recompute_request(actor=request.user, period=values["period"])
         job.refresh_from_db()
         return Response(
@@ -343,13 +281,10 @@ class ScorecardViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
             status=status.HTTP_202_ACCEPTED,
         )
 
-    @extend_schema(request=ReplySerializer, responses=ScorecardSerializer)
-    @action(detail=True, methods=["post"])
-    def reply(self, request, pk=None):
+    @service_action(ReplySerializer)
+    def reply(self, card, reply):
         """The provider's written reply to its card."""
-        card = self.get_object()
-        values = self._validated(ReplySerializer)
-        return self._answer(services.scorecard_reply(actor=request.user, scorecard=card, reply=values["reply"]))
+        return services.scorecard_reply(actor=self.request.user, scorecard=card, reply=reply)
 
 
 class ScorecardWeightsView(APIView):

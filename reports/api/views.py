@@ -1,7 +1,6 @@
 """The reports API (docs/api.md): the indicator report computed now, and the snapshots (request, list,
 read, compare, PDF)."""
 
-import json
 import uuid
 
 from django.utils.translation import gettext as _
@@ -9,16 +8,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotAcceptable
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.mixins import JsonErrorsMixin
 from core.api.pagination import PortalPagination
-from core.downloads import logged_download
+from core.api.renderers import PdfRenderer
 from core.errors import DomainError
 from core.models import OrgUnit
 
-from ..exports import snapshot_file_name
+from ..exports import snapshot_pdf_download
 from ..selectors import snapshots
 from ..selectors.indicators import indicator_report
 from ..selectors.scope import period_by_code
@@ -140,18 +140,6 @@ class ReportSnapshotCompareView(APIView):
         )
 
 
-class PdfRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, (bytes, bytearray)):
-            return bytes(data)
-        return json.dumps(data, default=str, ensure_ascii=False).encode()
-
-
 def _accepts_pdf(request):
     """Whether the client's ``Accept`` names application/pdf (or a wildcard covering it)."""
     header = request.META.get("HTTP_ACCEPT", "").strip()
@@ -169,7 +157,7 @@ def _accepts_pdf(request):
     return False
 
 
-class ReportSnapshotPdfView(APIView):
+class ReportSnapshotPdfView(JsonErrorsMixin, APIView):
     """The snapshot's summary in Chinese as a PDF; 409 while the snapshot is not done."""
 
     renderer_classes = [JSONRenderer, PdfRenderer]
@@ -180,18 +168,4 @@ class ReportSnapshotPdfView(APIView):
             raise NotAcceptable(_("This download is a PDF: send Accept: application/pdf."))
         snapshot = _snapshot(request, pk)
         pdf = snapshots.snapshot_pdf(snapshot)
-        return logged_download(
-            request,
-            file=pdf.open("rb"),
-            filename=snapshot_file_name(snapshot, "pdf"),
-            content_type="application/pdf",
-            kind="report_snapshot",
-            description=f"report snapshot {snapshot.pk}",
-        )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code >= 400:
-            response.accepted_renderer = JSONRenderer()  # errors stay JSON whatever the Accept
-            response.accepted_media_type = "application/json"
-        return response
+        return snapshot_pdf_download(request, snapshot, pdf)

@@ -24,7 +24,7 @@ from core.models import OrgUnit
 from core.roles import Role, role_of
 from core.selectors import unit_list
 
-from ..exports import snapshot_file_name, snapshot_workbook
+from ..exports import snapshot_file_name, snapshot_pdf_download, snapshot_workbook
 from ..models import ReportingPeriod, ReportSnapshot
 from ..permissions import can_request_snapshot
 from ..selectors import snapshots
@@ -193,14 +193,7 @@ def snapshot_pdf(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("reports:snapshot_detail", pk=snapshot.pk)
-    return logged_download(
-        request,
-        file=pdf.open("rb"),
-        filename=snapshot_file_name(snapshot, "pdf"),
-        content_type="application/pdf",
-        kind="report_snapshot",
-        description=f"report snapshot {snapshot.pk}",
-    )
+    return snapshot_pdf_download(request, snapshot, pdf)
 
 
 @login_required

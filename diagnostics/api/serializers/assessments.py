@@ -14,6 +14,9 @@ ANSWERS_HELP = (
     "items the answer's position (0 = lowest); rate items a percentage 0–100; outcome items better/same/worse."
 )
 SCENES_HELP = "Scene code → level 0–4 (scenes not given are level 0)."
+#: What an assessment and a diagnosis both carry of the MIIT index, in this order: the edition and the answers as
+#: entered, then the engine's score, level and result.
+SCORED_FIELDS = ["index", "answers", "raw", "scenes", "scene_notes", "score", "level", "result"]
 
 
 class ScoreRequestSerializer(serializers.Serializer):
@@ -106,14 +109,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "evaluation_body",
             "evaluation_body_name",
             "evaluated_on",
-            "index",
-            "answers",
-            "raw",
-            "scenes",
-            "scene_notes",
-            "score",
-            "level",
-            "result",
+            *SCORED_FIELDS,
             "evaluators",
             "note",
             "submitted_at",

@@ -9,6 +9,8 @@ from diagnostics.choices import DeadlineKind
 from diagnostics.models import Deadline, Diagnosis, DiagnosisTransition
 from diagnostics.selectors.diagnoses import diagnosis_checklist, signed_pdf_of, software_share
 
+from .assessments import SCORED_FIELDS
+
 
 class ChecklistItemSerializer(serializers.Serializer):
     code = serializers.CharField()
@@ -57,14 +59,7 @@ class DiagnosisSerializer(serializers.ModelSerializer):
             "version",
             "return_count",
             "diagnosed_on",
-            "index",
-            "answers",
-            "raw",
-            "scenes",
-            "scene_notes",
-            "score",
-            "level",
-            "result",
+            *SCORED_FIELDS,
             "pain_points",
             "summary",
             "target_level",

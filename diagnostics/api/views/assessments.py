@@ -2,12 +2,13 @@
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.viewsets import ReadServiceViewSet, service_action
 from core.errors import DomainError
 from diagnostics.filters import AssessmentFilter
 from diagnostics.scoring import ScoreInputError, index_spec, score
@@ -65,9 +66,7 @@ class ScoreView(APIView):
         return Response(contract_result(result))
 
 
-class AssessmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
+class AssessmentViewSet(mixins.DestroyModelMixin, ReadServiceViewSet):
     """Assessments in the caller's scope (404 outside it). A create is stored submitted (scored by the
     engine) unless ``status`` is ``draft``; drafts may be changed, submitted or deleted."""
 
@@ -77,18 +76,12 @@ class AssessmentViewSet(
     def get_queryset(self):
         return assessment_list(viewer=self.request.user).order_by("-evaluated_on", "-pk")
 
-    def _answer(self, assessment, code=status.HTTP_200_OK):
-        assessment = assessment_list(viewer=self.request.user).get(pk=assessment.pk)
-        return Response(AssessmentSerializer(assessment, context={"request": self.request}).data, status=code)
-
-    def _validated(self, serializer_class):
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return data.validated_data
+    def answer_object(self, assessment):
+        return assessment_list(viewer=self.request.user).get(pk=assessment.pk)
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer, 400: ERRORS_BODY})
     def create(self, request):
-        values = dict(self._validated(AssessmentCreateSerializer))
+        values = self.validated(AssessmentCreateSerializer)
         enterprise = enterprise_list(viewer=request.user).filter(pk=values.pop("enterprise")).first()
         if enterprise is None:
             raise DomainError("unknown_enterprise", _("No enterprise you can see has this id."), field="enterprise")
@@ -108,22 +101,19 @@ class AssessmentViewSet(
         assessment = services.assessment_create(
             actor=request.user, enterprise=enterprise, edition=edition, evaluation_body=body, submit=submit, **values
         )
-        return self._answer(assessment, status.HTTP_201_CREATED)
+        return self.answer(assessment, status.HTTP_201_CREATED)
 
     @extend_schema(request=AssessmentUpdateSerializer, responses={200: AssessmentSerializer, 400: ERRORS_BODY})
     def partial_update(self, request, pk=None):
         assessment = self.get_object()
-        values = self._validated(AssessmentUpdateSerializer)
+        values = self.validated(AssessmentUpdateSerializer)
         services.assessment_update(actor=request.user, assessment=assessment, **values)
-        return self._answer(assessment)
+        return self.answer(assessment)
 
-    @extend_schema(request=SubmitSerializer, responses=AssessmentSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        assessment = self.get_object()
-        values = self._validated(SubmitSerializer)
-        services.assessment_submit(actor=request.user, assessment=assessment, date=values.get("date"))
-        return self._answer(assessment)
+    @service_action(SubmitSerializer)
+    def submit(self, assessment, date=None):
+        services.assessment_submit(actor=self.request.user, assessment=assessment, date=date)
+        return assessment
 
     def destroy(self, request, pk=None):
         services.assessment_delete(actor=request.user, assessment=self.get_object())
@@ -139,7 +129,7 @@ class AssessmentViewSet(
     def evidence(self, request, pk=None):
         """Attach an evidence file to one scene (types and size limits of core.files)."""
         assessment = self.get_object()
-        values = self._validated(EvidenceSerializer)
+        values = self.validated(EvidenceSerializer)
         attachment = services.assessment_attach_evidence(
             actor=request.user, assessment=assessment, scene=values["scene"], upload=values["file"]
         )

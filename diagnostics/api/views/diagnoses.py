@@ -6,18 +6,18 @@ A report outside the caller's scope answers 404; a role that may not act 403; a 
 state does not allow 409 with a message.
 """
 
-import json
-
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.mixins import JsonErrorsMixin
+from core.api.renderers import PdfRenderer
+from core.api.viewsets import ReadServiceViewSet, service_action
 from core.errors import DomainError
 from core.files import serve_protected_file
 from diagnostics.filters import DeadlineFilter, DiagnosisFilter
@@ -47,26 +47,6 @@ from ..serializers.diagnoses import (
 )
 
 
-class PdfRenderer(BaseRenderer):
-    """Lets a client whose ``Accept`` names ``application/pdf`` download the signed report."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, (bytes, bytearray)):
-            return bytes(data)
-        return json.dumps(data, default=str, ensure_ascii=False).encode()
-
-
-def _validated(serializer_class, data):
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _visible_enterprise(user, pk, field="enterprise"):
     enterprise = Enterprise.objects.visible_to(user).filter(pk=pk).first()
     if enterprise is None:
@@ -74,9 +54,7 @@ def _visible_enterprise(user, pk, field="enterprise"):
     return enterprise
 
 
-class DiagnosisViewSet(
-    JsonErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class DiagnosisViewSet(JsonErrorsMixin, mixins.CreateModelMixin, ReadServiceViewSet):
     """Diagnosis reports (一企一报告) in the caller's scope: a provider user sees its provider's
     reports only; unit staff their unit's; evaluators those of the enterprises they evaluate."""
 
@@ -98,13 +76,12 @@ class DiagnosisViewSet(
         page = super().paginate_queryset(queryset)
         return attach_signed_pdfs(page) if page is not None else None
 
-    def _answer(self, diagnosis, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=diagnosis.pk)
-        return Response(DiagnosisSerializer(fresh, context={"request": self.request}).data, status=code)
+    def answer_object(self, diagnosis):
+        return self.get_queryset().get(pk=diagnosis.pk)
 
     @extend_schema(request=DiagnosisCreateSerializer, responses={201: DiagnosisSerializer})
     def create(self, request):
-        values = _validated(DiagnosisCreateSerializer, request.data)
+        values = self.validated(DiagnosisCreateSerializer)
         enterprise = _visible_enterprise(request.user, values["enterprise"])
         provider = Provider.objects.filter(pk=values["provider"]).first()
         if provider is None:
@@ -112,42 +89,25 @@ class DiagnosisViewSet(
         diagnosis = services.diagnosis_create(
             actor=request.user, enterprise=enterprise, provider=provider, date=values.get("date")
         )
-        return self._answer(diagnosis, status.HTTP_201_CREATED)
+        return self.answer(diagnosis, status.HTTP_201_CREATED)
 
     @extend_schema(request=DiagnosisUpdateSerializer, responses=DiagnosisSerializer)
     def partial_update(self, request, pk=None):
         diagnosis = self.get_object()
-        values = _validated(DiagnosisUpdateSerializer, request.data)
-        return self._answer(services.diagnosis_update(actor=request.user, diagnosis=diagnosis, **values))
+        values = self.validated(DiagnosisUpdateSerializer)
+        return self.answer(services.diagnosis_update(actor=request.user, diagnosis=diagnosis, **values))
 
-    @extend_schema(request=TransitionRequestSerializer, responses=DiagnosisSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        diagnosis = self.get_object()
-        values = _validated(TransitionRequestSerializer, request.data)
-        return self._answer(services.diagnosis_submit(actor=request.user, diagnosis=diagnosis, date=values.get("date")))
+    @service_action(TransitionRequestSerializer)
+    def submit(self, diagnosis, date=None):
+        return services.diagnosis_submit(actor=self.request.user, diagnosis=diagnosis, date=date)
 
-    @extend_schema(request=AcceptRequestSerializer, responses=DiagnosisSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        diagnosis = self.get_object()
-        values = _validated(AcceptRequestSerializer, request.data)
-        return self._answer(
-            services.diagnosis_accept(
-                actor=request.user, diagnosis=diagnosis, date=values.get("date"), reason=values.get("reason", "")
-            )
-        )
+    @service_action(AcceptRequestSerializer)
+    def accept(self, diagnosis, date=None, reason=""):
+        return services.diagnosis_accept(actor=self.request.user, diagnosis=diagnosis, date=date, reason=reason)
 
-    @extend_schema(request=ReturnRequestSerializer, responses=DiagnosisSerializer)
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        diagnosis = self.get_object()
-        values = _validated(ReturnRequestSerializer, request.data)
-        return self._answer(
-            services.diagnosis_return(
-                actor=request.user, diagnosis=diagnosis, reason=values["reason"], date=values.get("date")
-            )
-        )
+    @service_action(ReturnRequestSerializer, url_path="return", url_name="return")
+    def return_(self, diagnosis, reason, date=None):
+        return services.diagnosis_return(actor=self.request.user, diagnosis=diagnosis, reason=reason, date=date)
 
     @extend_schema(responses=DiagnosisTransitionSerializer(many=True))
     # A plain array of the record's history: neither paginated nor filtered like the list.
@@ -183,12 +143,10 @@ class DiagnosisViewSet(
         if upload is None:
             raise DomainError("file_required", _("Choose the signed PDF to upload."), field="file")
         services.diagnosis_attach_signed_pdf(actor=request.user, diagnosis=diagnosis, upload=upload)
-        return self._answer(diagnosis, status.HTTP_201_CREATED)
+        return self.answer(diagnosis, status.HTTP_201_CREATED)
 
 
-class DeadlineViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
-):
+class DeadlineViewSet(mixins.DestroyModelMixin, ReadServiceViewSet):
     """Deadlines the district sets per enterprise (diagnosis, transformation, evaluation), with
     ``overdue`` computed now. POST sets one (``enterprise``) or the same for many (``enterprises``);
     DELETE clears one. Past due dates are accepted (deadlines are back-filled)."""
@@ -214,7 +172,7 @@ class DeadlineViewSet(
         description="One deadline for `enterprise`, or the list of those set for `enterprises`.",
     )
     def create(self, request):
-        values = _validated(DeadlineWriteSerializer, request.data)
+        values = self.validated(DeadlineWriteSerializer)
         ids = values.get("enterprises") or [values["enterprise"]]
         visible = {e.pk: e for e in Enterprise.objects.visible_to(request.user).filter(pk__in=ids)}
         missing = [str(pk) for pk in ids if pk not in visible]

@@ -1,10 +1,9 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import status
 
 from core.api.pagination import PortalPagination
+from core.api.viewsets import ReadServiceViewSet, service_action
 from core.errors import DomainError
 from core.models import OrgUnit
 from core.pagination import KeysFirstPaginator
@@ -38,7 +37,7 @@ class EnterprisePagination(PortalPagination):
     django_paginator_class = KeysFirstPaginator
 
 
-class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EnterpriseViewSet(ReadServiceViewSet):
     """The registry of pilot enterprises, scoped to the caller (404 outside scope)."""
 
     serializer_class = EnterpriseSerializer
@@ -48,87 +47,53 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return enterprise_list(viewer=self.request.user).order_by("unit__code", "name", "pk")
 
-    def _validated(self, serializer_class):
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return data.validated_data
-
-    def _answer(self, enterprise, code=status.HTTP_200_OK):
-        enterprise = Enterprise.objects.select_related("unit").get(pk=enterprise.pk)
-        return Response(EnterpriseSerializer(enterprise, context={"request": self.request}).data, status=code)
+    def answer_object(self, enterprise):
+        return Enterprise.objects.select_related("unit").get(pk=enterprise.pk)
 
     @extend_schema(request=EnterpriseCreateSerializer, responses={201: EnterpriseSerializer})
     def create(self, request):
-        values = dict(self._validated(EnterpriseCreateSerializer))
+        values = self.validated(EnterpriseCreateSerializer)
         values["unit"] = unit_by_code(values["unit"])
         enterprise = services.enterprise_create(actor=request.user, **values)
-        return self._answer(enterprise, status.HTTP_201_CREATED)
+        return self.answer(enterprise, status.HTTP_201_CREATED)
 
     @extend_schema(request=EnterpriseUpdateSerializer, responses=EnterpriseSerializer)
     def partial_update(self, request, pk=None):
         enterprise = self.get_object()
-        values = self._validated(EnterpriseUpdateSerializer)
-        return self._answer(services.enterprise_update(actor=request.user, enterprise=enterprise, **values))
+        values = self.validated(EnterpriseUpdateSerializer)
+        return self.answer(services.enterprise_update(actor=request.user, enterprise=enterprise, **values))
 
-    @extend_schema(request=TransitionSerializer, responses=EnterpriseSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(TransitionSerializer)
-        return self._answer(services.enterprise_confirm(actor=request.user, enterprise=target, date=values.get("date")))
+    @service_action(TransitionSerializer)
+    def confirm(self, enterprise, date=None):
+        return services.enterprise_confirm(actor=self.request.user, enterprise=enterprise, date=date)
 
-    @extend_schema(request=DeclineSerializer, responses=EnterpriseSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(DeclineSerializer)
-        return self._answer(
-            services.enterprise_decline(
-                actor=request.user, enterprise=target, reason=values["reason"], date=values.get("date")
-            )
-        )
+    @service_action(DeclineSerializer)
+    def decline(self, enterprise, reason, date=None):
+        return services.enterprise_decline(actor=self.request.user, enterprise=enterprise, reason=reason, date=date)
 
-    @extend_schema(request=WithdrawSerializer, responses=EnterpriseSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        enterprise = self.get_object()
-        values = self._validated(WithdrawSerializer)
-        replacement = None
-        if values.get("replacement"):
-            replacement = enterprise_list(viewer=request.user).filter(pk=values["replacement"]).first()
+    @service_action(WithdrawSerializer)
+    def withdraw(self, enterprise, reason, date=None, replacement=None, note=""):
+        if replacement:
+            replacement = enterprise_list(viewer=self.request.user).filter(pk=replacement).first()
             if replacement is None:
                 raise DomainError(
                     "invalid_replacement", _("No enterprise you can see has this id."), field="replacement"
                 )
-        return self._answer(
-            services.enterprise_withdraw(
-                actor=request.user,
-                enterprise=enterprise,
-                reason=values["reason"],
-                date=values.get("date"),
-                replacement=replacement,
-                note=values.get("note", ""),
-            )
+        return services.enterprise_withdraw(
+            actor=self.request.user,
+            enterprise=enterprise,
+            reason=reason,
+            date=date,
+            replacement=replacement or None,
+            note=note,
         )
 
-    @extend_schema(request=ReinstateSerializer, responses=EnterpriseSerializer)
-    @action(detail=True, methods=["post"])
-    def reinstate(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(ReinstateSerializer)
-        return self._answer(
-            services.enterprise_reinstate(
-                actor=request.user, enterprise=target, note=values["note"], date=values.get("date")
-            )
-        )
+    @service_action(ReinstateSerializer)
+    def reinstate(self, enterprise, note, date=None):
+        return services.enterprise_reinstate(actor=self.request.user, enterprise=enterprise, note=note, date=date)
 
-    @extend_schema(request=MoveSerializer, responses=EnterpriseSerializer)
-    @action(detail=True, methods=["post"])
-    def move(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(MoveSerializer)
-        return self._answer(
-            services.enterprise_move(
-                actor=request.user, enterprise=target, unit=unit_by_code(values["unit"]), note=values["note"]
-            )
+    @service_action(MoveSerializer)
+    def move(self, enterprise, unit, note):
+        return services.enterprise_move(
+            actor=self.request.user, enterprise=enterprise, unit=unit_by_code(unit), note=note
         )

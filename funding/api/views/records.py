@@ -9,10 +9,11 @@ HTTP; services decide.
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.viewsets import ReadServiceViewSet, service_action
 from core.errors import DomainError
 from diagnostics.models import Assessment
 from enterprises.models import Enterprise
@@ -34,14 +35,7 @@ def visible(model, user, pk, field):
     return record
 
 
-class _Base(viewsets.GenericViewSet):
-    def _validated(self, serializer_class):
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-
-class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class ProjectViewSet(ReadServiceViewSet):
     """Transformation projects (数字化改造项目), scoped to the caller (404 outside scope)."""
 
     serializer_class = s.ProjectSerializer
@@ -50,63 +44,47 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     def get_queryset(self):
         return selectors.project_list(viewer=self.request.user).prefetch_related("acceptances").order_by("pk")
 
-    def _answer(self, project, code=status.HTTP_200_OK):
-        project = self.get_queryset().get(pk=project.pk)
-        return Response(s.ProjectSerializer(project).data, status=code)
+    def answer_object(self, project):
+        return self.get_queryset().get(pk=project.pk)
 
     @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectSerializer})
     def create(self, request):
-        values = self._validated(s.ProjectCreateSerializer)
+        values = self.validated(s.ProjectCreateSerializer)
         values["enterprise"] = visible(Enterprise, request.user, values["enterprise"], "enterprise")
         values["provider"] = visible(Provider, request.user, values["provider"], "provider")
         project = projects.project_file(actor=request.user, **values)
-        return self._answer(project, status.HTTP_201_CREATED)
+        return self.answer(project, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProjectUpdateSerializer, responses=s.ProjectSerializer)
     def partial_update(self, request, pk=None):
         project = self.get_object()
-        values = self._validated(s.ProjectUpdateSerializer)
-        return self._answer(projects.project_update(actor=request.user, project=project, **values))
+        values = self.validated(s.ProjectUpdateSerializer)
+        return self.answer(projects.project_update(actor=request.user, project=project, **values))
 
-    @extend_schema(request=s.ProjectStepSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectStepSerializer)
-        return self._answer(projects.project_approve(actor=request.user, project=target, **values))
+    @service_action(s.ProjectStepSerializer)
+    def approve(self, project, **values):
+        return projects.project_approve(actor=self.request.user, project=project, **values)
 
-    @extend_schema(request=s.ProgressSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProgressSerializer)
-        return self._answer(projects.project_progress(actor=request.user, project=target, **values))
+    @service_action(s.ProgressSerializer)
+    def progress(self, project, **values):
+        return projects.project_progress(actor=self.request.user, project=project, **values)
 
-    @extend_schema(request=s.ProjectStepSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"], url_path="request-acceptance")
-    def request_acceptance(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectStepSerializer)
-        return self._answer(projects.project_request_acceptance(actor=request.user, project=target, **values))
+    @service_action(s.ProjectStepSerializer, url_path="request-acceptance")
+    def request_acceptance(self, project, **values):
+        return projects.project_request_acceptance(actor=self.request.user, project=project, **values)
 
-    @extend_schema(request=s.AcceptanceInputSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def acceptance(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.AcceptanceInputSerializer)
-        date = values.pop("date", None)
+    @service_action(s.AcceptanceInputSerializer)
+    def acceptance(self, project, date=None, **values):
         values["accepted_on"] = values.get("accepted_on") or date
-        values["post_assessment"] = visible(Assessment, request.user, values.get("post_assessment"), "post_assessment")
-        project = target
-        projects.project_accept(actor=request.user, project=project, **values)
-        return self._answer(project)
+        values["post_assessment"] = visible(
+            Assessment, self.request.user, values.get("post_assessment"), "post_assessment"
+        )
+        projects.project_accept(actor=self.request.user, project=project, **values)
+        return project
 
-    @extend_schema(request=s.ProjectReasonSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectReasonSerializer)
-        return self._answer(projects.project_cancel(actor=request.user, project=target, **values))
+    @service_action(s.ProjectReasonSerializer)
+    def cancel(self, project, **values):
+        return projects.project_cancel(actor=self.request.user, project=project, **values)
 
     @extend_schema(responses=s.ProjectTransitionSerializer(many=True))
     # A plain array of the record's history: neither paginated nor filtered like the list.
@@ -117,23 +95,19 @@ class ProjectViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return Response(s.ProjectTransitionSerializer(steps, many=True).data)
 
 
-class AcceptanceViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class AcceptanceViewSet(ReadServiceViewSet):
     serializer_class = s.AcceptanceSerializer
     filterset_fields = ["project", "passed"]
 
     def get_queryset(self):
         return selectors.acceptance_list(viewer=self.request.user).order_by("pk")
 
-    @extend_schema(request=s.CorrectionSerializer, responses=s.AcceptanceSerializer)
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.CorrectionSerializer)
-        acceptance = projects.acceptance_correct(actor=request.user, acceptance=target, **values)
-        return Response(s.AcceptanceSerializer(acceptance).data)
+    @service_action(s.CorrectionSerializer)
+    def correct(self, acceptance, **values):
+        return projects.acceptance_correct(actor=self.request.user, acceptance=acceptance, **values)
 
 
-class RecognitionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class RecognitionViewSet(ReadServiceViewSet):
     serializer_class = s.RecognitionSerializer
     filterset_fields = ["kind", "level", "enterprise"]
 
@@ -142,14 +116,14 @@ class RecognitionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(request=s.RecognitionInputSerializer, responses={201: s.RecognitionSerializer})
     def create(self, request):
-        values = self._validated(s.RecognitionInputSerializer)
+        values = self.validated(s.RecognitionInputSerializer)
         values["enterprise"] = visible(Enterprise, request.user, values.get("enterprise"), "enterprise")
         values["members"] = [visible(Enterprise, request.user, pk, "members") for pk in values.get("members", [])]
         recognition = recognitions.recognition_create(actor=request.user, **values)
-        return Response(s.RecognitionSerializer(recognition).data, status=status.HTTP_201_CREATED)
+        return self.answer(recognition, status.HTTP_201_CREATED)
 
 
-class BudgetLineViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class BudgetLineViewSet(ReadServiceViewSet):
     """The ledger's budget lines with budget, committed, claimed, paid and available (元)."""
 
     serializer_class = s.BudgetLineSerializer
@@ -159,16 +133,15 @@ class BudgetLineViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
 
     @extend_schema(request=s.BudgetLineInputSerializer, responses={201: s.BudgetLineSerializer})
     def create(self, request):
-        values = self._validated(s.BudgetLineInputSerializer)
+        values = self.validated(s.BudgetLineInputSerializer)
         source = FundSource.objects.filter(code=values.pop("source")).first()
         if source is None:
             raise DomainError("unknown_source", _("No fund source has this code."), field="source")
         line = ledger.budget_line_set(actor=request.user, source=source, **values)
-        line = self.get_queryset().get(pk=line.pk)
-        return Response(s.BudgetLineSerializer(line).data, status=status.HTTP_201_CREATED)
+        return self.answer(self.get_queryset().get(pk=line.pk), status.HTTP_201_CREATED)
 
 
-class CommitmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class CommitmentViewSet(ReadServiceViewSet):
     serializer_class = s.CommitmentSerializer
     filterset_fields = ["status", "project", "enterprise"]
 
@@ -177,7 +150,7 @@ class CommitmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
 
     @extend_schema(request=s.CommitmentInputSerializer, responses={201: s.CommitmentSerializer})
     def create(self, request):
-        values = self._validated(s.CommitmentInputSerializer)
+        values = self.validated(s.CommitmentInputSerializer)
         values["project"] = visible(Project, request.user, values.get("project"), "project")
         values["enterprise"] = visible(Enterprise, request.user, values.get("enterprise"), "enterprise")
         policy_id = values.get("policy")
@@ -191,71 +164,49 @@ class CommitmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin)
                 raise DomainError("unknown_budget_line", _("No budget line has this id."), field="lines")
             lines.append((line, row["amount"]))
         commitment = ledger.commitment_create(actor=request.user, lines=lines, **values)
-        return Response(s.CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
+        return self.answer(commitment, status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ProjectReasonSerializer, responses=s.CommitmentSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectReasonSerializer)
-        commitment = ledger.commitment_cancel(actor=request.user, commitment=target, reason=values["reason"])
-        return Response(s.CommitmentSerializer(commitment).data)
+    @service_action(s.ProjectReasonSerializer)
+    def cancel(self, commitment, reason, date=None):
+        return ledger.commitment_cancel(actor=self.request.user, commitment=commitment, reason=reason)
 
 
-class DisbursementViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class DisbursementViewSet(ReadServiceViewSet):
     serializer_class = s.DisbursementSerializer
     filterset_fields = ["status", "commitment_line"]
 
     def get_queryset(self):
         return selectors.disbursement_list(viewer=self.request.user).order_by("pk")
 
-    def _answer(self, disbursement, code=status.HTTP_200_OK):
-        return Response(s.DisbursementSerializer(disbursement).data, status=code)
-
     @extend_schema(request=s.DisbursementInputSerializer, responses={201: s.DisbursementSerializer})
     def create(self, request):
-        values = self._validated(s.DisbursementInputSerializer)
+        values = self.validated(s.DisbursementInputSerializer)
         line = selectors.commitment_line_list(viewer=request.user).filter(pk=values.pop("commitment_line")).first()
         if line is None:
             raise DomainError("unknown_commitment_line", _("No commitment line you can see has this id."))
         values["requested_on"] = values.pop("date", None)
-        return self._answer(
+        return self.answer(
             ledger.disbursement_request(actor=request.user, commitment_line=line, **values), status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.ProjectStepSerializer, responses=s.DisbursementSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectStepSerializer)
-        return self._answer(
-            ledger.disbursement_approve(actor=request.user, disbursement=target, date=values.get("date"))
-        )
+    @service_action(s.ProjectStepSerializer)
+    def approve(self, disbursement, date=None, reason=""):
+        return ledger.disbursement_approve(actor=self.request.user, disbursement=disbursement, date=date)
 
-    @extend_schema(request=s.PaySerializer, responses=s.DisbursementSerializer)
-    @action(detail=True, methods=["post"])
-    def pay(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.PaySerializer)
-        return self._answer(ledger.disbursement_pay(actor=request.user, disbursement=target, **values))
+    @service_action(s.PaySerializer)
+    def pay(self, disbursement, **values):
+        return ledger.disbursement_pay(actor=self.request.user, disbursement=disbursement, **values)
 
-    @extend_schema(request=s.ProjectReasonSerializer, responses=s.DisbursementSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectReasonSerializer)
-        return self._answer(ledger.disbursement_reject(actor=request.user, disbursement=target, **values))
+    @service_action(s.ProjectReasonSerializer)
+    def reject(self, disbursement, **values):
+        return ledger.disbursement_reject(actor=self.request.user, disbursement=disbursement, **values)
 
-    @extend_schema(request=s.ProjectReasonSerializer, responses={201: s.DisbursementSerializer})
-    @action(detail=True, methods=["post"])
-    def reverse(self, request, pk=None):
-        target = self.get_object()  # scope first: outside it, 404 whatever the body
-        values = self._validated(s.ProjectReasonSerializer)
-        reversal = ledger.disbursement_reverse(actor=request.user, disbursement=target, **values)
-        return self._answer(reversal, status.HTTP_201_CREATED)
+    @service_action(s.ProjectReasonSerializer, code=status.HTTP_201_CREATED, responses={201: s.DisbursementSerializer})
+    def reverse(self, disbursement, **values):
+        return ledger.disbursement_reverse(actor=self.request.user, disbursement=disbursement, **values)
 
 
-class FinancialProductViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class FinancialProductViewSet(ReadServiceViewSet):
     """Banks' loan products for transformation (金融清单)."""
 
     serializer_class = s.FinancialProductSerializer
@@ -266,21 +217,18 @@ class FinancialProductViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mi
 
     @extend_schema(request=s.FinancialProductInputSerializer, responses={201: s.FinancialProductSerializer})
     def create(self, request):
-        data = s.FinancialProductInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = financing.financial_product_create(actor=request.user, **data.validated_data)
-        return Response(s.FinancialProductSerializer(product).data, status=status.HTTP_201_CREATED)
+        values = self.validated(s.FinancialProductInputSerializer)
+        product = financing.financial_product_create(actor=request.user, **values)
+        return self.answer(product, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FinancialProductPatchSerializer, responses=s.FinancialProductSerializer)
     def partial_update(self, request, pk=None):
         product = self.get_object()
-        data = s.FinancialProductPatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        product = financing.financial_product_update(actor=request.user, product=product, **data.validated_data)
-        return Response(s.FinancialProductSerializer(product).data)
+        values = self.validated(s.FinancialProductPatchSerializer)
+        return self.answer(financing.financial_product_update(actor=request.user, product=product, **values))
 
 
-class InterestSubsidyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class InterestSubsidyViewSet(ReadServiceViewSet):
     """Interest and fee subsidies (贴息贴费) granted to enterprises, each with its commitment."""
 
     serializer_class = s.InterestSubsidySerializer
@@ -291,9 +239,7 @@ class InterestSubsidyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mix
 
     @extend_schema(request=s.InterestSubsidyInputSerializer, responses={201: s.InterestSubsidySerializer})
     def create(self, request):
-        data = s.InterestSubsidyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = self.validated(s.InterestSubsidyInputSerializer)
         values["enterprise"] = visible(Enterprise, request.user, values["enterprise"], "enterprise")
         product_id = values.get("financial_product")
         values["financial_product"] = FinancialProduct.objects.filter(pk=product_id).first() if product_id else None
@@ -315,5 +261,4 @@ class InterestSubsidyViewSet(viewsets.GenericViewSet, mixins.ListModelMixin, mix
             )
         values["budget_line"] = line
         subsidy = financing.interest_subsidy_grant(actor=request.user, **values)
-        subsidy = self.get_queryset().get(pk=subsidy.pk)
-        return Response(s.InterestSubsidySerializer(subsidy).data, status=status.HTTP_201_CREATED)
+        return self.answer(self.get_queryset().get(pk=subsidy.pk), status.HTTP_201_CREATED)
