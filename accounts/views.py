@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pages import add_form_error, query_without, saved_redirect
 from core.roles import Role
 
 from . import services, throttle
@@ -66,8 +68,6 @@ def user_list(request):
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     for user in page:
         user.locked = throttle.has_lockout(user.username)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "accounts/user_list.html",
@@ -76,7 +76,7 @@ def user_list(request):
             "q": q,
             "role": role,
             "roles": Role.choices,
-            "query": query.urlencode(),
+            "query": query_without(request),
         },
     )
 
@@ -103,7 +103,7 @@ def user_create(request):
                 actor=request.user, username=form.cleaned_data["username"], **_user_kwargs(form.cleaned_data)
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_form_error(form, exc)
         else:
             return render(request, "accounts/one_time_password.html", {"target": user, "password": issued})
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
@@ -124,14 +124,14 @@ def user_edit(request, pk):
         "email": target.email,
     }
     form = UserForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=request.user, user=target, **_user_kwargs(form.cleaned_data))
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("The user has been saved."))
-            return redirect("accounts:user_detail", pk=target.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.user_update(actor=request.user, user=target, **_user_kwargs(form.cleaned_data)),
+        message=_("The user has been saved."),
+        then=reverse("accounts:user_detail", args=[target.pk]),
+    ):
+        return done
     return render(request, "accounts/user_form.html", {"form": form, "target": target, "creating": False})
 
 

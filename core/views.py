@@ -15,6 +15,7 @@ from .audit import audited_models, history_entries
 from .credit_code import normalise
 from .files import attachment_owner_visible, serve_protected_file
 from .models import Attachment
+from .pages import query_without
 from .roles import Role, has_role
 
 
@@ -60,8 +61,6 @@ def audit_history(request):
             limit=HISTORY_PAGE_SIZE,
             offset=(page - 1) * HISTORY_PAGE_SIZE,
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "core/audit_history.html",
@@ -70,7 +69,7 @@ def audit_history(request):
             "entries": entries,
             "has_more": has_more,
             "page": page,
-            "query": query.urlencode(),
+            "query": query_without(request),
         },
     )
 

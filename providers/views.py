@@ -3,21 +3,32 @@ district's assignments, satisfaction ratings and the scorecards. Views only tran
 (or the query string) in, a selector or a service call, a page or a redirect out. A record outside
 the viewer's scope is a 404, as a missing one."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.models import BackgroundJob
+from core.pages import (
+    add_form_error,
+    export_format,
+    first_or_404,
+    form_problems,
+    found_or_404,
+    list_context,
+    query_without,
+    run_action,
+    safe_next,
+    saved_redirect,
+)
 from core.permissions import allowed, can_see_history, require
 from core.roles import Role, role_of
 from enterprises.models import Enterprise
@@ -46,37 +57,7 @@ from .forms import (
 from .models import EvaluationBody, EvaluatorAssignment, Provider, ProviderAssignment
 from .scorecard import METRIC_HELP, normalise_period, scorecard_metrics
 
-PAGE_SIZE = 50
 ASSIGN_PAGE_SIZE = 100
-
-
-def _found(getter, **kwargs):
-    try:
-        return getter(**kwargs)
-    except ObjectDoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _form_error(form, exc):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _form_problems(form):
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
-def _next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
-def _query(request, drop=("page",)):
-    query = request.GET.copy()
-    for key in drop:
-        query.pop(key, None)
-    return query.urlencode()
 
 
 # --- The resource pool -------------------------------------------------------------------------------
@@ -87,16 +68,13 @@ def provider_list_page(request):
     """The resource pool with filters (type, sector, scene, pool status, key provider, search) and counts."""
     require(permissions.can_view_providers(request.user))
     filterset, queryset = selectors.provider_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "providers/list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
+            **list_context(request, filterset, queryset),
             "counts": selectors.provider_counts(queryset=queryset),
-            "query": _query(request),
-            "sort_query": _query(request, drop=("page", "sort")),
+            "sort_query": query_without(request, "page", "sort"),
             "sort": request.GET.get("sort", ""),
             "can_manage": permissions.can_manage_providers(request.user)[0],
             "scene_labels": SCENE_LABELS,
@@ -108,9 +86,7 @@ def provider_list_page(request):
 def provider_export(request):
     """The 服务商清单 in the viewer's scope, with the list's filters."""
     require(permissions.can_view_providers(request.user))
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
+    fmt = export_format(request)
     _filterset, queryset = selectors.provider_filtered(viewer=request.user, params=request.GET)
     return provider_export_response(request, queryset, fmt)
 
@@ -119,31 +95,31 @@ def provider_export(request):
 def provider_create(request):
     require(permissions.can_manage_providers(request.user))
     form = ProviderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            provider = services.provider_create(actor=request.user, **form.facts())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("{name} has been added to the resource pool.").format(name=provider.name))
-            return redirect("providers:detail", pk=provider.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.provider_create(actor=request.user, **form.facts()),
+        message=lambda provider: _("{name} has been added to the resource pool.").format(name=provider.name),
+        then=lambda provider: reverse("providers:detail", args=[provider.pk]),
+    ):
+        return done
     return render(request, "providers/form.html", {"form": form, "creating": True})
 
 
 @login_required
 def provider_edit(request, pk):
-    provider = _found(selectors.provider_get, viewer=request.user, pk=pk)
+    provider = found_or_404(selectors.provider_get, viewer=request.user, pk=pk)
     require(permissions.can_manage_providers(request.user))
     initial = {field: getattr(provider, field) for field in (*services.PROVIDER_FIELDS, "credit_code")}
     form = ProviderForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.provider_update(actor=request.user, provider=provider, **form.facts())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The provider's record has been saved."))
-            return redirect("providers:detail", pk=provider.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.provider_update(actor=request.user, provider=provider, **form.facts()),
+        message=_("The provider's record has been saved."),
+        then=reverse("providers:detail", args=[provider.pk]),
+    ):
+        return done
     return render(request, "providers/form.html", {"form": form, "provider": provider, "creating": False})
 
 
@@ -151,7 +127,7 @@ def provider_edit(request, pk):
 def provider_detail(request, pk):
     """A provider's page: facts, its users, products, enterprises, diagnoses, ratings, scorecards, events."""
     user = request.user
-    provider = _found(selectors.provider_get, viewer=user, pk=pk)
+    provider = found_or_404(selectors.provider_get, viewer=user, pk=pk)
     can_manage = permissions.can_manage_providers(user)[0]
     assignments = list(selectors.provider_assignments(viewer=user, provider=provider))
     context = {
@@ -192,13 +168,13 @@ def provider_action(request, pk, action):
     """The district's dated decisions on a provider: pool status, key-provider designation or revocation."""
     if action not in ("pool", "key", "revoke"):
         raise Http404
-    provider = _found(selectors.provider_get, viewer=request.user, pk=pk)
+    provider = found_or_404(selectors.provider_get, viewer=request.user, pk=pk)
     require(permissions.can_manage_providers(request.user))
     try:
         if action == "pool":
             form = PoolStatusForm(request.POST)
             if not form.is_valid():
-                raise DomainError("invalid", _form_problems(form))
+                raise DomainError("invalid", form_problems(form))
             services.provider_set_pool_status(
                 actor=request.user,
                 provider=provider,
@@ -215,7 +191,7 @@ def provider_action(request, pk, action):
         elif action == "key":
             form = KeyProviderForm(request.POST)
             if not form.is_valid():
-                raise DomainError("invalid", _form_problems(form))
+                raise DomainError("invalid", form_problems(form))
             services.provider_designate_key(
                 actor=request.user,
                 provider=provider,
@@ -249,28 +225,29 @@ def _assign_page(request, *, organisation, assigned_ids, assign_many, template_c
         if not chosen:
             messages.error(request, _("Tick the enterprises to assign."))
         elif form.is_valid():
-            try:
-                count = assign_many(chosen, form.cleaned_data.get("assigned_on"))
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(
-                    request, _("{n} enterprises assigned to {name}.").format(n=count, name=organisation.name)
-                )
+            if run_action(
+                request,
+                lambda: assign_many(chosen, form.cleaned_data.get("assigned_on")),
+                success=lambda count: _("{n} enterprises assigned to {name}.").format(n=count, name=organisation.name),
+            ):
                 return redirect(request.get_full_path())
         else:
-            messages.error(request, _form_problems(form))
-    page = Paginator(candidates.select_related("unit"), ASSIGN_PAGE_SIZE).get_page(request.GET.get("page"))
+            messages.error(request, form_problems(form))
     return render(
         request,
         "providers/assign.html",
-        {"filter": filterset, "page_obj": page, "form": form, "organisation": organisation, **template_context},
+        {
+            **list_context(request, filterset, candidates.select_related("unit"), per_page=ASSIGN_PAGE_SIZE),
+            "form": form,
+            "organisation": organisation,
+            **template_context,
+        },
     )
 
 
 @login_required
 def provider_assign(request, pk):
-    provider = _found(selectors.provider_get, viewer=request.user, pk=pk)
+    provider = found_or_404(selectors.provider_get, viewer=request.user, pk=pk)
     require(permissions.can_manage_providers(request.user))
     assigned = ProviderAssignment.objects.filter(provider=provider).values_list("enterprise_id", flat=True)
     return _assign_page(
@@ -287,7 +264,7 @@ def provider_assign(request, pk):
 @login_required
 def body_assign(request, pk):
     require(permissions.can_view_evaluation_bodies(request.user))
-    body = _found(selectors.evaluation_body_get, viewer=request.user, pk=pk)
+    body = found_or_404(selectors.evaluation_body_get, viewer=request.user, pk=pk)
     require(permissions.can_manage_providers(request.user))
     assigned = EvaluatorAssignment.objects.filter(evaluation_body=body).values_list("enterprise_id", flat=True)
     return _assign_page(
@@ -311,9 +288,7 @@ def assignment_end(request, pk, kind):
         queryset = EvaluatorAssignment.objects.visible_to(request.user).select_related("evaluation_body", "enterprise")
     else:
         raise Http404
-    assignment = queryset.filter(pk=pk).first()
-    if assignment is None:
-        raise Http404
+    assignment = first_or_404(queryset.filter(pk=pk))
     require(permissions.can_manage_providers(request.user))
     fallback = (
         reverse("providers:detail", args=[assignment.provider_id])
@@ -322,21 +297,20 @@ def assignment_end(request, pk, kind):
     )
     form = EndAssignmentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_problems(form))
-        return redirect(_next(request, fallback))
+        messages.error(request, form_problems(form))
+        return redirect(safe_next(request, fallback))
     end = services.provider_unassign if kind == "provider" else services.evaluator_unassign
-    try:
-        end(
+    run_action(
+        request,
+        lambda: end(
             actor=request.user,
             assignment=assignment,
             date=form.cleaned_data.get("date"),
             reason=form.cleaned_data["reason"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The assignment of {name} has been ended.").format(name=assignment.enterprise))
-    return redirect(_next(request, fallback))
+        ),
+        success=_("The assignment of {name} has been ended.").format(name=assignment.enterprise),
+    )
+    return redirect(safe_next(request, fallback))
 
 
 @login_required
@@ -345,33 +319,23 @@ def enterprise_assign(request, pk, kind):
     """From the enterprise's page: assign it to one provider or evaluation body."""
     if kind not in ("provider", "body"):
         raise Http404
-    enterprise = _found(enterprise_get, viewer=request.user, pk=pk)
+    enterprise = found_or_404(enterprise_get, viewer=request.user, pk=pk)
     require(permissions.can_manage_providers(request.user))
     queryset = Provider.objects.all() if kind == "provider" else EvaluationBody.objects.all()
     form = AssignOneForm(request.POST, queryset=queryset, prefix=kind)
     if not form.is_valid():
-        messages.error(request, _form_problems(form))
+        messages.error(request, form_problems(form))
     else:
         target = form.cleaned_data["target"]
-        try:
-            if kind == "provider":
-                services.provider_assign(
-                    actor=request.user,
-                    enterprise=enterprise,
-                    provider=target,
-                    assigned_on=form.cleaned_data.get("assigned_on"),
-                )
-            else:
-                services.evaluator_assign(
-                    actor=request.user,
-                    enterprise=enterprise,
-                    evaluation_body=target,
-                    assigned_on=form.cleaned_data.get("assigned_on"),
-                )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if kind == "provider":
+            assign = functools.partial(services.provider_assign, provider=target)
         else:
-            messages.success(request, _("{name} has been assigned.").format(name=target.name))
+            assign = functools.partial(services.evaluator_assign, evaluation_body=target)
+        run_action(
+            request,
+            lambda: assign(actor=request.user, enterprise=enterprise, assigned_on=form.cleaned_data.get("assigned_on")),
+            success=_("{name} has been assigned.").format(name=target.name),
+        )
     return redirect(reverse("enterprises:detail", args=[enterprise.pk]) + "#section-assignments")
 
 
@@ -395,22 +359,21 @@ def rating_create(request):
         providers=Provider.objects.filter(pk=provider.pk),
     )
     if not form.is_valid():
-        messages.error(request, _form_problems(form))
-        return redirect(_next(request, fallback))
-    try:
-        services.rating_create(
+        messages.error(request, form_problems(form))
+        return redirect(safe_next(request, fallback))
+    run_action(
+        request,
+        lambda: services.rating_create(
             actor=user,
             enterprise=enterprise,
             provider=provider,
             score=form.cleaned_data["score"],
             rated_on=form.cleaned_data.get("rated_on"),
             comment=form.cleaned_data.get("comment") or "",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The satisfaction rating has been recorded."))
-    return redirect(_next(request, fallback))
+        ),
+        success=_("The satisfaction rating has been recorded."),
+    )
+    return redirect(safe_next(request, fallback))
 
 
 # --- Products ----------------------------------------------------------------------------------------
@@ -419,7 +382,6 @@ def rating_create(request):
 @login_required
 def product_list_page(request):
     filterset, queryset = selectors.product_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
     can_add = role_of(user) in (Role.ADMIN, Role.DISTRICT_OFFICIAL) or (
         role_of(user) == Role.PROVIDER_USER and user.provider_id is not None
@@ -428,9 +390,7 @@ def product_list_page(request):
         request,
         "providers/product_list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
-            "query": _query(request),
+            **list_context(request, filterset, queryset),
             "recognised_count": queryset.filter(recognised_on__isnull=False).count(),
             "can_add": can_add,
             "scene_labels": SCENE_LABELS,
@@ -441,9 +401,7 @@ def product_list_page(request):
 @login_required
 def product_export(request):
     """The 优秀产品清单: recognised products in the viewer's scope, with the catalogue's filters."""
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
+    fmt = export_format(request)
     _filterset, queryset = selectors.product_filtered(viewer=request.user, params=request.GET)
     return product_export_response(request, queryset.filter(recognised_on__isnull=False), fmt)
 
@@ -470,43 +428,43 @@ def product_create(request):
     if request.GET.get("provider", "").isdigit():
         initial["provider"] = request.GET["provider"]
     form = _product_form(request, data=request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            product = services.product_create(
-                actor=user,
-                provider=form.cleaned_data["provider"],
-                recognised_on=form.cleaned_data.get("recognised_on"),
-                **form.facts(),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("{name} has been added to the catalogue.").format(name=product.name))
-            return redirect("providers:product_detail", pk=product.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.product_create(
+            actor=user,
+            provider=form.cleaned_data["provider"],
+            recognised_on=form.cleaned_data.get("recognised_on"),
+            **form.facts(),
+        ),
+        message=lambda product: _("{name} has been added to the catalogue.").format(name=product.name),
+        then=lambda product: reverse("providers:product_detail", args=[product.pk]),
+    ):
+        return done
     return render(request, "providers/product_form.html", {"form": form, "creating": True})
 
 
 @login_required
 def product_edit(request, pk):
-    product = _found(selectors.product_get, viewer=request.user, pk=pk)
+    product = found_or_404(selectors.product_get, viewer=request.user, pk=pk)
     require(permissions.can_edit_product(request.user, product))
     initial = {field: getattr(product, field) for field in services.PRODUCT_FIELDS}
     form = _product_form(request, data=request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.product_update(actor=request.user, product=product, **form.facts())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The product has been saved."))
-            return redirect("providers:product_detail", pk=product.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.product_update(actor=request.user, product=product, **form.facts()),
+        message=_("The product has been saved."),
+        then=reverse("providers:product_detail", args=[product.pk]),
+    ):
+        return done
     return render(request, "providers/product_form.html", {"form": form, "product": product, "creating": False})
 
 
 @login_required
 def product_detail(request, pk):
     user = request.user
-    product = _found(selectors.product_get, viewer=user, pk=pk)
+    product = found_or_404(selectors.product_get, viewer=user, pk=pk)
     return render(
         request,
         "providers/product_detail.html",
@@ -529,13 +487,13 @@ def product_action(request, pk, action):
     """The district recognises a product (selects it for the 优秀产品清单) or withdraws the recognition."""
     if action not in ("recognise", "withdraw"):
         raise Http404
-    product = _found(selectors.product_get, viewer=request.user, pk=pk)
+    product = found_or_404(selectors.product_get, viewer=request.user, pk=pk)
     require(permissions.can_recognise_products(request.user))
     try:
         if action == "recognise":
             form = RecogniseForm(request.POST)
             if not form.is_valid():
-                raise DomainError("invalid", _form_problems(form))
+                raise DomainError("invalid", form_problems(form))
             services.product_recognise(actor=request.user, product=product, date=form.cleaned_data.get("date"))
             messages.success(request, _("{name} is recognised.").format(name=product.name))
         else:
@@ -558,13 +516,11 @@ def product_action(request, pk, action):
 def body_list_page(request):
     require(permissions.can_view_evaluation_bodies(request.user))
     filterset, queryset = selectors.evaluation_body_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "providers/body_list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
+            **list_context(request, filterset, queryset),
             "can_manage": permissions.can_manage_providers(request.user)[0],
         },
     )
@@ -573,7 +529,7 @@ def body_list_page(request):
 @login_required
 def body_detail(request, pk):
     require(permissions.can_view_evaluation_bodies(request.user))
-    body = _found(selectors.evaluation_body_get, viewer=request.user, pk=pk)
+    body = found_or_404(selectors.evaluation_body_get, viewer=request.user, pk=pk)
     can_manage = permissions.can_manage_providers(request.user)[0]
     return render(
         request,
@@ -593,32 +549,32 @@ def body_detail(request, pk):
 def body_create(request):
     require(permissions.can_manage_providers(request.user))
     form = EvaluationBodyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            body = services.evaluation_body_create(actor=request.user, **form.facts())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("{name} has been registered.").format(name=body.name))
-            return redirect("providers:body_detail", pk=body.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.evaluation_body_create(actor=request.user, **form.facts()),
+        message=lambda body: _("{name} has been registered.").format(name=body.name),
+        then=lambda body: reverse("providers:body_detail", args=[body.pk]),
+    ):
+        return done
     return render(request, "providers/body_form.html", {"form": form, "creating": True})
 
 
 @login_required
 def body_edit(request, pk):
     require(permissions.can_view_evaluation_bodies(request.user))
-    body = _found(selectors.evaluation_body_get, viewer=request.user, pk=pk)
+    body = found_or_404(selectors.evaluation_body_get, viewer=request.user, pk=pk)
     require(permissions.can_manage_providers(request.user))
     initial = {f: getattr(body, f) for f in ("credit_code", "name", "contact_name", "contact_phone")}
     form = EvaluationBodyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_body_update(actor=request.user, evaluation_body=body, **form.facts())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The evaluation body's record has been saved."))
-            return redirect("providers:body_detail", pk=body.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.evaluation_body_update(actor=request.user, evaluation_body=body, **form.facts()),
+        message=_("The evaluation body's record has been saved."),
+        then=reverse("providers:body_detail", args=[body.pk]),
+    ):
+        return done
     return render(request, "providers/body_form.html", {"form": form, "body": body, "creating": False})
 
 
@@ -682,7 +638,7 @@ def scorecard_list(request):
                     messages.info(request, _("The scorecards of {period} are being recomputed.").format(period=period))
                 return redirect(reverse("providers:scorecards") + f"?period={period}")
         else:
-            messages.error(request, _form_problems(period_form))
+            messages.error(request, form_problems(period_form))
     periods = selectors.scorecard_periods(viewer=user)
     period = normalise_period(request.GET.get("period")) or _default_period(periods)
     sort = request.GET.get("sort", "total")
@@ -725,7 +681,7 @@ def scorecard_detail(request, pk):
     provider's cards of other periods; the card's recomputation history; the reply."""
     user = request.user
     require(permissions.can_view_scorecards(user))
-    card = _found(selectors.scorecard_get, viewer=user, pk=pk)
+    card = found_or_404(selectors.scorecard_get, viewer=user, pk=pk)
     metrics = scorecard_metrics()
     known = {m.code for m in metrics}
     rows = []
@@ -742,7 +698,7 @@ def scorecard_detail(request, pk):
             try:
                 services.scorecard_reply(actor=user, scorecard=card, reply=form.cleaned_data["reply"])
             except DomainError as exc:
-                _form_error(form, exc)
+                add_form_error(form, exc)
             else:
                 messages.success(request, _("Your reply has been saved."))
                 return redirect("providers:scorecard_detail", pk=card.pk)
@@ -777,7 +733,7 @@ def scorecard_weights(request):
             try:
                 services.scorecard_weights_set(actor=user, weights=form.weights(), note=form.cleaned_data["note"])
             except DomainError as exc:
-                _form_error(form, exc)
+                add_form_error(form, exc)
             else:
                 messages.success(
                     request, _("The weights have been saved. Recompute a period to apply them to its cards.")

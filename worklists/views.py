@@ -8,23 +8,17 @@ HTTP: the services decide.
 
 import functools
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.pages import found_or_404, list_context, saved_redirect
 
 from . import permissions, selectors, services
 from .exports import export_policies, export_tasks
 from .forms import PolicyForm, ProgressForm, TaskForm
 from .hub import work_lists
-from .models import PolicyDocument, WorkTask
-
-PAGE_SIZE = 50
 
 
 class Refused(Exception):
@@ -52,12 +46,6 @@ def refusing(view):
     return login_required(wrapped)
 
 
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # --- the hub ----------------------------------------------------------------------------------
 
 
@@ -72,28 +60,23 @@ def hub(request):
 
 
 def _task(request, pk):
-    try:
-        return selectors.task_get(viewer=request.user, pk=pk)
-    except WorkTask.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(selectors.task_get, viewer=request.user, pk=pk)
 
 
 @refusing
 def task_list_page(request):
     _allow(permissions.can_read(request.user))
     filterset, queryset = selectors.task_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = list_context(request, filterset, queryset)
     user = request.user
     return render(
         request,
         "worklists/task_list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
-            "query": _query(request),
+            **context,
             "counts": selectors.task_counts(queryset=selectors.task_list(viewer=user)),
             "can_manage": permissions.can_manage_tasks(user)[0],
-            "progress_ids": {t.pk for t in page if permissions.can_update_progress(user, t)[0]},
+            "progress_ids": {t.pk for t in context["page_obj"] if permissions.can_update_progress(user, t)[0]},
         },
     )
 
@@ -131,18 +114,20 @@ def task_form(request, pk=None):
     _allow(permissions.can_manage_tasks(request.user))
     task = _task(request, pk) if pk else None
     form = TaskForm(request.POST or None, initial=_task_initial(task) if task else None)
-    if request.method == "POST" and form.is_valid():
-        facts = dict(form.cleaned_data)
-        try:
-            if task:
-                saved = services.task_update(actor=request.user, task=task, **facts)
-            else:
-                saved = services.task_create(actor=request.user, **facts)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The task has been saved."))
-            return redirect("worklists:task_detail", pk=saved.pk)
+
+    def save():
+        if task:
+            return services.task_update(actor=request.user, task=task, **form.cleaned_data)
+        return services.task_create(actor=request.user, **form.cleaned_data)
+
+    if done := saved_redirect(
+        request,
+        form,
+        save,
+        message=_("The task has been saved."),
+        then=lambda saved: reverse("worklists:task_detail", args=[saved.pk]),
+    ):
+        return done
     return render(request, "worklists/task_form.html", {"form": form, "task": task})
 
 
@@ -153,20 +138,20 @@ def task_progress(request, pk):
     _allow(permissions.can_update_progress(request.user, task))
     initial = {"status": task.status, "percent": task.percent}
     form = ProgressForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_progress_update(
-                actor=request.user,
-                task=task,
-                status=form.cleaned_data["status"],
-                percent=form.cleaned_data["percent"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The progress has been recorded."))
-            return redirect("worklists:task_detail", pk=task.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.task_progress_update(
+            actor=request.user,
+            task=task,
+            status=form.cleaned_data["status"],
+            percent=form.cleaned_data["percent"],
+            note=form.cleaned_data["note"],
+        ),
+        message=_("The progress has been recorded."),
+        then=reverse("worklists:task_detail", args=[task.pk]),
+    ):
+        return done
     return render(request, "worklists/task_progress.html", {"form": form, "task": task})
 
 
@@ -174,27 +159,22 @@ def task_progress(request, pk):
 
 
 def _policy(request, pk):
-    try:
-        return selectors.policy_get(viewer=request.user, pk=pk)
-    except PolicyDocument.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(selectors.policy_get, viewer=request.user, pk=pk)
 
 
 @refusing
 def policy_list_page(request):
     _allow(permissions.can_read(request.user))
     filterset, queryset = selectors.policy_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    files = selectors.policy_files(policies=list(page))
-    for policy in page:
+    context = list_context(request, filterset, queryset)
+    files = selectors.policy_files(policies=list(context["page_obj"]))
+    for policy in context["page_obj"]:
         policy.attached = files.get(policy.pk, [])
     return render(
         request,
         "worklists/policy_list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
-            "query": _query(request),
+            **context,
             "counts": selectors.policy_counts(queryset=selectors.policy_list(viewer=request.user)),
             "can_manage": permissions.can_manage_policies(request.user)[0],
         },
@@ -215,18 +195,17 @@ def policy_form(request, pk=None):
     policy = _policy(request, pk) if pk else None
     initial = {name: getattr(policy, name) for name in PolicyForm.FACT_FIELDS} if policy else None
     form = PolicyForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if policy:
-                services.policy_update(
-                    actor=request.user, policy=policy, file=form.cleaned_data.get("file"), **form.facts()
-                )
-            else:
-                services.policy_create(actor=request.user, file=form.cleaned_data.get("file"), **form.facts())
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The policy document has been saved."))
-            return redirect(reverse("worklists:policy_list"))
+
+    def save():
+        if policy:
+            return services.policy_update(
+                actor=request.user, policy=policy, file=form.cleaned_data.get("file"), **form.facts()
+            )
+        return services.policy_create(actor=request.user, file=form.cleaned_data.get("file"), **form.facts())
+
+    if done := saved_redirect(
+        request, form, save, message=_("The policy document has been saved."), then="worklists:policy_list"
+    ):
+        return done
     files = selectors.policy_files(policies=[policy]).get(policy.pk, []) if policy else []
     return render(request, "worklists/policy_form.html", {"form": form, "policy": policy, "files": files})

@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pages import PAGE_SIZE, found_or_404, list_context
 from core.permissions import can_see_history
 from core.roles import Role, role_of
-from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_get
 from providers.models import EvaluationBody
 
 from ..choices import AssessmentStatus, ItemKind, Method, Stage
 from ..forms.assessments import AssessmentMetaForm
 from ..forms.questionnaire import OUTCOME_CHOICES, QuestionnaireForm
-from ..models import Assessment
 from ..permissions import assessments as permissions
 from ..raw import GROUPS_BY_ITEM, RAW_FIELDS
 from ..selectors.assessments import (
@@ -38,21 +37,9 @@ from ..selectors.assessments import (
 from ..selectors.index import current_edition, edition_by_code
 from ..services import assessments as services
 
-PAGE_SIZE = 50
-
 
 def _assessment(request, pk):
-    try:
-        return assessment_get(viewer=request.user, pk=pk)
-    except Assessment.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _enterprise(request, pk):
-    try:
-        return enterprise_get(viewer=request.user, pk=pk)
-    except Enterprise.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(assessment_get, viewer=request.user, pk=pk)
 
 
 @login_required
@@ -113,8 +100,7 @@ def my_evaluations(request):
 def assessment_list_page(request):
     """Every assessment the viewer may see, with filters."""
     filterset, queryset = assessment_filtered(viewer=request.user, params=request.GET)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "diagnostics/assessments/list.html", {"filter": filterset, "page_obj": page})
+    return render(request, "diagnostics/assessments/list.html", list_context(request, filterset, queryset))
 
 
 # --- The evaluation form ----------------------------------------------------------------------
@@ -225,7 +211,7 @@ def assessment_create_page(request, enterprise_pk, method):
     """Start an on-site evaluation or a self-assessment of an enterprise."""
     if method not in Method.values:
         raise Http404
-    enterprise = _enterprise(request, enterprise_pk)
+    enterprise = found_or_404(enterprise_get, viewer=request.user, pk=enterprise_pk)
     allowed, reason = permissions.can_enter(request.user, enterprise, method)
     if not allowed:
         raise PermissionDenied(reason)

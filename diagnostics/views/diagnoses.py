@@ -10,11 +10,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.files import serve_protected_file
+from core.pages import (
+    PAGE_SIZE,
+    form_problems,
+    found_or_404,
+    list_context,
+    query_without,
+    run_action,
+    saved_redirect,
+)
 from core.pagination import KeysFirstPaginator
 from core.roles import DISTRICT_ROLES, Role, role_of
 from enterprises.choices import Status as EnterpriseStatus
@@ -31,7 +41,7 @@ from ..forms.diagnoses import (
     TransitionForm,
 )
 from ..forms.questionnaire import QuestionnaireForm
-from ..models import Diagnosis, Dimension, Item
+from ..models import Dimension, Item
 from ..permissions import diagnoses as perms
 from ..selectors.diagnoses import (
     deadline_list,
@@ -53,14 +63,9 @@ from ..selectors.diagnoses import (
 from ..selectors.index import scene_table
 from ..services import diagnoses as services
 
-PAGE_SIZE = 50
-
 
 def _get(request, pk):
-    try:
-        return diagnosis_get(viewer=request.user, pk=pk)
-    except Diagnosis.DoesNotExist as exc:
-        raise Http404 from exc
+    return found_or_404(diagnosis_get, viewer=request.user, pk=pk)
 
 
 def _percent(fraction):
@@ -68,23 +73,18 @@ def _percent(fraction):
     return None if fraction is None else f"{fraction * 100:.1f}%"
 
 
-def _form_error(form, exc):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def report_list(request):
     """Every report the viewer may see, with filters and each one's evidence gaps."""
     filterset, queryset = diagnosis_filtered(viewer=request.user, params=request.GET)
     # Keys first: a deep page does not build (join, annotate) every report it skips.
-    page = KeysFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = list_context(request, filterset, queryset, paginator_class=KeysFirstPaginator)
+    page = context["page_obj"]
     page.object_list = decorate(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "diagnostics/diagnoses/list.html",
-        {"filter": filterset, "page_obj": page, "query": query.urlencode(), "statuses": DiagnosisStatus.choices},
+        {**context, "statuses": DiagnosisStatus.choices},
     )
 
 
@@ -141,17 +141,19 @@ def report_create(request):
         enterprise = Enterprise.objects.visible_to(request.user).select_related("unit").filter(pk=enterprise_id).first()
     if enterprise is None:
         raise Http404
-    if request.method == "POST" and form.is_valid():
-        provider = form.cleaned_data.get("provider") or request.user.provider
-        try:
-            diagnosis = services.diagnosis_create(
-                actor=request.user, enterprise=enterprise, provider=provider, date=form.cleaned_data.get("date")
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("A draft report has been opened for {name}.").format(name=enterprise.name))
-            return redirect("diagnostics:diagnoses:edit", pk=diagnosis.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.diagnosis_create(
+            actor=request.user,
+            enterprise=enterprise,
+            provider=form.cleaned_data.get("provider") or request.user.provider,
+            date=form.cleaned_data.get("date"),
+        ),
+        message=_("A draft report has been opened for {name}.").format(name=enterprise.name),
+        then=lambda diagnosis: reverse("diagnostics:diagnoses:edit", args=[diagnosis.pk]),
+    ):
+        return done
     return render(request, "diagnostics/diagnoses/create.html", {"form": form, "enterprise": enterprise})
 
 
@@ -288,12 +290,11 @@ def report_edit(request, pk):
         else:
             messages.success(request, _("The report has been saved."))
             if request.POST.get("then") == "submit":
-                try:
-                    services.diagnosis_submit(actor=request.user, diagnosis=diagnosis)
-                except DomainError as exc:
-                    messages.error(request, exc.message)
-                else:
-                    messages.success(request, _("The report has been submitted to the district."))
+                run_action(
+                    request,
+                    lambda: services.diagnosis_submit(actor=request.user, diagnosis=diagnosis),
+                    success=_("The report has been submitted to the district."),
+                )
             return redirect("diagnostics:diagnoses:detail", pk=diagnosis.pk)
     return render(
         request,
@@ -315,7 +316,7 @@ def report_action(request, pk, action):
     form = TransitionForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("invalid", " ".join(str(e) for errors in form.errors.values() for e in errors))
+            raise DomainError("invalid", form_problems(form))
         date = form.cleaned_data.get("date")
         reason = form.cleaned_data.get("reason") or ""
         if action == "submit":
@@ -421,13 +422,10 @@ def deadlines(request):
             match = Q(name__icontains=term) | Q(credit_code__icontains=term.upper())
             rows = rows.filter(Q(enterprise__name__icontains=term) | Q(enterprise__credit_code__icontains=term.upper()))
             enterprises = enterprises.filter(match)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filters": filters,
-        "page_obj": page,
-        "query": query.urlencode(),
+        "page_obj": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "query": query_without(request),
         "counts": overdue_counts(viewer=request.user),
         "can_set": can_set,
         "kinds": DeadlineKind.choices,
@@ -453,7 +451,7 @@ def _deadlines_post(request):
         return back
     form = DeadlineBatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_problems(form))
         return back
     unit = form.cleaned_data.get("unit")
     ids = [int(v) for v in request.POST.getlist("enterprises") if v.isdigit()]
@@ -464,23 +462,19 @@ def _deadlines_post(request):
     if not chosen:
         messages.error(request, _("No active enterprise matches."))
         return back
-    try:
-        services.deadline_set_many(
+    run_action(
+        request,
+        lambda: services.deadline_set_many(
             actor=request.user,
             enterprises=chosen,
             kind=form.cleaned_data["kind"],
             due_on=form.cleaned_data["due_on"],
             note=form.cleaned_data.get("note") or "",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("The deadline ({kind}, {date}) has been set for {n} enterprises.").format(
-                kind=DeadlineKind(form.cleaned_data["kind"]).label, date=form.cleaned_data["due_on"], n=len(chosen)
-            ),
-        )
+        ),
+        success=_("The deadline ({kind}, {date}) has been set for {n} enterprises.").format(
+            kind=DeadlineKind(form.cleaned_data["kind"]).label, date=form.cleaned_data["due_on"], n=len(chosen)
+        ),
+    )
     return back
 
 

@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.pages import saved_redirect
 
 from ..forms.index import LevelRuleForm, OptionForm
 from ..models import IndexEdition, LevelRule, Option
@@ -79,14 +81,14 @@ def index_option(request, pk):
         raise PermissionDenied
     option = get_object_or_404(Option.objects.select_related("item__dimension__edition"), pk=pk)
     form = OptionForm(request.POST or None, initial={"label": option.label, "points": option.points.normalize()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            option_update(actor=request.user, option=option, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("The option has been saved."))
-            return redirect("diagnostics:index:detail", code=option.item.dimension.edition.code)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: option_update(actor=request.user, option=option, **form.cleaned_data),
+        message=_("The option has been saved."),
+        then=reverse("diagnostics:index:detail", args=[option.item.dimension.edition.code]),
+    ):
+        return done
     history = option.history.select_related("history_user").order_by("-history_date")[:20]
     return render(request, "diagnostics/index/option.html", {"option": option, "form": form, "history": history})
 

@@ -5,10 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.pages import (
+    export_format,
+    form_problems,
+    found_or_404,
+    list_context,
+    query_without,
+    run_action,
+    saved_redirect,
+)
 from core.pagination import KeysFirstPaginator
 from core.permissions import allowed, can_see_history
 from core.roles import DISTRICT_ROLES, Role, role_of
@@ -18,7 +28,7 @@ from .. import permissions, services
 from ..choices import Status
 from ..exports import export_response
 from ..forms import CodeForm, EnterpriseForm, MoveForm, QuotaForm, ReasonForm, WithdrawForm
-from ..models import Enterprise, UnitQuota
+from ..models import UnitQuota
 from ..sections import sections_for, unit_sections_for
 from ..selectors import (
     enterprise_filtered,
@@ -31,37 +41,21 @@ from ..selectors import (
     unit_enterprise_counts,
 )
 
-PAGE_SIZE = 50
-
 
 def _get(request, pk):
-    try:
-        return enterprise_get(viewer=request.user, pk=pk)
-    except Enterprise.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def _form_error(form, exc):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return found_or_404(enterprise_get, viewer=request.user, pk=pk)
 
 
 @login_required
 def enterprise_list_page(request):
     """The registry in the viewer's scope, with filters, sortable columns and counts by status."""
     filterset, queryset = enterprise_filtered(viewer=request.user, params=request.GET)
-    page = KeysFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     return render(
         request,
         "enterprises/list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
-            "query": query.urlencode(),
-            "sort_query": sort_query.urlencode(),
+            **list_context(request, filterset, queryset, paginator_class=KeysFirstPaginator),
+            "sort_query": query_without(request, "page", "sort"),
             "sort": request.GET.get("sort", ""),
             "counts": enterprise_status_counts(viewer=request.user, queryset=queryset),
             "can_create": role_of(request.user) in (*DISTRICT_ROLES, Role.UNIT_STAFF),
@@ -73,10 +67,13 @@ def enterprise_list_page(request):
 def enterprise_export(request):
     """The 试点企业清单 as xlsx or csv, in the viewer's scope and with the list's filters."""
     _filterset, queryset = enterprise_filtered(viewer=request.user, params=request.GET)
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    return export_response(request, queryset, fmt)
+    return export_response(request, queryset, export_format(request))
+
+
+def _created_message(enterprise):
+    if enterprise.status == Status.PROPOSED:
+        return _("{name} has been added and awaits the district's confirmation.").format(name=enterprise.name)
+    return _("{name} has been added to the pilot list.").format(name=enterprise.name)
 
 
 @login_required
@@ -86,25 +83,19 @@ def enterprise_create(request):
         raise PermissionDenied
     fixed_unit = request.user.unit if role == Role.UNIT_STAFF else None
     form = EnterpriseForm(request.POST or None, fixed_unit=fixed_unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = services.enterprise_create(
-                actor=request.user,
-                credit_code=form.cleaned_data["credit_code"],
-                unit=form.cleaned_data["unit"],
-                **form.facts(),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            if enterprise.status == Status.PROPOSED:
-                messages.success(
-                    request,
-                    _("{name} has been added and awaits the district's confirmation.").format(name=enterprise.name),
-                )
-            else:
-                messages.success(request, _("{name} has been added to the pilot list.").format(name=enterprise.name))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.enterprise_create(
+            actor=request.user,
+            credit_code=form.cleaned_data["credit_code"],
+            unit=form.cleaned_data["unit"],
+            **form.facts(),
+        ),
+        message=_created_message,
+        then=lambda enterprise: reverse("enterprises:detail", args=[enterprise.pk]),
+    ):
+        return done
     return render(request, "enterprises/form.html", {"form": form, "creating": True})
 
 
@@ -116,14 +107,14 @@ def enterprise_edit(request, pk):
         raise PermissionDenied(reason)
     initial = {name: getattr(enterprise, name) for name in services.EDITABLE_FIELDS}
     form = EnterpriseForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.enterprise_update(actor=request.user, enterprise=enterprise, **form.facts())
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("The enterprise file has been saved."))
-            return redirect("enterprises:detail", pk=enterprise.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: services.enterprise_update(actor=request.user, enterprise=enterprise, **form.facts()),
+        message=_("The enterprise file has been saved."),
+        then=reverse("enterprises:detail", args=[enterprise.pk]),
+    ):
+        return done
     return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise, "creating": False})
 
 
@@ -179,7 +170,7 @@ def enterprise_action(request, pk, action):
         elif action == "withdraw":
             form = WithdrawForm(request.POST)
             if not form.is_valid():
-                raise DomainError("invalid", " ".join(str(e) for errors in form.errors.values() for e in errors))
+                raise DomainError("invalid", form_problems(form))
             replacement = None
             if form.cleaned_data.get("replacement"):
                 replacement = enterprise_list(viewer=actor).filter(pk=form.cleaned_data["replacement"]).first()
@@ -239,12 +230,11 @@ def confirm_queue(request):
         if not chosen:
             messages.error(request, _("Tick the enterprises to confirm."))
         else:
-            try:
-                services.enterprise_confirm_many(actor=request.user, enterprises=chosen)
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("{n} enterprises are now in the pilot list.").format(n=len(chosen)))
+            run_action(
+                request,
+                lambda: services.enterprise_confirm_many(actor=request.user, enterprises=chosen),
+                success=_("{n} enterprises are now in the pilot list.").format(n=len(chosen)),
+            )
         return redirect("enterprises:confirm_queue")
     return render(request, "enterprises/confirm_queue.html", {"queue": queue})
 
@@ -285,14 +275,16 @@ def unit_detail(request, code):
         request.POST or None,
         initial={"required": quota.required if quota else None, "note": quota.note if quota else ""},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_quota_set(actor=request.user, unit=unit, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The quota has been saved."))
-            return redirect("enterprises:unit_detail", code=unit.code)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            request,
+            lambda: services.unit_quota_set(actor=request.user, unit=unit, **form.cleaned_data),
+            success=_("The quota has been saved."),
+        )
+    ):
+        return redirect("enterprises:unit_detail", code=unit.code)
     mine = enterprise_list(viewer=request.user).filter(unit=unit)
     counts = enterprise_status_counts(viewer=request.user, queryset=mine)
     withdrawn = mine.filter(status=Status.WITHDRAWN).select_related("replacement").order_by("-withdrawn_on")

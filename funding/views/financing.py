@@ -1,14 +1,13 @@
 """Pages of the financing list (金融清单): banks' products (everyone reads them) and the interest
 subsidies granted (read by those who see money), with their forms and export."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.pages import saved_redirect
 from core.permissions import require
 from core.roles import role_of
 from enterprises.selectors import enterprise_list
@@ -53,17 +52,16 @@ def financial_product_form(request, pk=None):
         raise Http404
     initial = {f: getattr(product, f) for f in FinancialProductForm.base_fields} if product else {"is_active": True}
     form = FinancialProductForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if product:
-                financing.financial_product_update(actor=request.user, product=product, **form.cleaned_data)
-            else:
-                financing.financial_product_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The financial product has been saved."))
-            return redirect("funding:financing")
+
+    def save():
+        if product:
+            return financing.financial_product_update(actor=request.user, product=product, **form.cleaned_data)
+        return financing.financial_product_create(actor=request.user, **form.cleaned_data)
+
+    if done := saved_redirect(
+        request, form, save, message=_("The financial product has been saved."), then="funding:financing"
+    ):
+        return done
     return render(request, "funding/financial_product_form.html", {"form": form, "product": product})
 
 
@@ -71,14 +69,14 @@ def financial_product_form(request, pk=None):
 def interest_subsidy_create(request):
     require(permissions.can_commit(request.user))
     form = InterestSubsidyForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            financing.interest_subsidy_grant(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The interest subsidy has been granted and committed."))
-            return redirect("funding:financing")
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: financing.interest_subsidy_grant(actor=request.user, **form.cleaned_data),
+        message=_("The interest subsidy has been granted and committed."),
+        then="funding:financing",
+    ):
+        return done
     return render(request, "funding/interest_subsidy_form.html", {"form": form})
 
 

@@ -11,11 +11,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.money import WAN
+from core.pages import first_or_404, run_action, saved_redirect
 from core.permissions import require
 from enterprises.selectors import enterprise_list
 
@@ -36,7 +39,7 @@ from ..forms import (
 )
 from ..models import BudgetLine, Commitment, SubsidyPolicy
 from ..services import evidence, financing, ledger
-from .common import project_or_404, valid
+from .common import FormStep, project_or_404, valid
 
 
 def _ledger_reader(request):
@@ -54,24 +57,23 @@ def _chart(lines):
     }
 
 
+def _ledger_page(request, summary, *, single):
+    """The ledger page of the fund sources in ``summary`` (``single``: the one source shown alone), a chart each."""
+    for entry in summary:
+        code = entry["source"].code
+        entry.update(chart=_chart(entry["lines"]), chart_id=f"chart-{code}", chart_data_id=f"chart-{code}-data")
+    return render(
+        request,
+        "funding/ledger.html",
+        {"summary": summary, "can_budget": permissions.can_manage_ledger(request.user)[0], "single": single},
+    )
+
+
 @login_required
 def ledger_overview(request):
     """Both fund sources: totals, the central grant's 80% floor and 20% cap, a chart per source."""
     _ledger_reader(request)
-    summary = selectors.ledger_summary(viewer=request.user)
-    for entry in summary:
-        entry["chart"] = _chart(entry["lines"])
-        entry["chart_id"] = f"chart-{entry['source'].code}"
-        entry["chart_data_id"] = f"chart-{entry['source'].code}-data"
-    return render(
-        request,
-        "funding/ledger.html",
-        {
-            "summary": summary,
-            "can_budget": permissions.can_manage_ledger(request.user)[0],
-            "single": None,
-        },
-    )
+    return _ledger_page(request, selectors.ledger_summary(viewer=request.user), single=None)
 
 
 @login_required
@@ -81,21 +83,11 @@ def ledger_source(request, code):
     summary = [e for e in selectors.ledger_summary(viewer=request.user) if e["source"].code == code]
     if not summary:
         raise Http404
-    entry = summary[0]
-    entry["chart"] = _chart(entry["lines"])
-    entry["chart_id"] = f"chart-{code}"
-    entry["chart_data_id"] = f"chart-{code}-data"
-    return render(
-        request,
-        "funding/ledger.html",
-        {"summary": summary, "can_budget": permissions.can_manage_ledger(request.user)[0], "single": entry["source"]},
-    )
+    return _ledger_page(request, summary, single=summary[0]["source"])
 
 
 def _line(request, pk):
-    line = selectors.budget_lines(viewer=request.user).filter(pk=pk).first()
-    if line is None:
-        raise Http404
+    line = first_or_404(selectors.budget_lines(viewer=request.user).filter(pk=pk))
     line.available = line.amount - line.committed
     return line
 
@@ -140,24 +132,28 @@ def budget_line_form(request, pk=None):
     if line:
         form.fields["source"].disabled = True
         form.fields["purpose"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = ledger.budget_line_set(
-                actor=request.user,
-                source=form.cleaned_data["source"],
-                purpose=form.cleaned_data["purpose"],
-                amount=form.cleaned_data["amount"],
-                name=form.cleaned_data.get("name") or "",
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The budget has been saved."))
-            return redirect("funding:budget_line", pk=saved.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: ledger.budget_line_set(
+            actor=request.user,
+            source=form.cleaned_data["source"],
+            purpose=form.cleaned_data["purpose"],
+            amount=form.cleaned_data["amount"],
+            name=form.cleaned_data.get("name") or "",
+        ),
+        message=_("The budget has been saved."),
+        then=lambda saved: reverse("funding:budget_line", args=[saved.pk]),
+    ):
+        return done
     return render(request, "funding/budget_line_form.html", {"form": form, "line": line})
 
 
 # --- commitments ------------------------------------------------------------------------------
+
+
+def _commitment_url(commitment):
+    return reverse("funding:commitment_detail", args=[commitment.pk])
 
 
 @login_required
@@ -181,22 +177,22 @@ def commitment_create(request):
     """Commit money outside a project subsidy (a platform contract, an evaluation contract…)."""
     require(permissions.can_commit(request.user))
     form = CommitmentForm(request.POST or None, enterprises=enterprise_list(viewer=request.user).order_by("name"))
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            commitment = ledger.commitment_create(
-                actor=request.user,
-                title=data["title"],
-                lines=[(data["budget_line"], data["amount"])],
-                committed_on=data.get("committed_on"),
-                enterprise=data.get("enterprise"),
-                note=data.get("note") or "",
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The commitment has been recorded."))
-            return redirect("funding:commitment_detail", pk=commitment.pk)
+        return ledger.commitment_create(
+            actor=request.user,
+            title=data["title"],
+            lines=[(data["budget_line"], data["amount"])],
+            committed_on=data.get("committed_on"),
+            enterprise=data.get("enterprise"),
+            note=data.get("note") or "",
+        )
+
+    if done := saved_redirect(
+        request, form, save, message=_("The commitment has been recorded."), then=_commitment_url
+    ):
+        return done
     return render(request, "funding/commitment_form.html", {"form": form})
 
 
@@ -227,23 +223,21 @@ def project_commit(request, pk):
             "central_amount": allowed,
         },
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = form.cleaned_data
-        try:
-            commitment = ledger.commitment_create(
-                actor=request.user,
-                title=data["title"],
-                lines=data["lines"],
-                committed_on=data.get("committed_on"),
-                project=project,
-                policy=data["policy"],
-                note=data.get("note") or "",
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The subsidy has been committed."))
-            return redirect("funding:commitment_detail", pk=commitment.pk)
+        return ledger.commitment_create(
+            actor=request.user,
+            title=data["title"],
+            lines=data["lines"],
+            committed_on=data.get("committed_on"),
+            project=project,
+            policy=data["policy"],
+            note=data.get("note") or "",
+        )
+
+    if done := saved_redirect(request, form, save, message=_("The subsidy has been committed."), then=_commitment_url):
+        return done
     return render(
         request,
         "funding/project_commit.html",
@@ -266,15 +260,11 @@ def project_commit(request, pk):
 
 def _commitment(request, pk):
     _ledger_reader(request)
-    commitment = (
+    return first_or_404(
         selectors.commitment_list(viewer=request.user)
         .select_related("project__enterprise", "interest_subsidy", "policy", "created_by")
         .filter(pk=pk)
-        .first()
     )
-    if commitment is None:
-        raise Http404
-    return commitment
 
 
 @login_required
@@ -371,15 +361,11 @@ def payment_queue(request):
 
 def _disbursement(request, pk):
     _ledger_reader(request)
-    disbursement = (
+    return first_or_404(
         selectors.disbursement_list(viewer=request.user)
         .select_related("commitment_line__commitment__project", "reverses", "requested_by", "approved_by", "paid_by")
         .filter(pk=pk)
-        .first()
     )
-    if disbursement is None:
-        raise Http404
-    return disbursement
 
 
 @login_required
@@ -409,50 +395,52 @@ def disbursement_detail(request, pk):
     )
 
 
+#: The finance officer's steps on a payment (attaching an invoice has a file instead of a form's data).
+DISBURSEMENT_STEPS = {
+    "approve": FormStep(
+        DateOnlyForm, "approve", ledger.disbursement_approve, gettext_lazy("The payment has been approved.")
+    ),
+    "reject": FormStep(
+        ReasonForm, "reject", ledger.disbursement_reject, gettext_lazy("The payment has been rejected.")
+    ),
+    "pay": FormStep(PayForm, "pay", ledger.disbursement_pay, gettext_lazy("The payment has been recorded as paid.")),
+    "reverse": FormStep(
+        ReasonForm, "reverse", ledger.disbursement_reverse, gettext_lazy("The payment has been reversed.")
+    ),
+}
+
+
 @login_required
 @require_POST
 def disbursement_action(request, pk, action):
     """Approve, reject, pay or reverse a payment (finance), or attach an invoice (district, finance)."""
-    if action not in {"approve", "reject", "pay", "reverse", "invoice"}:
+    if action not in {*DISBURSEMENT_STEPS, "invoice"}:
         raise Http404
     disbursement = _disbursement(request, pk)
     actor = request.user
     target = disbursement.pk
     if action == "invoice":
         require(permissions.can_request_payment(actor))
-    else:
-        require(permissions.can_manage_ledger(actor))
-    try:
-        if action == "approve":
-            form = DateOnlyForm(request.POST, prefix="approve")
-            valid(form)
-            ledger.disbursement_approve(actor=actor, disbursement=disbursement, date=form.cleaned_data.get("date"))
-            messages.success(request, _("The payment has been approved."))
-        elif action == "reject":
-            form = ReasonForm(request.POST, prefix="reject")
-            valid(form)
-            ledger.disbursement_reject(actor=actor, disbursement=disbursement, **form.cleaned_data)
-            messages.success(request, _("The payment has been rejected."))
-        elif action == "pay":
-            form = PayForm(request.POST, prefix="pay")
-            valid(form)
-            ledger.disbursement_pay(actor=actor, disbursement=disbursement, **form.cleaned_data)
-            messages.success(request, _("The payment has been recorded as paid."))
-        elif action == "reverse":
-            form = ReasonForm(request.POST, prefix="reverse")
-            valid(form)
-            reversal = ledger.disbursement_reverse(actor=actor, disbursement=disbursement, **form.cleaned_data)
-            messages.success(request, _("The payment has been reversed."))
-            target = reversal.pk
-        elif action == "invoice":
+
+        def attach():
             form = FileForm(request.POST, request.FILES)
             valid(form)
             evidence.disbursement_invoice_attach(
                 actor=actor, disbursement=disbursement, upload=form.cleaned_data["file"]
             )
-            messages.success(request, _("The invoice has been attached."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+
+        run_action(request, attach, success=_("The invoice has been attached."))
+    else:
+        require(permissions.can_manage_ledger(actor))
+        step = DISBURSEMENT_STEPS[action]
+        try:
+            result = step.run(request, disbursement=disbursement)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, step.message)
+            if action == "reverse":
+                target = result.pk  # the reversal row's page
     if request.POST.get("next") == "queue":
         return redirect("funding:payment_queue")
     return redirect("funding:disbursement_detail", pk=target)
@@ -477,9 +465,7 @@ def policy_list(request):
 @login_required
 def policy_edit(request, pk):
     require(permissions.can_edit_policy(request.user))
-    policy = SubsidyPolicy.objects.filter(pk=pk).first()
-    if policy is None:
-        raise Http404
+    policy = first_or_404(SubsidyPolicy.objects.filter(pk=pk))
     initial = {
         "name": policy.name,
         "ratio": policy.ratio,
@@ -490,14 +476,14 @@ def policy_edit(request, pk):
         "note": policy.note,
     }
     form = PolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            financing.subsidy_policy_update(actor=request.user, policy=policy, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The subsidy policy has been saved."))
-            return redirect("funding:policy_list")
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: financing.subsidy_policy_update(actor=request.user, policy=policy, **form.cleaned_data),
+        message=_("The subsidy policy has been saved."),
+        then="funding:policy_list",
+    ):
+        return done
     return render(request, "funding/policy_form.html", {"form": form, "policy": policy})
 
 

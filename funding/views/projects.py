@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.credit_code import as_row_id
-from core.errors import DomainError
+from core.pages import export_format, first_or_404, query_without, run_action, saved_redirect
 from core.pagination import KeysFirstPaginator
 from core.permissions import allowed, can_see_history, require
 from core.roles import Role, role_of
@@ -37,7 +39,7 @@ from ..forms import (
 from ..models import Acceptance
 from ..services import evidence, projects
 from ..services.ledger import latest_post_level
-from .common import PAGE_SIZE, export_format, project_or_404, valid
+from .common import PAGE_SIZE, FormStep, project_or_404, valid
 
 # --- projects ---------------------------------------------------------------------------------
 
@@ -52,15 +54,13 @@ def project_list_page(request):
     paginator = KeysFirstPaginator(queryset.order_by("-filed_on", "-pk"), PAGE_SIZE)
     paginator.count = sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "funding/project_list.html",
         {
             "filter": filterset,
             "page_obj": page,
-            "query": query.urlencode(),
+            "query": query_without(request),
             "counts": counts,
             "statuses": ProjectStatus,
             "can_file": permissions.can_file_any(request.user)[0],
@@ -107,20 +107,20 @@ def project_create(request):
         if is_provider:
             initial["provider"] = providers.first()
     form = ProjectFileForm(request.POST or None, initial=initial, enterprises=enterprises, providers=providers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = projects.project_file(
-                actor=request.user,
-                enterprise=form.cleaned_data["enterprise"],
-                provider=form.cleaned_data["provider"],
-                date=form.cleaned_data.get("date"),
-                **form.facts(filing=True),
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The project has been filed; the district will review it."))
-            return redirect("funding:project_detail", pk=project.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: projects.project_file(
+            actor=request.user,
+            enterprise=form.cleaned_data["enterprise"],
+            provider=form.cleaned_data["provider"],
+            date=form.cleaned_data.get("date"),
+            **form.facts(filing=True),
+        ),
+        message=_("The project has been filed; the district will review it."),
+        then=lambda project: reverse("funding:project_detail", args=[project.pk]),
+    ):
+        return done
     return render(
         request,
         "funding/project_form.html",
@@ -140,14 +140,14 @@ def project_edit(request, pk):
     names = list(ProjectFactsForm.base_fields)
     initial = {name: getattr(project, name) for name in names}
     form = ProjectFactsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            projects.project_update(actor=request.user, project=project, **form.facts(filing=False))
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The project has been saved."))
-            return redirect("funding:project_detail", pk=project.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: projects.project_update(actor=request.user, project=project, **form.facts(filing=False)),
+        message=_("The project has been saved."),
+        then=reverse("funding:project_detail", args=[project.pk]),
+    ):
+        return done
     return render(request, "funding/project_form.html", {"form": form, "project": project, "creating": False})
 
 
@@ -217,7 +217,23 @@ def project_detail(request, pk):
     return render(request, "funding/project_detail.html", context)
 
 
-PROJECT_ACTIONS = {"approve", "progress", "request_acceptance", "cancel", "evidence"}
+#: The dossier's steps that post one form to one service (the evidence upload has a file besides).
+PROJECT_STEPS = {
+    "approve": FormStep(
+        TransitionForm, "approve", projects.project_approve, gettext_lazy("The project has been approved.")
+    ),
+    "progress": FormStep(
+        ProgressForm, "progress", projects.project_progress, gettext_lazy("The progress has been recorded.")
+    ),
+    "request_acceptance": FormStep(
+        TransitionForm,
+        "request",
+        projects.project_request_acceptance,
+        gettext_lazy("Acceptance has been requested from the evaluation body."),
+    ),
+    "cancel": FormStep(ReasonForm, "cancel", projects.project_cancel, gettext_lazy("The project has been cancelled.")),
+}
+PROJECT_ACTIONS = {*PROJECT_STEPS, "evidence"}
 
 
 @login_required
@@ -236,36 +252,19 @@ def project_action(request, pk, action):
         "evidence": lambda: permissions.can_report(actor, project),
     }
     require(checks[action]())
-    try:
-        if action == "approve":
-            form = TransitionForm(request.POST, prefix="approve")
-            valid(form)
-            projects.project_approve(actor=actor, project=project, **form.cleaned_data)
-            messages.success(request, _("The project has been approved."))
-        elif action == "progress":
-            form = ProgressForm(request.POST, prefix="progress")
-            valid(form)
-            projects.project_progress(actor=actor, project=project, **form.cleaned_data)
-            messages.success(request, _("The progress has been recorded."))
-        elif action == "request_acceptance":
-            form = TransitionForm(request.POST, prefix="request")
-            valid(form)
-            projects.project_request_acceptance(actor=actor, project=project, **form.cleaned_data)
-            messages.success(request, _("Acceptance has been requested from the evaluation body."))
-        elif action == "cancel":
-            form = ReasonForm(request.POST, prefix="cancel")
-            valid(form)
-            projects.project_cancel(actor=actor, project=project, **form.cleaned_data)
-            messages.success(request, _("The project has been cancelled."))
-        elif action == "evidence":
+    if action == "evidence":
+
+        def attach():
             form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
             valid(form)
             evidence.project_evidence_attach(
                 actor=actor, project=project, upload=form.cleaned_data["file"], purpose=form.cleaned_data["purpose"]
             )
-            messages.success(request, _("The file has been attached."))
-    except DomainError as exc:
-        messages.error(request, exc.message)
+
+        run_action(request, attach, success=_("The file has been attached."))
+    else:
+        step = PROJECT_STEPS[action]
+        run_action(request, lambda: step.run(request, project=project), success=step.message)
     return redirect("funding:project_detail", pk=project.pk)
 
 
@@ -284,22 +283,22 @@ def acceptance_create(request, pk):
         assessments=assessments,
         initial={"post_assessment": latest.pk if latest else None},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            projects.project_accept(
-                actor=request.user,
-                project=project,
-                passed=form.cleaned_data["passed"],
-                accepted_on=form.cleaned_data["accepted_on"],
-                findings=form.cleaned_data.get("findings") or "",
-                checklist=form.checklist(),
-                post_assessment=form.cleaned_data.get("post_assessment"),
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The acceptance has been recorded."))
-            return redirect("funding:project_detail", pk=project.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: projects.project_accept(
+            actor=request.user,
+            project=project,
+            passed=form.cleaned_data["passed"],
+            accepted_on=form.cleaned_data["accepted_on"],
+            findings=form.cleaned_data.get("findings") or "",
+            checklist=form.checklist(),
+            post_assessment=form.cleaned_data.get("post_assessment"),
+        ),
+        message=_("The acceptance has been recorded."),
+        then=reverse("funding:project_detail", args=[project.pk]),
+    ):
+        return done
     return render(
         request,
         "funding/acceptance_form.html",
@@ -318,17 +317,14 @@ def acceptance_create(request, pk):
 def acceptance_correct(request, pk):
     """A district official's recorded correction of a mistyped acceptance."""
     require(permissions.can_decide(request.user))
-    acceptance = Acceptance.objects.visible_to(request.user).filter(pk=pk).select_related("project").first()
-    if acceptance is None:
-        raise Http404
+    acceptance = first_or_404(Acceptance.objects.visible_to(request.user).filter(pk=pk).select_related("project"))
     form = CorrectionForm(request.POST, prefix="correct")
-    try:
+
+    def correct():
         valid(form)
         projects.acceptance_correct(actor=request.user, acceptance=acceptance, **form.changes())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The acceptance has been corrected; the correction is recorded."))
+
+    run_action(request, correct, success=_("The acceptance has been corrected; the correction is recorded."))
     return redirect("funding:project_detail", pk=acceptance.project_id)
 
 

@@ -1,14 +1,12 @@
 """Pages of recognitions (数字化车间, 智能工厂, 示范场景 …): list with counts, export, record, form."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.pages import export_format, first_or_404, list_context, run_action, saved_redirect
 from core.permissions import allowed, can_see_history, require
 from enterprises.selectors import enterprise_list
 
@@ -21,16 +19,13 @@ from ..forms import (
     RecognitionForm,
 )
 from ..services import evidence, recognitions
-from .common import PAGE_SIZE, export_format, valid
+from .common import PAGE_SIZE, valid
 
 # --- recognitions -----------------------------------------------------------------------------
 
 
 def _recognition(request, pk):
-    recognition = selectors.recognition_list(viewer=request.user).prefetch_related("members").filter(pk=pk).first()
-    if recognition is None:
-        raise Http404
-    return recognition
+    return first_or_404(selectors.recognition_list(viewer=request.user).prefetch_related("members").filter(pk=pk))
 
 
 def _recognitions_filtered(request):
@@ -43,18 +38,12 @@ def _recognitions_filtered(request):
 def recognition_list_page(request):
     filterset, queryset = _recognitions_filtered(request)
     counts = {row["kind"]: row["n"] for row in queryset.order_by().values("kind").annotate(n=Count("pk"))}
-    page = Paginator(
-        queryset.prefetch_related(Prefetch("members")).order_by("-recognised_on", "-pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listed = queryset.prefetch_related(Prefetch("members")).order_by("-recognised_on", "-pk")
     return render(
         request,
         "funding/recognition_list.html",
         {
-            "filter": filterset,
-            "page_obj": page,
-            "query": query.urlencode(),
+            **list_context(request, filterset, listed, per_page=PAGE_SIZE),
             "counts": [(label, counts.get(value, 0)) for value, label in RecognitionKind.choices],
             "can_create": permissions.can_decide(request.user)[0],
         },
@@ -72,19 +61,24 @@ def _recognition_enterprises(user):
     return enterprise_list(viewer=user).order_by("name")
 
 
+def _recognition_facts(form):
+    """The service's arguments from a valid recognition form: its facts and its member enterprises."""
+    facts, members = form.facts()
+    return {**facts, "members": members}
+
+
 @login_required
 def recognition_create(request):
     require(permissions.can_decide(request.user))
     form = RecognitionForm(request.POST or None, enterprises=_recognition_enterprises(request.user))
-    if request.method == "POST" and form.is_valid():
-        facts, members = form.facts()
-        try:
-            recognition = recognitions.recognition_create(actor=request.user, members=members, **facts)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The recognition has been recorded."))
-            return redirect("funding:recognition_detail", pk=recognition.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: recognitions.recognition_create(actor=request.user, **_recognition_facts(form)),
+        message=_("The recognition has been recorded."),
+        then=lambda recognition: reverse("funding:recognition_detail", args=[recognition.pk]),
+    ):
+        return done
     return render(request, "funding/recognition_form.html", {"form": form, "creating": True})
 
 
@@ -99,15 +93,16 @@ def recognition_edit(request, pk):
     initial["enterprise"] = recognition.enterprise_id
     initial["members"] = [m.pk for m in recognition.members.all()]
     form = RecognitionForm(request.POST or None, initial=initial, enterprises=_recognition_enterprises(request.user))
-    if request.method == "POST" and form.is_valid():
-        facts, members = form.facts()
-        try:
-            recognitions.recognition_update(actor=request.user, recognition=recognition, members=members, **facts)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("The recognition has been saved."))
-            return redirect("funding:recognition_detail", pk=recognition.pk)
+    if done := saved_redirect(
+        request,
+        form,
+        lambda: recognitions.recognition_update(
+            actor=request.user, recognition=recognition, **_recognition_facts(form)
+        ),
+        message=_("The recognition has been saved."),
+        then=reverse("funding:recognition_detail", args=[recognition.pk]),
+    ):
+        return done
     return render(
         request, "funding/recognition_form.html", {"form": form, "recognition": recognition, "creating": False}
     )
@@ -120,15 +115,14 @@ def recognition_detail(request, pk):
     if request.method == "POST":
         require(permissions.can_decide(request.user))
         form = FileForm(request.POST, request.FILES)
-        try:
+
+        def attach():
             valid(form)
             evidence.recognition_evidence_attach(
                 actor=request.user, recognition=recognition, upload=form.cleaned_data["file"]
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The file has been attached."))
+
+        run_action(request, attach, success=_("The file has been attached."))
         return redirect("funding:recognition_detail", pk=recognition.pk)
     return render(
         request,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.downloads import logged_download
 from core.errors import DomainError, PermissionDenied
+from core.pages import add_form_error
 from funding.permissions import can_see_ledger
 
 from ..forms import EvidencePackForm, LedgerStatementForm
@@ -32,6 +33,17 @@ def _raise_http(exc):
         raise Http404(exc.message) from exc
     if isinstance(exc, PermissionDenied) or exc.status == 403:
         raise DjangoPermissionDenied(exc.message) from exc
+
+
+def _request_document(request, ask, **subject):
+    """Ask for a document of a subject by its id (``ask`` is the service); a subject outside the
+    requester's scope is a 404 and a refused role a 403."""
+    try:
+        document = ask(actor=request.user, **subject)
+    except DomainError as exc:
+        _raise_http(exc)
+        raise
+    return _requested(request, document)
 
 
 def _requested(request, document):
@@ -80,23 +92,13 @@ def document_download(request, pk):
 @login_required
 @require_POST
 def request_enterprise_file(request, pk):
-    try:
-        document = documents.document_request_enterprise_file(actor=request.user, enterprise_id=pk)
-    except DomainError as exc:
-        _raise_http(exc)
-        raise
-    return _requested(request, document)
+    return _request_document(request, documents.document_request_enterprise_file, enterprise_id=pk)
 
 
 @login_required
 @require_POST
 def request_project_dossier(request, pk):
-    try:
-        document = documents.document_request_project_dossier(actor=request.user, project_id=pk)
-    except DomainError as exc:
-        _raise_http(exc)
-        raise
-    return _requested(request, document)
+    return _request_document(request, documents.document_request_project_dossier, project_id=pk)
 
 
 @login_required
@@ -113,7 +115,7 @@ def request_ledger_statement(request):
             )
         except DomainError as exc:
             _raise_http(exc)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_form_error(form, exc)
         else:
             return _requested(request, document)
     return render(request, "reports/documents_ledger.html", {"form": form})
@@ -145,7 +147,7 @@ def request_evidence_pack(request):
         except DomainError as exc:
             if exc.status == 404:
                 _raise_http(exc)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_form_error(form, exc)
         else:
             return _requested(request, document)
     return render(request, "reports/documents_evidence.html", {"form": form})
