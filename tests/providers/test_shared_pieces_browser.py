@@ -3,24 +3,10 @@ picker suggests by name, ending an assignment asks in the portal's dialog first,
 script is needed for any of it."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from providers.models import ProviderAssignment
-
-
-def signed_in(page, client, live_server, user):
-    """The browser carries a session of ``user`` (made by Django's test client; no password typed)."""
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+from tests.helpers import signed_in
 
 
 @pytest.mark.browser
