@@ -45,6 +45,7 @@ class ReportContentForm(forms.Form):
     signed_pdf = forms.FileField(
         label=_("Signed report (PDF)"),
         required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
         help_text=_("Optional here; replacing a file keeps the earlier one in the history."),
     )
 
