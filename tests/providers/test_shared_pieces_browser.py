@@ -29,6 +29,7 @@ def test_the_evaluation_body_picker_suggests_bodies_by_name(page, client, live_s
     options = page.locator("#body-target-options option")
     expect(options).to_have_count(1)
     assert options.first.get_attribute("value") == world["body_b"].credit_code
+    page.locator('input[name="body-target"]').fill(options.first.get_attribute("value"))  # the suggestion taken
     with page.expect_navigation():
         page.locator("#assign-body-form button[type=submit]").click()
     expect(page.locator(".alert-success")).to_be_visible()
