@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.forms import RecordField
 from core.models import OrgUnit
 from core.roles import Role
 from core.selectors import unit_list
@@ -43,17 +44,11 @@ class UserForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=OrgUnit.objects.none(), required=False, help_text=_("Required for street/town staff.")
     )
-    provider = forms.ModelChoiceField(
-        label=_("Service provider"),
-        queryset=None,  # set per form: the model is read from the user's relation
-        required=False,
-        help_text=_("Required for provider users."),
+    provider = RecordField(
+        label=_("Service provider"), picker="provider", required=False, help_text=_("Required for provider users.")
     )
-    evaluation_body = forms.ModelChoiceField(
-        label=_("Evaluation body"),
-        queryset=None,
-        required=False,
-        help_text=_("Required for evaluators."),
+    evaluation_body = RecordField(
+        label=_("Evaluation body"), picker="evaluation-body", required=False, help_text=_("Required for evaluators.")
     )
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -63,6 +58,7 @@ class UserForm(forms.Form):
         self.fields["unit"].queryset = unit_list()
         user_model = get_user_model()
         for name in ("provider", "evaluation_body"):
+            # The model is read from the user's relation (accounts sits below providers).
             self.fields[name].queryset = user_model.organisation_model(name).objects.order_by("name")
         if editing:
             self.fields["username"].disabled = True

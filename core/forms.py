@@ -1,13 +1,20 @@
-"""Form fields every page uses: money with its unit, records picked by name or credit code.
+"""Form pieces every page uses: money with its unit, records picked by name or credit code, dates,
+credit codes, and the Bootstrap form the pages render field by field.
 
-- :class:`MoneyField`: an amount in 元 read by ``core.money.parse_amount`` (the same rule as the
-  services and imports), shown with its unit and a live echo in 元 and 万元 (``static/js/portal.js``).
+- :class:`MoneyField`: an amount in 元 (or 万元, ``in_wan=True``) read by ``core.money.parse_amount``
+  (the same rule as the services and imports), shown with its unit and a live echo in 元 and 万元
+  (``static/js/portal.js``).
 - :class:`RecordField`: one record of the viewer's scope, typed as its credit code or exact name
   (a picker suggests matches while typing); no form shows or asks for a raw id.
+- :class:`DateInput`: the browser's date picker; :class:`CreditCodeField`: an organisation's unified
+  social credit code, as typed (the services tidy and check it).
+- :class:`BootstrapForm`: a form whose widgets carry Bootstrap's classes and that puts a service's
+  ``DomainError`` on the field it names.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,16 +23,81 @@ from .errors import DomainError
 from .money import Sign, parse_amount
 
 
-class MoneyInput(forms.TextInput):
-    """A text input for 元 with the unit beside it and the 元/万元 echo below it."""
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value is written ``YYYY-MM-DD``, the only form it reads."""
 
-    template_name = "core/widgets/money.html"
+    input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", "data-money": "", **(attrs or {})})
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class BootstrapForm(forms.Form):
+    """Gives every widget Bootstrap's classes, so templates render ``{{ field }}`` as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple | forms.RadioSelect, forms.CheckboxInput)):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 3)
+
+    def add_domain_error(self, exc):
+        """Show a service's ``DomainError`` on the field it names, or above the form."""
+        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+
+
+#: The help under a credit code typed for a new record.
+CREDIT_CODE_HELP = _("18 characters; spaces, dashes and full-width characters are tidied up.")
+
+
+class CreditCodeField(forms.CharField):
+    """An organisation's unified social credit code as typed; the services tidy and check it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Unified social credit code"))
+        kwargs.setdefault("max_length", 64)
+        super().__init__(**kwargs)
+
+
+class PortalInput(forms.TextInput):
+    """A text input with markup of its own around it (a unit, an echo, a suggestion list): field
+    templates render it as ``{{ field }}``. It carries Bootstrap's ``form-control`` and, when its
+    field has errors (Django marks it ``aria-invalid``), ``is-invalid``."""
+
+    renders_own_markup = True
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        classes = widget_attrs.get("class") or "form-control"
+        if widget_attrs.get("aria-invalid") == "true" and "is-invalid" not in classes.split():
+            classes += " is-invalid"
+        widget_attrs["class"] = classes
+        return context
+
+
+class MoneyInput(PortalInput):
+    """A text input for 元 (or 万元) with the unit beside it and the 元/万元 echo below it."""
+
+    template_name = "core/widgets/money.html"
+
+    def __init__(self, attrs=None, *, in_wan=False):
+        self.in_wan = in_wan
+        money = {"inputmode": "decimal", "autocomplete": "off", "data-money": ""}
+        if in_wan:
+            money["data-money-unit"] = "wan"
+        super().__init__({**money, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["in_wan"] = self.in_wan
         widget_id = context["widget"]["attrs"].get("id")
         if widget_id:
             context["widget"]["attrs"]["data-money-echo"] = f"{widget_id}-echo"
@@ -34,13 +106,20 @@ class MoneyInput(forms.TextInput):
 
 
 class MoneyField(forms.Field):
-    """An amount in 元: ASCII digits, at most two decimals, the sign rule of its use (``sign``)."""
+    """An amount in 元: ASCII digits, at most two decimals, the sign rule of its use (``sign``).
+
+    ``in_wan`` reads an enterprise statistic kept in 万元 (revenue) by the same rule; ``max_digits``
+    bounds an amount whose model column is narrower than the programme's money."""
 
     widget = MoneyInput
 
-    def __init__(self, *, sign=Sign.NON_NEGATIVE, **kwargs):
+    def __init__(self, *, sign=Sign.NON_NEGATIVE, in_wan=False, max_digits=None, **kwargs):
         self.sign = sign
+        if in_wan and "widget" not in kwargs:
+            kwargs["widget"] = MoneyInput(in_wan=True)
         super().__init__(**kwargs)
+        if max_digits is not None:
+            self.validators.append(DecimalValidator(max_digits, 2))
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -54,7 +133,7 @@ class MoneyField(forms.Field):
         return "" if value is None else str(value)
 
 
-class RecordPicker(forms.TextInput):
+class RecordPicker(PortalInput):
     """A text input that suggests the viewer's records of ``kind`` by name or credit code."""
 
     template_name = "core/widgets/record_picker.html"
@@ -86,10 +165,11 @@ class RecordField(forms.ModelChoiceField):
         "ambiguous": _("Several match “%(value)s”: give the credit code."),
     }
 
-    def __init__(self, *args, picker=None, **kwargs):
+    def __init__(self, queryset=None, *, picker=None, **kwargs):
+        # ``queryset`` is usually the viewer's rows, set by the form once it knows the viewer.
         if picker and "widget" not in kwargs:
             kwargs["widget"] = RecordPicker(picker)
-        super().__init__(*args, **kwargs)
+        super().__init__(queryset, **kwargs)
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -112,4 +192,10 @@ class RecordField(forms.ModelChoiceField):
     def prepare_value(self, value):
         if hasattr(value, "_meta"):
             return value.credit_code
+        # An id (``initial={"enterprise": record.enterprise_id}``, ``?provider=12``) shows as its credit code.
+        row_id = as_row_id(value) if isinstance(value, int | str) and not isinstance(value, bool) else None
+        if row_id is not None and self.queryset is not None:
+            code = self.queryset.filter(pk=row_id).values_list("credit_code", flat=True).first()
+            if code:
+                return code
         return super().prepare_value(value)

@@ -1,23 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CREDIT_CODE_HELP, CreditCodeField, DateInput, MoneyField, RecordField
 from core.selectors import unit_list
 
 from .choices import Scale, Sector, Size, Tier, WithdrawalReason
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class EnterpriseForm(forms.Form):
     """Create or edit an enterprise's facts (一企一档)."""
 
-    credit_code = forms.CharField(
-        label=_("Unified social credit code"),
-        max_length=64,
-        help_text=_("18 characters; spaces, dashes and full-width characters are tidied up."),
-    )
+    credit_code = CreditCodeField(help_text=CREDIT_CODE_HELP)
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=_("— choose —"))
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
@@ -35,11 +28,9 @@ class EnterpriseForm(forms.Form):
     stats_year = forms.IntegerField(label=_("Statistics year"), min_value=2000, max_value=2100, required=False)
     employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
     employees_previous = forms.IntegerField(label=_("Employees, previous year"), min_value=0, required=False)
-    revenue = forms.DecimalField(
-        label=_("Revenue (10k yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-    revenue_previous = forms.DecimalField(
-        label=_("Revenue, previous year (10k yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    revenue = MoneyField(label=_("Revenue (10k yuan)"), in_wan=True, max_digits=14, required=False)
+    revenue_previous = MoneyField(
+        label=_("Revenue, previous year (10k yuan)"), in_wan=True, max_digits=14, required=False
     )
     cloud_verified_on = forms.DateField(label=_("Cloud adoption verified on"), required=False, widget=DateInput)
     cloud_services = forms.CharField(label=_("Cloud services used"), max_length=500, required=False)
@@ -75,12 +66,17 @@ class EnterpriseForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=WithdrawalReason.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput)
-    replacement = forms.IntegerField(
-        label=_("Replacement (enterprise id)"),
+    replacement = RecordField(
+        label=_("Replacement enterprise"),
+        picker="enterprise",
         required=False,
         help_text=_("The enterprise that takes its place, so that the total does not fall."),
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, enterprises=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replacement"].queryset = enterprises
 
 
 class ReasonForm(forms.Form):
@@ -98,7 +94,7 @@ class MoveForm(forms.Form):
 
 
 class CodeForm(forms.Form):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=64)
+    credit_code = CreditCodeField()
     credit_code_override_reason = forms.CharField(
         label=_("Reason for accepting a failing check character"),
         max_length=255,

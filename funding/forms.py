@@ -7,15 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RecordField
-from core.money import format_yuan
+from core.forms import BootstrapForm, DateInput, MoneyField, RecordField
+from core.money import Sign, format_yuan
 from providers.choices import SCENE_CODES
 
 from .choices import BudgetPurpose, FundSourceKind, RecognitionKind, RecognitionLevel
 from .models import BudgetLine, FinancialProduct, FundSource, SubsidyPolicy
 from .services.evidence import PROJECT_EVIDENCE
-
-MONEY = {"max_digits": 16, "decimal_places": 2, "min_value": Decimal("0")}
 
 #: What the evaluator checks on site (Acceptance.checklist keys).
 ACCEPTANCE_CHECKLIST = {
@@ -28,13 +26,6 @@ ACCEPTANCE_CHECKLIST = {
 }
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
 def _past_or_today(value):
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."))
@@ -42,26 +33,6 @@ def _past_or_today(value):
 
 def DateField(label, required=False, **kwargs):
     return forms.DateField(label=label, required=required, widget=DateInput, validators=[_past_or_today], **kwargs)
-
-
-class BootstrapForm(forms.Form):
-    """Gives every widget Bootstrap's classes, so templates render ``{{ field }}`` as it is."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple | forms.RadioSelect, forms.CheckboxInput)):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
-
-    def add_domain_error(self, exc):
-        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
 
 
 def scene_choices():
@@ -77,15 +48,14 @@ class ProjectFactsForm(BootstrapForm):
     contract_signed_on = DateField(_("Contract signed on"))
     planned_start_on = forms.DateField(label=_("Planned start"), required=False, widget=DateInput)
     planned_end_on = forms.DateField(label=_("Planned end"), required=False, widget=DateInput)
-    total_investment = forms.DecimalField(label=_("Total investment (yuan)"), **MONEY)
-    software_amount = forms.DecimalField(label=_("Software (yuan)"), **MONEY)
-    cloud_amount = forms.DecimalField(label=_("Cloud services (yuan)"), required=False, **MONEY)
-    equipment_amount = forms.DecimalField(label=_("Data-collection equipment (yuan)"), required=False, **MONEY)
-    other_amount = forms.DecimalField(
+    total_investment = MoneyField(label=_("Total investment (yuan)"))
+    software_amount = MoneyField(label=_("Software (yuan)"))
+    cloud_amount = MoneyField(label=_("Cloud services (yuan)"), required=False)
+    equipment_amount = MoneyField(label=_("Data-collection equipment (yuan)"), required=False)
+    other_amount = MoneyField(
         label=_("Other eligible spend (yuan)"),
         required=False,
         help_text=_("Left empty when filing: the rest of the total investment."),
-        **MONEY,
     )
     scenes = forms.MultipleChoiceField(
         label=_("Scenes targeted"), required=False, widget=forms.CheckboxSelectMultiple, choices=[]
@@ -134,7 +104,6 @@ class ProjectFileForm(ProjectFactsForm):
     # programme. What is typed is checked against the same querysets the drop-downs listed.
     enterprise = RecordField(
         label=_("Enterprise"),
-        queryset=None,
         help_text=_("Credit code or exact name of an enterprise whose diagnosis report the district accepted."),
         error_messages={
             "invalid_choice": _(
@@ -144,7 +113,7 @@ class ProjectFileForm(ProjectFactsForm):
         },
     )
     provider = RecordField(
-        label=_("Service provider"), queryset=None, help_text=_("Credit code or exact name of the service provider.")
+        label=_("Service provider"), help_text=_("Credit code or exact name of the service provider.")
     )
     date = DateField(_("Filed on"), help_text=_("The day the project was filed; today when left empty."))
     field_order = ["enterprise", "provider", "date"]
@@ -260,11 +229,8 @@ class RecognitionForm(BootstrapForm):
     recognised_on = DateField(_("Recognised on"), required=True)
     title = forms.CharField(label=_("Title"), max_length=255)
     issuer = forms.CharField(label=_("Recognised by"), max_length=200, required=False)
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise (the chain leader for a chain model)"),
-        queryset=None,
-        required=False,
-        empty_label=_("— none —"),
+    enterprise = RecordField(
+        label=_("Enterprise (the chain leader for a chain model)"), picker="enterprise", required=False
     )
     members = forms.ModelMultipleChoiceField(
         label=_("Member enterprises (chain models)"),
@@ -295,7 +261,7 @@ class RecognitionForm(BootstrapForm):
 class BudgetLineForm(BootstrapForm):
     source = forms.ModelChoiceField(label=_("Fund source"), queryset=FundSource.objects.all(), empty_label=None)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=BudgetPurpose.choices)
-    amount = forms.DecimalField(label=_("Budget (yuan)"), **MONEY)
+    amount = MoneyField(label=_("Budget (yuan)"))
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 
 
@@ -309,9 +275,9 @@ class ProjectCommitmentForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     policy = forms.ModelChoiceField(label=_("Subsidy policy"), queryset=None, empty_label=None)
     central_line = forms.ModelChoiceField(label=_("Central budget line"), queryset=None, required=False)
-    central_amount = forms.DecimalField(label=_("From the central grant (yuan)"), required=False, **MONEY)
+    central_amount = MoneyField(label=_("From the central grant (yuan)"), required=False)
     district_line = forms.ModelChoiceField(label=_("District budget line"), queryset=None, required=False)
-    district_amount = forms.DecimalField(label=_("From the district funds (yuan)"), required=False, **MONEY)
+    district_amount = MoneyField(label=_("From the district funds (yuan)"), required=False)
     committed_on = DateField(_("Committed on"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
 
@@ -345,10 +311,8 @@ class CommitmentForm(BootstrapForm):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise (if any)"), queryset=None, required=False, empty_label=_("— none —")
-    )
+    amount = MoneyField(label=_("Amount (yuan)"), sign=Sign.POSITIVE)
+    enterprise = RecordField(label=_("Enterprise (if any)"), picker="enterprise", required=False)
     committed_on = DateField(_("Committed on"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
 
@@ -361,7 +325,7 @@ class CommitmentForm(BootstrapForm):
 
 class DisbursementRequestForm(BootstrapForm):
     commitment_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None, empty_label=None)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)
+    amount = MoneyField(label=_("Amount (yuan)"), sign=Sign.POSITIVE)
     tranche = forms.IntegerField(label=_("Tranche"), min_value=1, initial=1)
     payee_account = forms.CharField(label=_("Payee account"), max_length=64, required=False)
     date = DateField(_("Requested on"))
@@ -394,7 +358,7 @@ class PolicyForm(BootstrapForm):
         max_value=1,
         help_text=_("A fraction: 0.4 = 40%."),
     )
-    cap_per_enterprise = forms.DecimalField(label=_("Cap per enterprise (yuan)"), **MONEY)
+    cap_per_enterprise = MoneyField(label=_("Cap per enterprise (yuan)"))
     tranches = forms.CharField(
         label=_("Tranches"),
         required=False,
@@ -432,20 +396,20 @@ class FinancialProductForm(BootstrapForm):
     rate = forms.DecimalField(
         label=_("Annual rate (%)"), max_digits=6, decimal_places=3, min_value=0, max_value=100, required=False
     )
-    limit = forms.DecimalField(label=_("Limit (yuan)"), required=False, **MONEY)
+    limit = MoneyField(label=_("Limit (yuan)"), required=False)
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=600, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
     is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
 
 
 class InterestSubsidyForm(BootstrapForm):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=None, empty_label=_("— choose —"))
+    enterprise = RecordField(label=_("Enterprise"), picker="enterprise")
     financial_product = forms.ModelChoiceField(
         label=_("Financial product"), queryset=FinancialProduct.objects.all(), required=False
     )
-    loan_amount = forms.DecimalField(label=_("Loan (yuan)"), **MONEY)
+    loan_amount = MoneyField(label=_("Loan (yuan)"))
     loan_on = DateField(_("Loan date"), required=True)
-    amount = forms.DecimalField(label=_("Subsidy (yuan)"), **MONEY)
+    amount = MoneyField(label=_("Subsidy (yuan)"))
     granted_on = DateField(_("Granted on"), required=True)
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None, empty_label=None)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)

@@ -5,24 +5,16 @@ put back on the form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import RecordField
+from core.forms import CREDIT_CODE_HELP, CreditCodeField, DateInput, RecordField
 from enterprises.choices import Sector
 
 from .choices import SCENE_CODES, PoolStatus, PriceModel, ProviderType
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class ProviderForm(forms.Form):
     """Create or edit a provider's facts (pool status and designation have their own dated actions)."""
 
-    credit_code = forms.CharField(
-        label=_("Unified social credit code"),
-        max_length=64,
-        help_text=_("18 characters; spaces, dashes and full-width characters are tidied up."),
-    )
+    credit_code = CreditCodeField(help_text=CREDIT_CODE_HELP)
     name = forms.CharField(label=_("Name"), max_length=200)
     type = forms.ChoiceField(label=_("Type"), choices=ProviderType.choices)
     sectors = forms.MultipleChoiceField(
@@ -77,7 +69,7 @@ class RevokeKeyForm(forms.Form):
 
 
 class EvaluationBodyForm(forms.Form):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=64)
+    credit_code = CreditCodeField()
     name = forms.CharField(label=_("Name"), max_length=200)
     contact_name = forms.CharField(label=_("Contact person"), max_length=64, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32, required=False)
@@ -87,7 +79,7 @@ class EvaluationBodyForm(forms.Form):
 
 
 class ProductForm(forms.Form):
-    provider = forms.ModelChoiceField(label=_("Service provider"), queryset=None, empty_label=_("— choose —"))
+    provider = RecordField(label=_("Service provider"), picker="provider")
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
@@ -152,7 +144,7 @@ class EndAssignmentForm(forms.Form):
 class AssignOneForm(forms.Form):
     """From the enterprise's page: assign it to one provider or evaluation body."""
 
-    target = RecordField(label=_("Assign to"), queryset=None)
+    target = RecordField(label=_("Assign to"))
     assigned_on = forms.DateField(label=_("Assigned on"), required=False, widget=DateInput)
 
     def __init__(self, *args, queryset=None, **kwargs):

@@ -4,15 +4,12 @@ They only collect input; ``reports.services.documents`` checks it (scope, dates)
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from core.roles import Role, role_of
 from core.selectors import unit_list
 
 from .models import Indicator, ReportingPeriod
 from .selectors.indicators import NOT_BY_UNIT
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class LedgerStatementForm(forms.Form):

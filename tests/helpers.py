@@ -8,6 +8,7 @@ failure; none of them asserts that anything was fast (speed belongs to bench/)."
 import re
 import time
 
+from django.conf import settings
 from playwright.sync_api import expect
 
 from core.models import OrgUnit
@@ -107,3 +108,17 @@ def confirm_in_dialog(page):
     dialog = page.locator("#portal-confirm")
     expect(dialog).to_be_visible()
     dialog.locator("[data-confirm-accept]").click()
+
+
+def signed_in(page, client, live_server, user):
+    """The browser carries a session of ``user`` (made by Django's test client; no password typed)."""
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -4,37 +4,11 @@ the field it names."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BootstrapForm, DateInput
 from core.selectors import unit_list
 
 from .choices import TaskCategory, TaskStatus
 from .services import POLICY_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class BootstrapForm(forms.Form):
-    """Gives every widget Bootstrap's classes, so templates render ``{{ field }}`` as it is."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
-
-    def add_domain_error(self, exc):
-        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
 
 
 class TaskForm(BootstrapForm):

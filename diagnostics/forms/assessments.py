@@ -4,11 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, RecordField
+
 from ..choices import Stage
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class AssessmentMetaForm(forms.Form):
@@ -16,7 +14,7 @@ class AssessmentMetaForm(forms.Form):
 
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DateInput)
-    evaluation_body = forms.ModelChoiceField(label=_("Evaluation body"), queryset=None, required=False)
+    evaluation_body = RecordField(label=_("Evaluation body"), picker="evaluation-body", required=False)
     evaluators = forms.CharField(
         label=_("Evaluators on site"), max_length=255, required=False, help_text=_("Names, separated by commas.")
     )

@@ -5,14 +5,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, MoneyField, RecordField
 from core.selectors import unit_list
-from providers.models import Product, Provider
+from providers.models import Product
 
 from ..choices import DeadlineKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ReportContentForm(forms.Form):
@@ -36,12 +33,8 @@ class ReportContentForm(forms.Form):
     proposed_work = forms.CharField(
         label=_("Proposed work"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    proposed_cost = forms.DecimalField(
-        label=_("Proposed cost (yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
-    software_cost = forms.DecimalField(
-        label=_("Of which software-type cost (yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
-    )
+    proposed_cost = MoneyField(label=_("Proposed cost (yuan)"), max_digits=14, required=False)
+    software_cost = MoneyField(label=_("Of which software-type cost (yuan)"), max_digits=14, required=False)
     recommended_products = forms.ModelMultipleChoiceField(
         label=_("Recommended products and solutions"),
         queryset=Product.objects.none(),
@@ -52,6 +45,7 @@ class ReportContentForm(forms.Form):
     signed_pdf = forms.FileField(
         label=_("Signed report (PDF)"),
         required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
         help_text=_("Optional here; replacing a file keeps the earlier one in the history."),
     )
 
@@ -110,7 +104,7 @@ class CreateForm(forms.Form):
     district, the provider."""
 
     enterprise = forms.IntegerField(widget=forms.HiddenInput)
-    provider = forms.ModelChoiceField(label=_("Service provider"), queryset=Provider.objects.none(), required=False)
+    provider = RecordField(label=_("Service provider"), picker="provider", required=False)
     date = forms.DateField(label=_("Opened on"), required=False, widget=DateInput)
 
     def __init__(self, *args, providers=None, **kwargs):

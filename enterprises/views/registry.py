@@ -168,20 +168,15 @@ def enterprise_action(request, pk, action):
             )
             messages.success(request, _("{name} has been declined.").format(name=enterprise.name))
         elif action == "withdraw":
-            form = WithdrawForm(request.POST)
+            form = WithdrawForm(request.POST, enterprises=enterprise_list(viewer=actor))
             if not form.is_valid():
                 raise DomainError("invalid", form_problems(form))
-            replacement = None
-            if form.cleaned_data.get("replacement"):
-                replacement = enterprise_list(viewer=actor).filter(pk=form.cleaned_data["replacement"]).first()
-                if replacement is None:
-                    raise DomainError("invalid_replacement", _("No enterprise you can see has this id."))
             services.enterprise_withdraw(
                 actor=actor,
                 enterprise=enterprise,
                 reason=form.cleaned_data["reason"],
                 date=form.cleaned_data["date"],
-                replacement=replacement,
+                replacement=form.cleaned_data.get("replacement"),
                 note=form.cleaned_data.get("note") or "",
             )
             messages.success(request, _("{name} has been withdrawn from the pilot list.").format(name=enterprise.name))

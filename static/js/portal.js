@@ -9,7 +9,8 @@
  *                                         (destructive and money steps); data-confirm-action
  *                                         names the button ("Delete", "Pay", …)
  *   <input data-money>                    echoes the amount in 元 and 万元 while typing
- *                                         (into the element named by data-money-echo)
+ *                                         (into the element named by data-money-echo);
+ *                                         data-money-unit="wan": the amount is typed in 万元
  *   <input data-picker="/pick/enterprise/" list="…">
  *                                         suggests records by name or credit code
  *   <script type="application/json" id="…">  data for charts, read by static/js/charts.js
@@ -97,7 +98,8 @@
     }
     target.classList.remove("text-danger");
     var plain = text.replace(/,/g, "");
-    var cents = Math.round(parseFloat(plain) * 100);  // exact for amounts up to 9e13 元
+    var scale = input.dataset.moneyUnit === "wan" ? 1000000 : 100;  // cents in one unit typed
+    var cents = Math.round(parseFloat(plain) * scale);  // exact for amounts up to 9e13 元
     var yuan = (cents / 100).toFixed(2);
     var wan = (Math.round(cents / 100) / 10000).toFixed(2);
     target.textContent = "= " + grouped(yuan) + " 元 = " + grouped(wan) + " 万元";

@@ -70,7 +70,7 @@ def test_a_provider_files_a_project_for_an_enterprise_it_serves(client, world):
     ("changes", "field", "message"),
     [
         ({"contract_no": ""}, "contract_no", "This field is required."),
-        ({"total_investment": "-5"}, "total_investment", "greater than or equal to 0"),
+        ({"total_investment": "-5"}, "total_investment", "Amounts are 0 or more."),
         ({"total_investment": "100", "software_amount": "200"}, "total_investment", "cannot exceed the total"),
         ({"date": TOMORROW}, "date", "cannot be in the future"),
         ({"is_chain_project": "on", "software_amount": "400000"}, "software_amount", "at least 60%"),

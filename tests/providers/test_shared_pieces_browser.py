@@ -1,26 +1,12 @@
 """Chromium: the shared page behaviour (static/js/portal.js) on the enterprise page — the provider
-picker suggests by name, ending an assignment asks in the portal's dialog first, and no inline
+and evaluation-body pickers suggest by name, ending an assignment asks in the portal's dialog first, and no inline
 script is needed for any of it."""
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from providers.models import ProviderAssignment
-
-
-def signed_in(page, client, live_server, user):
-    """The browser carries a session of ``user`` (made by Django's test client; no password typed)."""
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+from tests.helpers import signed_in
 
 
 @pytest.mark.browser
@@ -33,6 +19,21 @@ def test_the_provider_picker_suggests_providers_by_name(page, client, live_serve
     expect(options).to_have_count(1)
     assert options.first.get_attribute("value") == world["prov_b"].credit_code
     assert "乙智造服务有限公司" in options.first.get_attribute("label")
+
+
+@pytest.mark.browser
+def test_the_evaluation_body_picker_suggests_bodies_by_name(page, client, live_server, world):
+    signed_in(page, client, live_server, world["district"])
+    page.goto(f"{live_server.url}/enterprises/{world['unassigned'].pk}/")
+    page.locator('input[name="body-target"]').fill("丙评测")
+    options = page.locator("#body-target-options option")
+    expect(options).to_have_count(1)
+    assert options.first.get_attribute("value") == world["body_b"].credit_code
+    page.locator('input[name="body-target"]').fill(options.first.get_attribute("value"))  # the suggestion taken
+    with page.expect_navigation():
+        page.locator("#assign-body-form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert world["unassigned"].evaluator_assignments.filter(evaluation_body=world["body_b"]).exists()
 
 
 @pytest.mark.browser
