@@ -69,6 +69,21 @@ def test_a_rolled_back_write_leaves_nothing_in_the_chain(sealed, django_capture_
     assert verify_chain().ok
 
 
+def test_a_rolled_back_savepoint_does_not_lose_the_rest_of_its_transaction(sealed, django_capture_on_commit_callbacks):
+    before, _ = chain_head()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():  # its drain goes with the savepoint
+            EnterpriseFactory()
+            raise RuntimeError
+        kept = [EnterpriseFactory() for _ in range(3)]
+    after, _ = chain_head()
+    assert after == before + 3
+    assert set(ChainEntry.objects.filter(position__gt=before).values_list("record_id", flat=True)) == {
+        str(e.pk) for e in kept
+    }
+    assert verify_chain().ok
+
+
 def test_an_edited_history_row_is_named_and_putting_it_back_makes_the_chain_whole(sealed):
     renamed = sealed[0]
     version = Enterprise.history.model.objects.filter(id=renamed.pk).order_by("history_id")[1]
