@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.forms import RecordField
+from core.forms import BootstrapForm, RecordField
 from core.models import OrgUnit
 from core.roles import Role
 from core.selectors import unit_list
@@ -95,3 +95,13 @@ class OwnPasswordForm(forms.Form):
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", _("The two new passwords differ."))
         return data
+
+
+class TokenForm(BootstrapForm):
+    """A new API token for one client of one's own."""
+
+    name = forms.CharField(
+        label=_("Client"),
+        max_length=64,
+        help_text=_("What will use the token, e.g. 数据局对接脚本. A live token of the same name is replaced."),
+    )

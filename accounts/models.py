@@ -83,3 +83,40 @@ class User(AbstractUser):
         Providers sit above accounts in the layers, so the relation is declared by name and the model
         is read from it here rather than imported (docs/architecture.md "Layers")."""
         return cls._meta.get_field(field).related_model
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self, now):
+        """Tokens that still open the API at ``now``: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """An API token (docs/api.md "Tokens"): one per client, named, ending on a date.
+
+    Only the SHA-256 of the key is stored; the key itself is shown once, when it is issued. A token ends when it
+    expires (``PORTAL_TOKEN_TTL_HOURS`` after it was issued), when its owner logs out with it, revokes it on their
+    token page or changes their password, and when the user is deactivated."""
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("client"), max_length=64)
+    key_hash = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key begins"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why it ended"), max_length=32, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="accounts_token_user_live")]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

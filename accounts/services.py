@@ -7,7 +7,6 @@ from django.contrib.auth import authenticate, get_user_model, password_validatio
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from core.errors import DomainError, PermissionDenied
 from core.history import save_with_history
@@ -15,6 +14,7 @@ from core.roles import Role
 
 from . import throttle
 from .permissions import can_manage_users
+from .tokens import EndReason, end_tokens
 
 User = get_user_model()
 
@@ -154,7 +154,7 @@ def user_set_active(*, actor, user, active):
     user.is_active = active
     save_with_history(user, actor=actor, clean=False, update_fields=["is_active"])
     if not active:
-        Token.objects.filter(user=user).delete()
+        end_tokens(user, EndReason.DEACTIVATED)
     return user
 
 
@@ -166,6 +166,7 @@ def user_reset_password(*, actor, user):
     user.set_password(issued)
     user.must_change_password = True
     save_with_history(user, actor=actor, clean=False, update_fields=["password", "must_change_password"])
+    end_tokens(user, EndReason.PASSWORD_CHANGED)
     throttle.unlock(user.username)
     return issued
 
@@ -177,13 +178,17 @@ def user_unlock(*, actor, user):
 
 
 @transaction.atomic
-def user_change_own_password(*, user, new_password):
-    """The user sets a password of their own (after a one-time password, or any time)."""
+def user_change_own_password(*, user, new_password, old_password=None, field="new_password1"):
+    """The user sets a password of their own (after a one-time password, or any time). With ``old_password``
+    (the API), the current password is checked first. Every API token of the user ends."""
+    if old_password is not None and not user.check_password(old_password):
+        raise DomainError("wrong_password", _("The current password is wrong."), field="old_password")
     try:
         password_validation.validate_password(new_password, user)
     except ValidationError as exc:
-        raise DomainError("weak_password", " ".join(exc.messages), field="new_password1") from exc
+        raise DomainError("weak_password", " ".join(exc.messages), field=field) from exc
     user.set_password(new_password)
     user.must_change_password = False
     save_with_history(user, actor=user, clean=False, update_fields=["password", "must_change_password"])
+    end_tokens(user, EndReason.PASSWORD_CHANGED)
     return user

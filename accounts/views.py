@@ -1,5 +1,6 @@
 """Log-in, password, and the administrator's user management pages."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,8 +18,9 @@ from core.errors import DomainError
 from core.pages import add_form_error, query_without, saved_redirect
 from core.roles import Role
 
-from . import services, throttle
-from .forms import OwnPasswordForm, ThrottledAuthenticationForm, UserForm
+from . import services, throttle, tokens
+from .forms import OwnPasswordForm, ThrottledAuthenticationForm, TokenForm, UserForm
+from .models import ApiToken
 from .permissions import can_manage_users
 
 User = get_user_model()
@@ -47,6 +50,37 @@ def password_change(request):
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def token_list(request):
+    """One's own API tokens: issue one per client (its key shown once), see when each was last used, end one."""
+    form = TokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        token, key = tokens.issue_token(request.user, name=form.cleaned_data["name"])
+        issued = {"token": token, "key": key}
+        form = TokenForm()
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "issued": issued,
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "now": timezone.now(),
+            "ttl_hours": settings.PORTAL_TOKEN_TTL_HOURS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if tokens.end_token(token, tokens.EndReason.REVOKED):
+        messages.success(request, _("The token for {client} has ended.").format(client=token.name))
+    return redirect("accounts:tokens")
 
 
 def _require_admin(user):

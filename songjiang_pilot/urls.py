@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import TokenView, UserViewSet
+from accounts.api.views import LogoutView, PasswordView, TokenView, UserViewSet
 from core.api.views import UnitListView
 
 from .home import home
@@ -16,6 +16,8 @@ router.register("users", UserViewSet, basename="user")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/logout/", LogoutView.as_view(), name="logout"),
+    path("auth/password/", PasswordView.as_view(), name="password"),
     path("units/", UnitListView.as_view(), name="units"),
     path("", include("enterprises.api.urls")),
     path("", include("providers.api.urls")),

@@ -10,6 +10,7 @@ from core.models import OrgUnit
 from core.roles import Role
 from tests.factories import UserFactory
 from tests.helpers import ensure_reference_data
+from tests.tokens import api_key
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -81,15 +82,15 @@ def api():
 
     It returns a client of that user's own (so several users can take turns in one test) and also
     signs ``api`` itself in as that user."""
-    from rest_framework.authtoken.models import Token
-
     client = APIClient()
+    keys = {}
 
     def as_user(user):
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if user.pk not in keys:
+            keys[user.pk] = api_key(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         own = APIClient()
-        own.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        own.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.pk]}")
         return own
 
     client.as_user = as_user

@@ -7,10 +7,20 @@ from core.roles import Role
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    name = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text=_("The client the token is for (one token each).")
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text=_("Shown this once; the portal keeps only its digest."))
+    name = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
 
 
 class UserCreateSerializer(serializers.Serializer):

@@ -1,20 +1,26 @@
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import services, tokens
+from accounts.models import ApiToken
 from core.api.permissions import IsAdminRole
 from core.errors import DomainError
 from core.models import OrgUnit
 from core.services import client_address
 
-from .serializers import TokenRequestSerializer, TokenSerializer, UserCreateSerializer, UserSerializer
+from .serializers import (
+    PasswordChangeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserCreateSerializer,
+    UserSerializer,
+)
 
 User = get_user_model()
 
@@ -41,8 +47,36 @@ class TokenView(APIView):
             password=data.validated_data["password"],
             address=client_address(request),
         )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, key = tokens.issue_token(user, name=data.validated_data.get("name") or tokens.DEFAULT_CLIENT)
+        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
+
+
+class LogoutView(APIView):
+    """End the token the call is made with (a browser session is ended too)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            tokens.end_token(request.auth, tokens.EndReason.LOGOUT)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordView(APIView):
+    """Change one's own password; every API token of the user ends (log in again for a new one)."""
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    def post(self, request):
+        data = PasswordChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.user_change_own_password(
+            user=request.user,
+            old_password=data.validated_data["old_password"],
+            new_password=data.validated_data["new_password"],
+            field="new_password",
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _lookup(model, field, value, api_field, message):

@@ -23,10 +23,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from tests.tokens import api_key
 from core.roles import GLOBAL_READ_ROLES, Role, role_of
 
 from .helpers import walk_routes
@@ -291,8 +291,7 @@ def _path(name, route, pk):
 def _client(user, api):
     if api:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
         return client
     client = Client()
     client.force_login(user)

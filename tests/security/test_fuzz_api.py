@@ -36,7 +36,6 @@ from django.core.management import call_command
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
@@ -47,6 +46,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import User
+from tests.tokens import api_key
 from core.roles import Role
 from songjiang_pilot.wsgi import application
 
@@ -136,8 +136,7 @@ def _fuzz(operation, *, headers, mode, path_parameters, examples, tally, failure
 @pytest.mark.parametrize("caller", CALLERS)
 def test_fuzz_the_api(programme, caller, capsys):
     user = programme[caller]
-    token, _ = Token.objects.get_or_create(user=user)
-    headers = {"Authorization": f"Token {token.key}", "Accept-Language": "en"}
+    headers = {"Authorization": f"Token {api_key(user)}", "Accept-Language": "en"}
     started = time.monotonic()
     tally = Counter()
     failures = {}
