@@ -1,7 +1,22 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin as _LibraryHistoryAdmin
 
 from .models import Attachment, BackgroundJob, DownloadLog, OrgUnit
+
+
+class SimpleHistoryAdmin(_LibraryHistoryAdmin):
+    """django-simple-history's admin, with the history page of an id that is not one answering 404 (the
+    library's own answers 500: docs/api.md "Bad input, again"). Every admin with history uses this one."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise Http404 from exc
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(OrgUnit)

@@ -7,6 +7,7 @@ which is Django's ``BadRequest`` (the page answers 400) and a ``DomainError`` (t
 400 ``{code, message, field}``).
 """
 
+import django_filters
 from django import forms
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
@@ -70,3 +71,10 @@ class QueryForm(forms.Form):
                 field=field,
             )
         return form.cleaned_data
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A filter on a record id (``?enterprise=``): a whole number from 1 to 2^63 - 1, else the filter form is
+    invalid (400 in the API, the message on the page), never an overflow in the database driver."""
+
+    field_class = IdParam

@@ -5,6 +5,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.params import IdFilter
+
 from .choices import AssessmentStatus, DeadlineKind, DiagnosisStatus, Method, Stage
 from .models import Assessment, Deadline, Diagnosis
 
@@ -12,7 +14,7 @@ from .models import Assessment, Deadline, Diagnosis
 class AssessmentFilter(django_filters.FilterSet):
     """One FilterSet for the assessment list page and the API."""
 
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
     method = django_filters.ChoiceFilter(label=_("Method"), choices=Method.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AssessmentStatus.choices)
@@ -31,8 +33,8 @@ class AssessmentFilter(django_filters.FilterSet):
 class DiagnosisFilter(django_filters.FilterSet):
     """One FilterSet for the report list page and the API."""
 
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
-    provider = django_filters.NumberFilter(label=_("Service provider"), field_name="provider_id")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
+    provider = IdFilter(label=_("Service provider"), field_name="provider_id")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=DiagnosisStatus.choices)
     is_current = django_filters.BooleanFilter(label=_("Current accepted report"))
     search = django_filters.CharFilter(label=_("Enterprise name or credit code"), method="filter_search")
@@ -53,7 +55,7 @@ class DiagnosisFilter(django_filters.FilterSet):
 class DeadlineFilter(django_filters.FilterSet):
     """The API's deadline filters (``overdue`` reads the ``is_overdue`` that ``deadline_list`` annotates)."""
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id")
+    enterprise = IdFilter(field_name="enterprise_id")
     kind = django_filters.ChoiceFilter(choices=DeadlineKind.choices)
     unit = django_filters.CharFilter(field_name="enterprise__unit__code")
     overdue = django_filters.BooleanFilter(field_name="is_overdue")

@@ -7,6 +7,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from core.credit_code import normalise
+from core.params import IdFilter
 from enterprises.choices import Sector
 
 from .choices import SCENE_CODES, PoolStatus, PriceModel, ProviderType
@@ -124,8 +125,8 @@ class EvaluationBodyFilter(django_filters.FilterSet):
 class ProviderEnterpriseFilter(django_filters.FilterSet):
     """Records that link a provider to an enterprise: ``?provider=<id>&enterprise=<id>``."""
 
-    provider = django_filters.NumberFilter(label=_("Service provider"), field_name="provider_id")
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    provider = IdFilter(label=_("Service provider"), field_name="provider_id")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
 
     class Meta:
         fields = ["provider", "enterprise"]
@@ -137,8 +138,8 @@ class ProviderAssignmentFilter(ProviderEnterpriseFilter):
 
 
 class EvaluatorAssignmentFilter(django_filters.FilterSet):
-    evaluation_body = django_filters.NumberFilter(label=_("Evaluation body"), field_name="evaluation_body_id")
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    evaluation_body = IdFilter(label=_("Evaluation body"), field_name="evaluation_body_id")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
 
     class Meta:
         model = EvaluatorAssignment
@@ -152,7 +153,7 @@ class ProviderRatingFilter(ProviderEnterpriseFilter):
 
 class ProviderScorecardFilter(django_filters.FilterSet):
     period = django_filters.CharFilter(label=_("Period"), method="filter_period")
-    provider = django_filters.NumberFilter(label=_("Service provider"), field_name="provider_id")
+    provider = IdFilter(label=_("Service provider"), field_name="provider_id")
 
     class Meta:
         model = ProviderScorecard

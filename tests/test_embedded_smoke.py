@@ -1,7 +1,8 @@
 """The embedded default that `make run` uses: SQLite, tasks in-process, migrate + seed_demo + main pages.
 
 The rest of the suite runs on PostgreSQL; this test runs the same code in a child process with
-no database, cache or broker variables, against a throwaway var/ directory.
+no database, cache or broker variables, against a throwaway var/ directory. It ends with the walk of every route
+with hostile parameters (tests/security/hostile_walk.py), so that "no 500 on any input" holds on SQLite too.
 """
 
 import os
@@ -40,6 +41,12 @@ for username, marker in [("admin", "用户"), ("district", "街镇"), ("finance"
     assert "退出登录" in body, username
     for path in ["/", "/api/v1/units/", "/api/v1/providers/", "/api/docs/"]:
         assert client.get(path).status_code == 200, (username, path)
+from tests.security.hostile_walk import walk  # the walk of tests/security/test_hostile_parameters.py, on SQLite
+from accounts.models import User
+client = Client()
+client.force_login(User.objects.get(username="admin"))
+checked, errors = walk(client)
+assert checked > 1000 and not errors, errors
 print("SMOKE OK")
 """
 

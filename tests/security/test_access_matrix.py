@@ -26,8 +26,8 @@ from django.urls import get_resolver
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from tests.tokens import api_key
 from core.roles import GLOBAL_READ_ROLES, Role, role_of
+from tests.tokens import api_key
 
 from .helpers import walk_routes
 

@@ -46,9 +46,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import User
-from tests.tokens import api_key
 from core.roles import Role
 from songjiang_pilot.wsgi import application
+from tests.tokens import api_key
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
