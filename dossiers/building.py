@@ -145,7 +145,17 @@ def build_zip(dossier, viewer, progress):
                 "approvals.csv",
                 contents.APPROVAL_HEADERS,
                 [
-                    [r["kind"], r["record"], r["date"], r["action"], r["from"], r["to"], r["who"], r["recorded_at"], r["note"]]
+                    [
+                        r["kind"],
+                        r["record"],
+                        r["date"],
+                        r["action"],
+                        r["from"],
+                        r["to"],
+                        r["who"],
+                        r["recorded_at"],
+                        r["note"],
+                    ]
                     for r in approvals
                 ],
             )

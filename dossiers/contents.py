@@ -164,7 +164,9 @@ def coverage(dossier, viewer):
         found.projects = [project]
         found.enterprises = [Enterprise.objects.visible_to(viewer).select_related("unit").get(pk=project.enterprise_id)]
         found.diagnoses = list(
-            Diagnosis.objects.visible_to(viewer).filter(pk=project.diagnosis_id).select_related("provider", "enterprise")
+            Diagnosis.objects.visible_to(viewer)
+            .filter(pk=project.diagnosis_id)
+            .select_related("provider", "enterprise")
         )
         found.assessments = list(
             Assessment.objects.visible_to(viewer)
@@ -224,7 +226,13 @@ def coverage(dossier, viewer):
     project_ids = [p.pk for p in found.projects]
     found.acceptances = list(
         Acceptance.objects.filter(project_id__in=project_ids)
-        .select_related("project", "evaluation_body", "post_assessment__enterprise", "post_assessment__evaluation_body", "recorded_by")
+        .select_related(
+            "project",
+            "evaluation_body",
+            "post_assessment__enterprise",
+            "post_assessment__evaluation_body",
+            "recorded_by",
+        )
         .order_by("project_id", "attempt")
     )
     if not dossier.enterprise_id and not dossier.project_id:
@@ -236,7 +244,9 @@ def coverage(dossier, viewer):
     found.lines = list(
         CommitmentLine.objects.visible_to(viewer)
         .filter(commitment__in=[c.pk for c in found.commitments])
-        .select_related("commitment__enterprise", "commitment__project", "commitment__created_by", "budget_line__source")
+        .select_related(
+            "commitment__enterprise", "commitment__project", "commitment__created_by", "budget_line__source"
+        )
         .order_by("commitment_id", "pk")
     )
     found.disbursements = list(
@@ -355,9 +365,13 @@ def approval_rows(found):
         .select_related("actor")
         .order_by("date", "recorded_at", "pk")
     ):
-        rows.append(_row(acceptances[c.acceptance_id], c.date, "验收更正", c.before, c.after, c.actor, c.recorded_at, c.reason))
+        rows.append(
+            _row(acceptances[c.acceptance_id], c.date, "验收更正", c.before, c.after, c.actor, c.recorded_at, c.reason)
+        )
     for c in found.commitments:
-        rows.append(_row(c, c.committed_on, "资金承诺", "", c.get_status_display(), c.created_by, c.created_at, c.title))
+        rows.append(
+            _row(c, c.committed_on, "资金承诺", "", c.get_status_display(), c.created_by, c.created_at, c.title)
+        )
     for d in found.disbursements:
         note = f"冲销拨付 disbursement-{d.reverses_id}" if d.reverses_id else (d.reason or "")
         rows.append(_row(d, d.requested_on, "申请拨付", "", "已申请", d.requested_by, d.created_at, note))

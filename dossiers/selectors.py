@@ -32,4 +32,3 @@ def dossier_zip(dossier):
     if dossier.status != Dossier.Status.DONE or not dossier.file:
         raise Conflict("not_ready", _("The dossier is not built yet (status: {status}).").format(status=dossier.status))
     return dossier.file
-

@@ -55,9 +55,7 @@ def _subject(actor, *, project, enterprise, unit, period):
     """The dossier's subject fields, checked: exactly one subject, visible to ``actor``."""
     given = [name for name, value in (("project", project), ("enterprise", enterprise), ("unit", unit)) if value]
     if len(given) != 1:
-        raise DomainError(
-            "one_subject", _("Ask for one subject: a project, an enterprise, or a unit with a period.")
-        )
+        raise DomainError("one_subject", _("Ask for one subject: a project, an enterprise, or a unit with a period."))
     if period not in (None, "") and given != ["unit"]:
         raise DomainError("period_without_unit", _("A period goes with a unit only."), field="period")
     if project:

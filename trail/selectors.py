@@ -177,7 +177,9 @@ def entries_of_records(records, *, up_to=None, using=DEFAULT_DB_ALIAS):
     for label, ids in records.items():
         ids = sorted({str(pk) for pk in ids})
         for start in range(0, len(ids), RECORDS_CHUNK):
-            entries = ChainEntry.objects.using(using).filter(record_model=label, record_id__in=ids[start:start + RECORDS_CHUNK])
+            entries = ChainEntry.objects.using(using).filter(
+                record_model=label, record_id__in=ids[start : start + RECORDS_CHUNK]
+            )
             if up_to is not None:
                 entries = entries.filter(position__lte=up_to)
             found.extend(entries.order_by().values_list(*columns))
