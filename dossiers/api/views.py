@@ -51,7 +51,14 @@ class DossierListView(APIView):
         page = paginator.paginate_queryset(dossiers, request, view=self)
         return paginator.get_paginated_response([dossier_as_dict(d) for d in page])
 
-    @extend_schema(request=DOSSIER_REQUEST, responses={202: OpenApiTypes.OBJECT}, operation_id="dossiers_create")
+    @extend_schema(
+        request=DOSSIER_REQUEST,
+        responses={
+            202: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(description="No project, enterprise or unit the caller may see has this id or code."),
+        },
+        operation_id="dossiers_create",
+    )
     def post(self, request):
         data = request.data
         if not hasattr(data, "get"):

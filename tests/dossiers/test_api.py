@@ -93,9 +93,11 @@ def test_a_dossier_is_built_with_a_true_manifest_a_chinese_summary_and_the_audit
     approvals = csv_rows(members["approvals.csv"])
     actions = [r["事项"] for r in approvals]
     assert "批准拨付" in actions and "拨付" in actions and "第 1 次验收" in actions
-    assert any(r["记录"] == f"project-{project.pk}" and r["新状态"] == "验收通过" for r in approvals) or any(
-        r["记录"] == f"project-{project.pk}" for r in approvals
-    )
+    steps = [(r["日期"], r["经办人"]) for r in approvals if r["记录"] == f"project-{project.pk}"]
+    official = str(users[Role.DISTRICT_OFFICIAL])
+    assert steps == [("2025-01-10", official), ("2025-01-20", official), ("2025-05-20", official)]
+    paid = next(r for r in approvals if r["事项"] == "拨付")
+    assert (paid["日期"], paid["说明"]) == ("2025-06-15", "PZ-0001")
 
     audit = csv_rows(members["audit_trail.csv"])
     assert list(audit[0]) == ["position", "source", "record", "sealed_at", "digest"]
