@@ -169,7 +169,7 @@ def dossier_build(dossier_id):
             locked.save()
     except Exception as exc:
         logger.exception("Dossier %s failed", dossier_id)
-        _fail(dossier_id, f"{type(exc).__name__}: {exc}")
+        _fail(dossier_id, exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}")
         return Dossier.Status.FAILED
     finally:
         if path is not None:
