@@ -231,3 +231,21 @@ def test_the_schema_documents_the_dossier_endpoints(users, api):
     schema = api.as_user(users[Role.DISTRICT_OFFICIAL]).get("/api/schema/?format=json").json()
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/dossiers/"])
     assert "application/zip" in schema["paths"]["/api/v1/dossiers/{id}/zip/"]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_no_broker_the_post_answers_with_the_dossier_built(world, users, api):
+    """Tasks in-process (the embedded profile): the build runs when the request's transaction commits, before the
+    answer."""
+    from songjiang_pilot.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        response = api.as_user(users[Role.AUDITOR]).post(
+            "/api/v1/dossiers/", {"project": world["project"].pk}, format="json"
+        )
+    finally:
+        app.conf.task_always_eager = before
+    assert response.status_code == 202
+    assert response.json()["status"] == "done"
