@@ -40,10 +40,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN on an offline intranet
     "django_celery_beat",
     "import_export",
+    # Ahead of simple_history so that its refusals of clean_old_history and clean_duplicate_history win:
+    # history is the audit trail and is never pruned (trail/pruning.py).
+    "trail",
     "simple_history",
     # The portal's own apps, in the order the programme runs (docs/architecture.md "Layers").
     "core",
-    "trail",
     "accounts",
     "enterprises",
     "providers",

@@ -349,3 +349,16 @@ def test_seal_on_commit_seals_a_bulk_write_through_the_worker(celery_worker, uni
         time.sleep(0.2)
     assert chain_head()[0] == before + 3
     assert verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    "command, arguments",
+    [("clean_old_history", ["--days", "0", "--auto"]), ("clean_duplicate_history", ["--auto"])],
+)
+def test_history_is_never_pruned(sealed, command, arguments):
+    """django-simple-history's pruning commands are refused: their rows are the chain's entries."""
+    rows = Enterprise.history.count()
+    with pytest.raises(CommandError, match="never pruned|从不删除|永久保留"):
+        call_command(command, *arguments)
+    assert Enterprise.history.count() == rows
+    assert verify_chain().ok
