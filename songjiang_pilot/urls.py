@@ -26,6 +26,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("worklists.api.urls")),
     path("", include("trail.api.urls")),
+    path("", include("dossiers.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("funding/backfill/", include("funding.backfill.urls")),
     path("funding/", include("funding.urls")),
     path("worklists/", include("worklists.urls")),
+    path("dossiers/", include("dossiers.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

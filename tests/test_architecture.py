@@ -28,6 +28,7 @@ LAYERS = {
     "funding": 5,
     "worklists": 6,
     "reports": 6,
+    "dossiers": 7,
     "demo": 7,
     "songjiang_pilot": 8,
 }

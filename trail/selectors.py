@@ -161,3 +161,27 @@ def chained_record_types():
         if tracked is not None:
             types[tracked._meta.label_lower] = tracked._meta.verbose_name
     return sorted(types.items(), key=lambda item: str(item[1]))
+
+
+#: How many record ids one query of :func:`entries_of_records` names.
+RECORDS_CHUNK = 1000
+
+
+def entries_of_records(records, *, up_to=None, using=DEFAULT_DB_ALIAS):
+    """The chain entries of many records, oldest first: ``(position, source, record_model, record_id, sealed_at,
+    digest)`` tuples. ``records`` maps a model label (``funding.project``) to the ids of its records; ``up_to``
+    keeps the entries at or before that position (an extract that ends at a head read earlier). One query per
+    label and thousand ids."""
+    columns = ("position", "source", "record_model", "record_id", "sealed_at", "digest")
+    found = []
+    for label, ids in records.items():
+        ids = sorted({str(pk) for pk in ids})
+        for start in range(0, len(ids), RECORDS_CHUNK):
+            entries = ChainEntry.objects.using(using).filter(
+                record_model=label, record_id__in=ids[start : start + RECORDS_CHUNK]
+            )
+            if up_to is not None:
+                entries = entries.filter(position__lte=up_to)
+            found.extend(entries.order_by().values_list(*columns))
+    found.sort()
+    return found

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.api.mixins import JsonErrorsMixin
 from core.api.pagination import PortalPagination
-from core.api.renderers import PdfRenderer
+from core.api.renderers import PdfRenderer, accepts
 from core.errors import DomainError
 from core.models import OrgUnit
 
@@ -142,19 +142,7 @@ class ReportSnapshotCompareView(APIView):
 
 def _accepts_pdf(request):
     """Whether the client's ``Accept`` names application/pdf (or a wildcard covering it)."""
-    header = request.META.get("HTTP_ACCEPT", "").strip()
-    if not header:
-        return True
-    for part in header.split(","):
-        media, *params = [p.strip() for p in part.split(";")]
-        if media.lower() in ("application/pdf", "application/*", "*/*"):
-            q = next((p[2:] for p in params if p.replace(" ", "").lower().startswith("q=")), "1")
-            try:
-                if float(q) > 0:
-                    return True
-            except ValueError:
-                return True
-    return False
+    return accepts(request, "application/pdf")
 
 
 class ReportSnapshotPdfView(JsonErrorsMixin, APIView):

@@ -76,7 +76,7 @@ def _enterprise_sources(enterprise_ids):
     return sources
 
 
-def _attachments_by_record(records):
+def attachments_by_record(records):
     """``{(model, pk as str): [attachments]}``, one query per model (in chunks of 500 ids)."""
     by_model = {}
     for record in records:
@@ -149,7 +149,7 @@ def _rows_and_sources(params):
     return PROVIDER_HEADERS, entries
 
 
-def _unique(name, used):
+def unique_name(name, used):
     """``name``, or ``stem (2).ext`` … when already taken in the ZIP."""
     if name not in used:
         used.add(name)
@@ -192,7 +192,7 @@ def render_evidence_pack(document, viewer, progress):
     params = document.params
     progress(5, "collecting")
     headers, entries = _rows_and_sources(params)
-    attachments = _attachments_by_record([record for _row, _label, srcs in entries for record, _s in srcs])
+    attachments = attachments_by_record([record for _row, _label, srcs in entries for record, _s in srcs])
     with tempfile.NamedTemporaryFile(delete=False, suffix=".zip") as handle:
         pass  # only its name: the ZIP is written below, then stored and deleted
     used = {"清单.xlsx"}
@@ -205,7 +205,7 @@ def render_evidence_pack(document, viewer, progress):
                 count = 0
                 for record, source in srcs:
                     for a in attachments.get((type(record), str(record.pk)), []):
-                        arcname = _unique(
+                        arcname = unique_name(
                             f"{folder}/{safe_file_name(source)[:60]}_{safe_file_name(a.original_name)}", used
                         )
                         missing = ""

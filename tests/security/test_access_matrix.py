@@ -224,6 +224,11 @@ ROUTES = {
     "api:report-snapshot-pdf": Route(snapshots, "reports.ReportSnapshot"),
     "reports:document_enterprise_file": Route(scoped(E), E),
     "reports:document_project_dossier": Route(scoped(P), P),
+    # dossiers (the requester's own; every dossier for the global readers)
+    "dossiers:detail": Route(scoped("dossiers.Dossier"), "dossiers.Dossier"),
+    "dossiers:zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
+    "api:dossier": Route(scoped("dossiers.Dossier"), "dossiers.Dossier"),
+    "api:dossier-zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
     # work lists
     "worklists:task_detail": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
     "worklists:task_edit": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
