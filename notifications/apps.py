@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    """The notification centre: each person's inbox, the e-mail outbox, preferences and the deadline
+    reminders; layer 1, importing only core and accounts (the apps above call ``services.notify``)."""
+
+    name = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import tasks  # noqa: F401  (tasks: registered by name in every process)

@@ -1,0 +1,45 @@
+"""Reads of the notification centre. Each person reads only their own inbox, whatever their role."""
+
+from django.core.cache import cache
+
+from .choices import Channel, NotificationKind
+from .filters import NotificationFilter
+from .models import Notification, NotificationPreference
+from .services import unread_cache_key
+
+#: How long the top bar may show a count before it is read again (writes forget it at once).
+UNREAD_COUNT_SECONDS = 300
+
+
+def notification_list(*, viewer, filters=None):
+    """The viewer's notifications, newest first, narrowed by ``filters`` (``read``, ``kind``)."""
+    queryset = Notification.objects.of(viewer).order_by("-created_at", "-pk")
+    if filters:
+        queryset = NotificationFilter(filters, queryset=queryset).qs
+    return queryset
+
+
+def notification_get(*, viewer, pk):
+    """One of the viewer's own notifications; another person's is not found (404)."""
+    return Notification.objects.of(viewer).get(pk=pk)
+
+
+def unread_count(*, viewer):
+    """How many of the viewer's notifications are unread, for the top bar: kept in the cache, so that most
+    pages cost no query for it; every write that changes it forgets the cached figure."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return 0
+    key = unread_cache_key(viewer.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.of(viewer).unread().count()
+        cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
+
+
+def preferences_of(*, viewer):
+    """``[(kind, label, channel)]`` for every kind: the viewer's choice, or the default (e-mail when the
+    viewer has an address)."""
+    chosen = dict(NotificationPreference.objects.filter(user=viewer).values_list("kind", "channel"))
+    default = Channel.PORTAL_AND_EMAIL if viewer.email else Channel.PORTAL
+    return [(kind, label, chosen.get(kind, default)) for kind, label in NotificationKind.choices]
