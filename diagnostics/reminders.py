@@ -47,10 +47,10 @@ def open_deadlines(today):
     providers_of = organisations_by_enterprise(ProviderAssignment, "provider", enterprise_ids)
     bodies_of = organisations_by_enterprise(EvaluatorAssignment, "evaluation_body", enterprise_ids)
     provider_people = people_by_organisation(
-        provider_users(*{pk for ids in providers_of.values() for pk in ids}), "provider"
+        provider_users({pk for ids in providers_of.values() for pk in ids}), "provider"
     )
     evaluator_people = people_by_organisation(
-        evaluator_users(*{pk for ids in bodies_of.values() for pk in ids}), "evaluation_body"
+        evaluator_users({pk for ids in bodies_of.values() for pk in ids}), "evaluation_body"
     )
     for deadline in deadlines:
         if deadline.kind == DeadlineKind.EVALUATION:

@@ -54,16 +54,23 @@ def unit_staff(unit_id):
     return active_users().filter(role=Role.UNIT_STAFF, unit_id=unit_id) if unit_id else active_users().none()
 
 
-def provider_users(*provider_ids):
-    """The users of the given service providers."""
-    ids = [pk for pk in provider_ids if pk]
-    return active_users().filter(role=Role.PROVIDER_USER, provider_id__in=ids)
+def provider_users(provider_ids):
+    """The users of the given service providers (ids, or a subquery of them)."""
+    return active_users().filter(role=Role.PROVIDER_USER, provider_id__in=provider_ids)
 
 
-def evaluator_users(*body_ids):
-    """The evaluators of the given evaluation bodies."""
-    ids = [pk for pk in body_ids if pk]
-    return active_users().filter(role=Role.EVALUATOR, evaluation_body_id__in=ids)
+def evaluator_users(body_ids):
+    """The evaluators of the given evaluation bodies (ids, or a subquery of them)."""
+    return active_users().filter(role=Role.EVALUATOR, evaluation_body_id__in=body_ids)
+
+
+def first_of(*groups):
+    """The first group of people that is not empty (the evaluators if any are assigned, else the district)."""
+    for group in groups:
+        people = list(group)
+        if people:
+            return people
+    return []
 
 
 def users(*people):
@@ -143,12 +150,14 @@ def notify(recipients, kind, title, body="", link=""):
     return notes
 
 
-def notify_event(recipients, kind, subject, *, link="", body=""):
+def notify_event(recipients, kind, subject, *, link="", body="", actor=None):
     """``notify`` with the title "<what happened>: <subject>" in the portal's language (zh-hans), so that a
-    caller records its event in one line (``subject`` is the record: an enterprise, a project…)."""
+    caller records its event in one line (``subject`` is the record: an enterprise, a project…). The
+    ``actor`` who caused the event is not told of it."""
     with translation.override(settings.LANGUAGE_CODE):
         title = _("{what}: {subject}").format(what=NotificationKind(kind).label, subject=subject)
-        return notify(recipients, kind, title, body=str(body), link=link)
+        people = [p for p in recipients if actor is None or p.pk != actor.pk]
+        return notify(people, kind, title, body=str(body), link=link)
 
 
 # --- the outbox -------------------------------------------------------------------------------
