@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -138,14 +138,14 @@ def digest_send(*, today=None):
         kinds_of.setdefault(pref.user, set()).add(pref.kind)
     for person, kinds in kinds_of.items():
         last = (
-            ReminderLog.objects.filter(recipient=person, stage="", key__startswith="digest:")
-            .order_by("-sent_on")
-            .values_list("sent_on", flat=True)
+            Notification.objects.filter(recipient=person, kind=NotificationKind.DIGEST)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
             .first()
         )
         news = Notification.objects.filter(recipient=person, kind__in=kinds).exclude(kind=NotificationKind.DIGEST)
         if last:
-            news = news.filter(Q(created_at__date__gte=last))
+            news = news.filter(created_at__gt=last)
         news = list(news.order_by("created_at")[:200])
         if not news:
             continue
@@ -156,7 +156,11 @@ def digest_send(*, today=None):
                 lines = "\n".join(f"- {n.title} {services.absolute_link(n.link)}".rstrip() for n in news)
                 title = _("Daily digest of {day}: {n} notification(s)").format(day=today.isoformat(), n=len(news))
                 note = Notification.objects.create(
-                    recipient=person, kind=NotificationKind.DIGEST, title=title, body=lines, link="/notifications/"
+                    recipient=person,
+                    kind=NotificationKind.DIGEST,
+                    title=title,
+                    body=lines,
+                    link=reverse("notifications:inbox"),
                 )
                 mail = services.email_for(note, person)
                 mail.save()

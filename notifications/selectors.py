@@ -42,4 +42,8 @@ def preferences_of(*, viewer):
     viewer has an address)."""
     chosen = dict(NotificationPreference.objects.filter(user=viewer).values_list("kind", "channel"))
     default = Channel.PORTAL_AND_EMAIL if viewer.email else Channel.PORTAL
-    return [(kind, label, chosen.get(kind, default)) for kind, label in NotificationKind.choices]
+    return [
+        (kind, label, chosen.get(kind, default))
+        for kind, label in NotificationKind.choices
+        if kind != NotificationKind.DIGEST  # the digest is itself an e-mail
+    ]

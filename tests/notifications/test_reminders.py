@@ -139,3 +139,17 @@ def test_a_diagnosis_deadline_with_an_accepted_report_gets_no_reminder(town, smt
     Notification.objects.all().delete()
     call_command("send_reminders")
     assert not Notification.objects.exists()
+
+
+def test_a_person_who_chose_the_daily_digest_gets_one_mail_a_day_listing_the_news(town, smtp):
+    from notifications.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=town["second"], kind="deadline_overdue", channel="daily_digest")
+    overdue_deadline(town)
+    call_command("send_reminders")
+    (digest,) = smtp.inbox.to("second@p.invalid")
+    assert "每日汇总" in digest["Subject"]
+    assert "上海岳阳提醒公司" in digest.get_body(preferencelist=("plain",)).get_content()
+    assert len(smtp.inbox.to("provider@p.invalid")) == 1  # the default: the overdue notice itself
+    call_command("send_reminders")
+    assert len(smtp.inbox.to("second@p.invalid")) == 1
