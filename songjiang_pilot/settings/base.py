@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "RecognitionKindEnum": "funding.choices.RecognitionKind",
         "DeadlineKindEnum": "diagnostics.choices.DeadlineKind",
         "ProviderEventKindEnum": "providers.choices.ProviderEventKind",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
         "ImportRowActionEnum": [
             ("create", "create"),
             ("update", "update"),
