@@ -10,4 +10,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import tasks  # noqa: F401  (tasks: registered by name in every process)
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import services, tasks  # noqa: F401  (tasks: registered by name in every process)
+
+        user_logged_in.connect(services.remember_unread_count_at_login, dispatch_uid="notifications.unread_count")

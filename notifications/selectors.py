@@ -5,10 +5,7 @@ from django.core.cache import cache
 from .choices import Channel, NotificationKind
 from .filters import NotificationFilter
 from .models import Notification, NotificationPreference
-from .services import unread_cache_key
-
-#: How long the top bar may show a count before it is read again (writes forget it at once).
-UNREAD_COUNT_SECONDS = 300
+from .services import UNREAD_COUNT_SECONDS, unread_cache_key
 
 
 def notification_list(*, viewer, filters=None):
@@ -25,8 +22,9 @@ def notification_get(*, viewer, pk):
 
 
 def unread_count(*, viewer):
-    """How many of the viewer's notifications are unread, for the top bar: kept in the cache, so that most
-    pages cost no query for it; every write that changes it forgets the cached figure."""
+    """How many of the viewer's notifications are unread, for the top bar: kept in the cache (set at log-in
+    and by every write that changes it), so that pages cost no query for it; counted only when the cache
+    has lost it."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return 0
     key = unread_cache_key(viewer.pk)

@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -146,7 +147,7 @@ def notify(recipients, kind, title, body="", link=""):
         if ids:
             transaction.on_commit(lambda: send_task(SEND_TASK, [ids]))
     user_ids = [p.pk for p in people]
-    transaction.on_commit(lambda: forget_unread_counts(user_ids))
+    transaction.on_commit(lambda: remember_unread_counts(user_ids))
     return notes
 
 
@@ -231,12 +232,32 @@ def outbox_send_one(pk, *, connection):
 # --- reading ----------------------------------------------------------------------------------
 
 
+#: How long the top bar's cached unread count lives; every write that changes it sets it again.
+UNREAD_COUNT_SECONDS = 24 * 60 * 60
+
+
 def unread_cache_key(user_id):
     return f"notifications:unread:{user_id}"
 
 
-def forget_unread_counts(user_ids):
-    cache.delete_many([unread_cache_key(pk) for pk in user_ids])
+def remember_unread_counts(user_ids):
+    """Count the unread notifications of ``user_ids`` now and keep the figures in the cache, so that pages
+    read the top bar's count without a query (after each write that changes it, and at log-in)."""
+    counts = dict.fromkeys(user_ids, 0)
+    rows = (
+        Notification.objects.filter(recipient_id__in=list(user_ids), read_at__isnull=True)
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["recipient_id"]] = row["n"]
+    cache.set_many({unread_cache_key(pk): n for pk, n in counts.items()}, UNREAD_COUNT_SECONDS)
+
+
+def remember_unread_count_at_login(sender, request, user, **kwargs):
+    """``user_logged_in``: the first page after log-in already knows the count."""
+    remember_unread_counts([user.pk])
 
 
 @transaction.atomic
@@ -247,7 +268,7 @@ def notification_mark_read(*, actor, notification):
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-        transaction.on_commit(lambda: forget_unread_counts([actor.pk]))
+        transaction.on_commit(lambda: remember_unread_counts([actor.pk]))
     return notification
 
 
@@ -258,7 +279,7 @@ def notification_mark_all_read(*, actor, kind=None):
     if kind:
         unread = unread.filter(kind=kind)
     n = unread.update(read_at=timezone.now())
-    transaction.on_commit(lambda: forget_unread_counts([actor.pk]))
+    transaction.on_commit(lambda: remember_unread_counts([actor.pk]))
     return n
 
 
