@@ -17,7 +17,9 @@ Registries (key → entry):
 - ``scorecard_metrics``: code → ``providers.scorecard.ScorecardMetric`` — the provider scorecard's
   metrics, each registered by the app that owns its records;
 - ``pickers``: kind → :class:`Picker` — the records a type-ahead picker offers to a viewer
-  (``core.views.pick``; ``core.forms.RecordField``).
+  (``core.views.pick``; ``core.forms.RecordField``);
+- ``reminder_sources``: key → ``source(today)`` yielding ``notifications.reminders.ReminderItem`` — the open
+  deadlines that the daily reminder pass reads (``manage.py send_reminders``).
 """
 
 from dataclasses import dataclass
@@ -94,5 +96,6 @@ enterprise_links = Registry("enterprise_links")
 enterprise_sections = Registry("enterprise_sections")
 unit_sections = Registry("unit_sections")
 leased_models = Registry("leased_models")
+reminder_sources = Registry("reminder_sources")
 scorecard_metrics = Registry("scorecard_metrics")
 pickers = Registry("pickers")

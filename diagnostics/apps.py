@@ -15,7 +15,7 @@ class DiagnosticsConfig(AppConfig):
         from core import registry
         from core.roles import Role
 
-        from . import scorecard_metrics
+        from . import reminders, scorecard_metrics
         from .views import assessments, diagnoses
 
         registry.enterprise_links.register(
@@ -26,6 +26,7 @@ class DiagnosticsConfig(AppConfig):
         )
 
         scorecard_metrics.register()
+        registry.reminder_sources.register("diagnostics.deadlines", reminders.open_deadlines)
 
         # Diagnosis reports and assessments (before vs after) on the enterprise file, overdue deadlines on the unit's page.
         registry.enterprise_sections.register(

@@ -13,6 +13,7 @@ import logging
 from itertools import islice
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -23,6 +24,8 @@ from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
 from core.tabular import batches, writing
 from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
+from notifications.choices import NotificationKind as Notice
+from notifications.services import notify_event, users
 from trail.services import seal_on_commit
 
 from . import permissions, roster
@@ -86,6 +89,19 @@ class RosterImport(BatchImport):
 
     def error_file(self, batch):
         return import_error_file(batch=batch)
+
+    def finish(self, batch, result):
+        """A finished background import tells the person who uploaded the file (an inline one answered them)."""
+        with transaction.atomic():
+            batch = super().finish(batch, result)
+            if batch.job_id:
+                notify_event(
+                    users(batch.uploaded_by),
+                    Notice.IMPORT_DONE,
+                    batch.file_name,
+                    link=reverse("enterprises:import_batch", args=[batch.pk]),
+                )
+        return batch
 
     def failure_message(self, batch, exc):
         if isinstance(exc, IntegrityError):

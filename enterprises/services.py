@@ -3,6 +3,7 @@ move between units, accept a credit code. Each records a status change with acto
 in the same transaction (docs/style.md habits 1 and 4)."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,6 +12,8 @@ from core.history import save_with_history
 from core.permissions import require
 from core.roles import DISTRICT_ROLES, role_of
 from core.services import not_in_future
+from notifications.choices import NotificationKind as Notice
+from notifications.services import district_officials, notify_event
 
 from . import permissions
 from .choices import Status, WithdrawalReason
@@ -45,6 +48,11 @@ DATE_FIELDS = ("founded_on", "cloud_verified_on")
 
 def _today():
     return timezone.localdate()
+
+
+def enterprise_link(enterprise):
+    """The path of an enterprise's file, for the notifications about it."""
+    return reverse("enterprises:detail", args=[enterprise.pk])
 
 
 def _locked(enterprise):
@@ -166,6 +174,10 @@ def enterprise_create(
             kind=EnterpriseStatusChange.Kind.CODE_ACCEPTED,
             happened_on=_today(),
             note=credit_code_override_reason.strip(),
+        )
+    if status == Status.PROPOSED:
+        notify_event(
+            district_officials(), Notice.ENTERPRISE_PROPOSED, enterprise.name, link=enterprise_link(enterprise)
         )
     return enterprise
 
@@ -294,6 +306,14 @@ def enterprise_withdraw(*, actor, enterprise, reason, date=None, replacement=Non
     )
     if replacement is not None:
         _record_replacement(replacement, enterprise, actor=actor, happened_on=happened_on)
+    notify_event(
+        district_officials(),
+        Notice.ENTERPRISE_WITHDRAWN,
+        enterprise.name,
+        link=enterprise_link(enterprise),
+        body=enterprise.get_withdrawal_reason_display(),
+        actor=actor,
+    )
     return enterprise
 
 

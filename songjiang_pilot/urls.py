@@ -27,6 +27,7 @@ api_v1 = [
     path("", include("worklists.api.urls")),
     path("", include("trail.api.urls")),
     path("", include("dossiers.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -43,6 +44,7 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("worklists/", include("worklists.urls")),
     path("dossiers/", include("dossiers.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

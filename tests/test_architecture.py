@@ -22,6 +22,7 @@ LAYERS = {
     "core": 0,
     "trail": 1,
     "accounts": 1,
+    "notifications": 1,
     "enterprises": 2,
     "providers": 3,
     "diagnostics": 4,

@@ -291,12 +291,17 @@ def diagnosis_filtered(*, viewer, params):
 
 def deadline_list(*, viewer):
     """Deadlines of the enterprises the viewer sees, each annotated ``done`` and ``is_overdue``."""
+    return deadlines_with_state(Deadline.objects.visible_to(viewer))
+
+
+def deadlines_with_state(queryset):
+    """``queryset`` of deadlines annotated ``done`` and ``is_overdue`` (the district-wide reminder pass reads
+    every deadline this way, without a viewer)."""
     has_baseline = Exists(
         Assessment.objects.authoritative().filter(enterprise=OuterRef("enterprise"), stage=Stage.BASELINE)
     )
     return (
-        Deadline.objects.visible_to(viewer)
-        .select_related("enterprise__unit", "set_by")
+        queryset.select_related("enterprise__unit", "set_by")
         .annotate(
             done=Case(
                 When(kind=DeadlineKind.DIAGNOSIS, then=_has_accepted_report()),

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,8 @@ from core.roles import Role, role_of
 from core.services import event_day
 from enterprises.choices import Status as EnterpriseStatus
 from enterprises.models import Enterprise
+from notifications.choices import NotificationKind as Notice
+from notifications.services import district_officials, notify_event, provider_users
 from providers.models import Product, ProviderAssignment
 
 from ..choices import DeadlineKind, DiagnosisAction, DiagnosisStatus
@@ -122,6 +125,11 @@ def _step(diagnosis, to_status, *, actor, action, date, history_reason, reason="
         reason=reason,
         snapshot=diagnosis_snapshot(diagnosis) if with_snapshot else None,
     )
+
+
+def report_link(diagnosis):
+    """The path of a report's page, for the notifications about it."""
+    return reverse("diagnostics:diagnoses:detail", args=[diagnosis.pk])
 
 
 def _locked(diagnosis):
@@ -414,6 +422,13 @@ def diagnosis_submit(*, actor, diagnosis, date=None):
         history_reason="submitted",
         with_snapshot=True,
     )
+    notify_event(
+        district_officials(),
+        Notice.DIAGNOSIS_SUBMITTED,
+        diagnosis.enterprise.name,
+        link=report_link(diagnosis),
+        actor=actor,
+    )
     return diagnosis
 
 
@@ -457,6 +472,12 @@ def diagnosis_accept(*, actor, diagnosis, date=None, reason=""):
         history_reason="accepted",
         reason=(reason or "").strip(),
     )
+    notify_event(
+        provider_users([diagnosis.provider_id]),
+        Notice.DIAGNOSIS_ACCEPTED,
+        diagnosis.enterprise.name,
+        link=report_link(diagnosis),
+    )
     return diagnosis
 
 
@@ -478,6 +499,13 @@ def diagnosis_return(*, actor, diagnosis, reason, date=None):
         date=happened_on,
         history_reason="returned",
         reason=str(reason).strip(),
+    )
+    notify_event(
+        provider_users([diagnosis.provider_id]),
+        Notice.DIAGNOSIS_RETURNED,
+        diagnosis.enterprise.name,
+        link=report_link(diagnosis),
+        body=str(reason).strip(),
     )
     return diagnosis
 

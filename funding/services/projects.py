@@ -12,6 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, DomainError
@@ -21,6 +22,9 @@ from core.permissions import require
 from core.services import event_day, iso_date, whole_percent
 from diagnostics.choices import DiagnosisStatus
 from diagnostics.models import Diagnosis
+from notifications.choices import NotificationKind as Notice
+from notifications.services import district_officials, evaluator_users, first_of, notify_event, provider_users
+from providers.models import EvaluatorAssignment
 
 from .. import permissions
 from ..choices import ProjectAction, ProjectStatus
@@ -150,6 +154,9 @@ def project_file(*, actor, enterprise, provider, contract_no, total_investment, 
     _check_amounts(project)
     _save(project, actor)
     _record(project, actor=actor, action=ProjectAction.FILE, from_status="", date=filed_on)
+    notify_event(
+        district_officials(), Notice.PROJECT_FILED, project_subject(project), link=project_link(project), actor=actor
+    )
     return project
 
 
@@ -161,6 +168,16 @@ def project_update(*, actor, project, **facts):
     _apply(project, facts)
     _check_amounts(project)
     return _save(project, actor)
+
+
+def project_subject(project):
+    """What a notification about a project names: the enterprise and the contract."""
+    return f"{project.enterprise.name} · {project.contract_no}"
+
+
+def project_link(project):
+    """The path of a project's page, for the notifications about it."""
+    return reverse("funding:project_detail", args=[project.pk])
 
 
 def _locked(project, *allowed_states, action_label):
@@ -189,6 +206,13 @@ def project_approve(*, actor, project, date=None, reason=""):
         date=on,
         history_reason=reason,
         reason=reason,
+    )
+    notify_event(
+        provider_users([project.provider_id]),
+        Notice.PROJECT_APPROVED,
+        project_subject(project),
+        link=project_link(project),
+        actor=actor,
     )
     return project
 
@@ -232,6 +256,18 @@ def project_request_acceptance(*, actor, project, date=None, reason=""):
         date=on,
         history_reason=reason,
         reason=reason,
+    )
+    notify_event(
+        first_of(
+            evaluator_users(
+                EvaluatorAssignment.objects.filter(enterprise_id=project.enterprise_id).values("evaluation_body_id")
+            ),
+            district_officials(),
+        ),
+        Notice.ACCEPTANCE_REQUESTED,
+        project_subject(project),
+        link=project_link(project),
+        actor=actor,
     )
     return project
 
@@ -297,6 +333,14 @@ def project_accept(
         date=on,
         reason=acceptance.findings,
         data={"attempt": acceptance.attempt},
+    )
+    notify_event(
+        [*provider_users([project.provider_id]), *district_officials()],
+        Notice.PROJECT_PASSED if passed else Notice.PROJECT_FAILED,
+        project_subject(project),
+        link=project_link(project),
+        body=acceptance.findings,
+        actor=actor,
     )
     return acceptance
 

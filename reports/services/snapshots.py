@@ -13,6 +13,7 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import BooleanField, Case, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from core.history import set_history
 from core.jobs import claim_leased, send_task
 from core.roles import role_of
 from core.selectors import unit_list
+from notifications.choices import NotificationKind as Notice
+from notifications.services import notify_event, users
 from providers.models import Product, Provider
 
 from ..models import Indicator, IndicatorTarget, ReportingPeriod, ReportSnapshot
@@ -268,6 +271,12 @@ def snapshot_compute(snapshot_id):
             locked.lease_expires_at = None
             set_history(locked, actor=snapshot.requested_by)
             locked.save()
+            notify_event(
+                users(locked.requested_by),
+                Notice.REPORT_DONE,
+                f"{locked.period.name} {locked.unit.name if locked.unit_id else '全区'} {locked.as_of}",
+                link=reverse("reports:snapshot_detail", args=[locked.pk]),
+            )
     except Exception as exc:
         # Logged, not re-raised: the row says what went wrong, and an in-process run (no broker)
         # must not turn the request that asked for the snapshot into a 500.

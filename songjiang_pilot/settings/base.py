@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # The portal's own apps, in the order the programme runs (docs/architecture.md "Layers").
     "core",
     "accounts",
+    "notifications",
     "enterprises",
     "providers",
     "diagnostics",
@@ -253,6 +254,7 @@ SPECTACULAR_SETTINGS = {
         "RecognitionKindEnum": "funding.choices.RecognitionKind",
         "DeadlineKindEnum": "diagnostics.choices.DeadlineKind",
         "ProviderEventKindEnum": "providers.choices.ProviderEventKind",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
         "ImportRowActionEnum": [
             ("create", "create"),
             ("update", "update"),
@@ -304,6 +306,12 @@ CELERY_BEAT_SCHEDULE = {
     # The audit trail: seal any history row a crash left outside the chain; verify and log the head daily.
     "seal-audit-trail": {"task": "trail.tasks.seal_unsealed_task", "schedule": crontab(minute=17)},
     "verify-audit-trail": {"task": "trail.tasks.verify_and_log_head_task", "schedule": crontab(hour=1, minute=30)},
+    # Notifications: e-mail that could not be sent is retried; the daily reminder and escalation pass at 08:00.
+    "drain-email-outbox": {
+        "task": "notifications.tasks.drain_outbox_task",
+        "schedule": env.int("PORTAL_EMAIL_RETRY_EVERY_SECONDS", default=5 * 60),
+    },
+    "send-reminders": {"task": "notifications.tasks.send_reminders_task", "schedule": crontab(hour=8, minute=0)},
     "nightly-report-snapshots": {
         "task": "reports.tasks.nightly_snapshots_task",
         "schedule": crontab(hour=2, minute=0),
@@ -314,6 +322,23 @@ PORTAL_JOB_LEASE_SECONDS = env.int("PORTAL_JOB_LEASE_SECONDS", default=10 * 60)
 # A job (or report snapshot) still pending after this long may have lost its message (the broker was
 # down when it was sent): requeue_expired_jobs_task sends it again; a repeated delivery does nothing.
 PORTAL_JOB_STALE_PENDING_SECONDS = env.int("PORTAL_JOB_STALE_PENDING_SECONDS", default=10 * 60)
+
+# --- E-mail (notifications) ----------------------------------------------------------------
+# EMAIL_URL (django-environ: smtp://user:password@host:port, smtp+tls://… for STARTTLS, smtp+ssl://… for TLS)
+# turns e-mail on; without it notifications stay in the portal and no outbox rows are written.
+EMAIL_URL = env("EMAIL_URL", default="")
+PORTAL_EMAIL_ENABLED = bool(EMAIL_URL)
+if PORTAL_EMAIL_ENABLED:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="songjiang-pilot@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the portal that mail links back to.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A message the mail server refused this many times is given up (marked failed, kept in the outbox).
+PORTAL_EMAIL_MAX_ATTEMPTS = env.int("PORTAL_EMAIL_MAX_ATTEMPTS", default=20)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

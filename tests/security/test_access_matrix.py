@@ -88,6 +88,10 @@ def snapshots(user):
     return ReportSnapshot.objects.none()
 
 
+def own_notifications(user):
+    return apps.get_model("notifications.Notification").objects.filter(recipient=user)
+
+
 @dataclass
 class Route:
     visible: object  # user -> queryset of the records this user may see
@@ -100,6 +104,7 @@ class Route:
 
 E, P, D, F = "enterprises.Enterprise", "funding.Project", "diagnostics.Diagnosis", "funding.Disbursement"
 A = "diagnostics.Assessment"
+N = "notifications.Notification"
 
 ROUTES = {
     # accounts
@@ -234,6 +239,11 @@ ROUTES = {
     "worklists:task_edit": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
     "worklists:task_progress": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
     "worklists:policy_edit": Route(scoped("worklists.PolicyDocument"), "worklists.PolicyDocument"),
+    # notifications: each person's own, whatever the role
+    "notifications:open": Route(own_notifications, N),
+    "notifications:read": Route(own_notifications, N),
+    "api:notification-detail": Route(own_notifications, N),
+    "api:notification-read": Route(own_notifications, N),
 }
 
 #: Routes with a parameter that is not one record, and why they are outside this matrix.
