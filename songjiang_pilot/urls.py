@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("worklists.api.urls")),
     path("", include("trail.api.urls")),
+    path("", include("books.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("audit/trail/", include("trail.urls")),
+    path("books/", include("books.urls")),
     path("audit/", include("core.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("providers/", include("providers.urls")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # The portal's own apps, in the order the programme runs (docs/architecture.md "Layers").
     "core",
     "trail",
+    "books",
     "accounts",
     "enterprises",
     "providers",
@@ -309,6 +310,10 @@ PORTAL_JOB_LEASE_SECONDS = env.int("PORTAL_JOB_LEASE_SECONDS", default=10 * 60)
 # A job (or report snapshot) still pending after this long may have lost its message (the broker was
 # down when it was sent): requeue_expired_jobs_task sends it again; a repeated delivery does nothing.
 PORTAL_JOB_STALE_PENDING_SECONDS = env.int("PORTAL_JOB_STALE_PENDING_SECONDS", default=10 * 60)
+
+# How many days an approved exception to a period close lets corrections through (docs/architecture.md
+# "Period close").
+PORTAL_CLOSURE_EXCEPTION_DAYS = env.int("PORTAL_CLOSURE_EXCEPTION_DAYS", default=7)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
