@@ -12,6 +12,7 @@ import datetime
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def record_from_label(record_model, record_id):
     try:
         model = apps.get_model(str(record_model))
         record = model._default_manager.filter(pk=record_id).first()
-    except (LookupError, ValueError, TypeError):
+    except (LookupError, ValueError, TypeError, ValidationError):
         record = None
     if record is None:
         raise DomainError("unknown_record", _("There is no such record."), field="record_id")

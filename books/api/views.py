@@ -11,6 +11,7 @@ from core.api.viewsets import ReadServiceViewSet, service_action
 from core.roles import role_of
 
 from .. import selectors, services
+from ..models import Closure, ClosureException
 from ..permissions import can_view_closures
 from .serializers import (
     CloseSerializer,
@@ -37,6 +38,8 @@ class ReadsClosures(BasePermission):
 class ClosureViewSet(ReadServiceViewSet):
     """Closures of the books, newest first. ``POST`` closes the books through a day (not after today)."""
 
+    # The schema reads the model from here; the rows come from the selector (``get_queryset``).
+    queryset = Closure.objects.none()
     serializer_class = ClosureSerializer
     permission_classes = [ReadsClosures]
 
@@ -62,6 +65,7 @@ class ClosureViewSet(ReadServiceViewSet):
 class ClosureExceptionViewSet(ReadServiceViewSet):
     """Exceptions to closures: leave to correct one record in a closed period, approved by a second person."""
 
+    queryset = ClosureException.objects.none()
     serializer_class = ClosureExceptionSerializer
     permission_classes = [ReadsClosures]
 

@@ -224,6 +224,17 @@ ROUTES = {
     "api:report-snapshot-pdf": Route(snapshots, "reports.ReportSnapshot"),
     "reports:document_enterprise_file": Route(scoped(E), E),
     "reports:document_project_dossier": Route(scoped(P), P),
+    # period close
+    "books:reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "books:approve_reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "books:exception_approve": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "books:exception_reject": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "api:closure-detail": Route(readers_only("books.Closure"), "books.Closure"),
+    "api:closure-reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "api:closure-approve-reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "api:closure-exception-detail": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "api:closure-exception-approve": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "api:closure-exception-reject": Route(readers_only("books.ClosureException"), "books.ClosureException"),
     # work lists
     "worklists:task_detail": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
     "worklists:task_edit": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
