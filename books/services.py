@@ -92,12 +92,13 @@ def covering_exception(record, *, lock=False):
     return exceptions.first()
 
 
-def guard(*dates, record=None, actor=None):
+def guard(*dates, record=None, actor=None, field=None):
     """Refuse a write whose event dates (old or new values; None is ignored) lie in the closed period.
 
     Raises ``Conflict("period_closed")`` naming the closure unless an approved, unexpired exception covers
     ``record``; then the use is recorded on the exception, the record is marked so that its next history row
-    says "Correction under exception #N", and the exception is returned. None when no date is closed."""
+    says "Correction under exception #N", and the exception is returned. None when no date is closed. ``field``
+    names the input at fault in the refusal, where the caller knows it."""
     days = [_as_day(d) for d in dates if d is not None]
     if not days:
         return None
@@ -116,6 +117,7 @@ def guard(*dates, record=None, actor=None):
                 "The books are closed through {day} (closure #{number}: {reason}). A record dated in a closed "
                 "period changes only under an approved exception."
             ).format(day=closure.through.isoformat(), number=closure.pk, reason=closure.reason),
+            field=field,
         )
     exception.used_at = timezone.now()
     exception.used_by = actor if getattr(actor, "is_authenticated", False) else None

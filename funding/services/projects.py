@@ -150,7 +150,7 @@ def project_file(*, actor, enterprise, provider, contract_no, total_investment, 
     if not project.scenes:
         project.scenes = list(diagnosis.target_scenes or [])
     _check_amounts(project)
-    books.guard(filed_on, record=enterprise, actor=actor)
+    books.guard(filed_on, record=enterprise, actor=actor, field="date")
     _save(project, actor)
     _record(project, actor=actor, action=ProjectAction.FILE, from_status="", date=filed_on)
     return project

@@ -11,7 +11,7 @@ from books.models import Closure, ClosureException
 from core.roles import Role
 from enterprises.models import Enterprise, EnterpriseStatusChange
 from funding.models import Acceptance, Disbursement, Project, Recognition
-from funding.services import ledger, recognitions
+from funding.services import recognitions
 
 CLOSED = "2025-06-30"
 
@@ -230,14 +230,24 @@ def test_closures_and_exceptions_join_the_audit_trail():
     assert {"books.historicalclosure", "books.historicalclosureexception"} <= labels
 
 
-def test_a_refused_backfill_row_says_which_row_column_and_why(users, world, closure):
-    from funding.backfill.rows import process_row  # noqa: F401  (the sheet writer goes through the services)
+def test_a_refused_backfill_row_says_which_row_column_and_why(users):
+    from django.utils import translation
 
-    with pytest.raises(services.Conflict) as refused:
-        ledger.disbursement_request(
-            actor=users[Role.DISTRICT_OFFICIAL],
-            commitment_line=world["district_cl"],
-            amount="1000.00",
-            requested_on=datetime.date(2025, 6, 1),
+    from funding.backfill import services as backfill
+    from funding.models import BackfillBatch
+    from tests.funding.backfill_files import errors_of, make_world, project_row, upload, workbook_bytes
+
+    world = make_world(users)
+    services.close_books(actor=users[Role.FINANCE_OFFICER], through="2025-03-31", reason="一季度结账")
+    rows = [project_row(world, 0), project_row(world, 1, filed_on=datetime.date(2025, 4, 1))]
+    with translation.override("en"):
+        batch = backfill.backfill_import(
+            actor=users[Role.ADMIN], upload=upload(workbook_bytes({"项目": rows})), commit=True
         )
-    assert refused.value.code == "period_closed"
+    assert batch.status == BackfillBatch.Status.DONE, batch.error
+    errors = errors_of(batch.result)
+    [(column, message)] = errors[("项目", 2)]
+    assert "2025-03-31" in message and "一季度结账" in message and column == "备案日期"
+    assert ("项目", 3) not in errors
+    assert Project.objects.filter(contract_no="HT-2025-002").exists()
+    assert not Project.objects.filter(contract_no="HT-2025-001").exists()
