@@ -24,6 +24,7 @@ from core.services import iso_date, not_in_future
 
 from .models import Closure, ClosureException
 from .permissions import can_close_books
+from .selectors import closure_in_force
 
 #: The attribute ``guard`` sets on a record corrected under an exception, read by ``mark_correction``.
 CORRECTION_MARK = "_closure_exception"
@@ -103,12 +104,9 @@ def guard(*dates, record=None, actor=None, field=None):
     if not days:
         return None
     lock_closures()
-    closure = Closure.objects.in_force().order_by("-through", "-pk").first()
+    closure = closure_in_force()
     if closure is None or min(days) > closure.through:
         return None
-    marked = getattr(record, CORRECTION_MARK, None)
-    if marked is not None:
-        return marked  # the same correction, checked a second time: one use
     exception = covering_exception(record, lock=True)
     if exception is None:
         raise Conflict(
@@ -119,6 +117,9 @@ def guard(*dates, record=None, actor=None, field=None):
             ).format(day=closure.through.isoformat(), number=closure.pk, reason=closure.reason),
             field=field,
         )
+    marked = getattr(record, CORRECTION_MARK, None)
+    if marked is not None and marked.pk == exception.pk:
+        return exception  # the same correction, checked a second time: one use
     exception.used_at = timezone.now()
     exception.used_by = actor if getattr(actor, "is_authenticated", False) else None
     exception.uses += 1
@@ -126,6 +127,8 @@ def guard(*dates, record=None, actor=None, field=None):
         exception, actor=actor, reason=_("Used to correct {record}").format(record=exception.description), clean=False
     )
     setattr(record, CORRECTION_MARK, exception)
+    # The mark belongs to this write only: a later save of the same object is not a correction.
+    transaction.on_commit(lambda: record.__dict__.pop(CORRECTION_MARK, None))
     return exception
 
 
@@ -196,7 +199,7 @@ def approve_reopen(*, actor, closure):
 def request_exception(*, actor, record, reason):
     """Ask for leave to correct ``record`` in the closed period, for ``reason``. Returns the exception."""
     require(can_close_books(actor))
-    closure = Closure.objects.in_force().order_by("-through", "-pk").first()
+    closure = closure_in_force()
     if closure is None:
         raise Conflict("books_open", _("The books are not closed: no exception is needed."))
     model, pk = record_label(record)
