@@ -6,7 +6,7 @@ from ..models import Closure, ClosureException
 
 
 def _username(field):
-    return serializers.CharField(source=f"{field}.username", default=None, read_only=True)
+    return serializers.CharField(source=f"{field}.username", default=None, allow_null=True, read_only=True)
 
 
 class ClosureExceptionSerializer(serializers.ModelSerializer):

@@ -509,12 +509,4 @@ def snapshot_as_dict(snapshot):
             {k: row.get(k) for k in CONTRACT_FIELDS} | {k: as_number(row.get(k)) for k in NUMBER_FIELDS}
             for row in snapshot.indicators or []
         ],
-        "closed_through": snapshot.closed_through.isoformat() if snapshot.closed_through else None,
-        "closure": snapshot.closure_id,
-        "audit_head": snapshot.audit_head or None,
-        "audit_entries": snapshot.audit_entries,
-        "changed_after_close": [
-            {"number": row["number"], "old": as_number(row["old"]), "new": as_number(row["new"])}
-            for row in snapshot.changed_after_close or []
-        ],
     }
