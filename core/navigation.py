@@ -93,6 +93,7 @@ NAV_ITEMS = [
     NavItem(
         _("History back-fill"), "backfill:upload", "cloud-upload", DISTRICT_ROLES | {Role.FINANCE_OFFICER}, FUNDING
     ),
+    NavItem(_("Period close"), "books:closures", "lock", GLOBAL_READ_ROLES, FUNDING),
     NavItem(_("Six work lists"), "worklists:hub", "card-checklist", ALL, WORKLISTS),
     NavItem(_("Task list"), "worklists:task_list", "list-task", ALL, WORKLISTS),
     NavItem(_("Policy list"), "worklists:policy_list", "file-earmark-text", ALL, WORKLISTS),

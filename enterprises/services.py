@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core.errors import Conflict, DomainError
 from core.history import save_with_history
 from core.permissions import require
@@ -132,6 +133,7 @@ def _record(
 
 def _set_status(enterprise, status, *, actor, kind, happened_on, history_reason, **change):
     """Move the enterprise to ``status``, save it with history and record the change (from → to)."""
+    books.guard(happened_on, record=enterprise, actor=actor)
     previous = enterprise.status
     enterprise.status = status
     save_with_history(enterprise, actor=actor, validate_unique=False, reason=history_reason)
@@ -151,6 +153,7 @@ def enterprise_create(
     code = checked_credit_code(credit_code, actor=actor, override_reason=credit_code_override_reason)
     _check_code_free(code)
     _check_facts(facts)
+    books.guard(facts.get("cloud_verified_on"), actor=actor)
     status = initial_status(actor)
     enterprise = Enterprise(
         credit_code=code,
@@ -211,6 +214,8 @@ def enterprise_update(*, actor, enterprise, credit_code=None, credit_code_overri
                 happened_on=_today(),
                 note=credit_code_override_reason.strip(),
             )
+    if changes.get("cloud_verified_on", enterprise.cloud_verified_on) != enterprise.cloud_verified_on:
+        books.guard(enterprise.cloud_verified_on, changes["cloud_verified_on"], record=enterprise, actor=actor)
     for field, value in changes.items():
         setattr(enterprise, field, value.strip() if isinstance(value, str) else value)
     return save_with_history(enterprise, actor=actor, validate_unique=False)
@@ -369,6 +374,7 @@ def enterprise_reinstate(*, actor, enterprise, note, date=None):
         _("Only a withdrawn or declined enterprise can be reinstated."),
     )
     happened_on = not_in_future(date, "date") or _today()
+    books.guard(enterprise.withdrawn_on, happened_on, record=enterprise, actor=actor)
     enterprise.withdrawn_on = None
     enterprise.withdrawal_reason = ""
     return _set_status(

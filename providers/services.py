@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core import credit_code as cc
 from core import jobs
 from core.errors import Conflict, DomainError
@@ -144,6 +145,7 @@ def provider_create(
     _check(actor)
     not_in_future(key_provider_since, "key_provider_since")
     not_in_future(pool_status_since, "pool_status_since")
+    books.guard(key_provider_since, actor=actor)
     provider = Provider(
         credit_code=_checked_code(credit_code, Provider),
         name=(name or "").strip(),
@@ -200,6 +202,8 @@ def provider_update(*, actor, provider, note="", **changes):
 
     old_key = provider.key_provider_since
     old_pool = provider.pool_status
+    if "key_provider_since" in changes and changes["key_provider_since"] != old_key:
+        books.guard(old_key, changes["key_provider_since"], record=provider, actor=actor)
     if "pool_status" in changes:
         _choice(changes["pool_status"], PoolStatus, "pool_status")
         if changes["pool_status"] != old_pool and not changes.get("pool_status_since"):

@@ -146,6 +146,20 @@ class ReportSnapshot(LeasedWork):
     pdf = models.FileField(_("PDF"), upload_to=snapshot_pdf_upload_to, max_length=255, blank=True)
     requested_by = user_reference(_("requested by"), blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    #: The period close in force when the snapshot was computed (docs/architecture.md "Period close").
+    closed_through = models.DateField(_("books closed through"), null=True, blank=True)
+    closure = models.ForeignKey(
+        "books.Closure", verbose_name=_("closure"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: The audit trail's head when the snapshot was computed: its number of entries and its digest.
+    audit_entries = models.BigIntegerField(_("audit-trail entries"), null=True, blank=True)
+    audit_head = models.CharField(_("audit-trail head"), max_length=64, blank=True)
+    #: The earliest snapshot of the same period and unit computed under the same closure (the figures as they stood
+    #: at close), and the rows whose actual differs from it: ``[{"number", "name", "old", "new"}]``.
+    close_baseline = models.ForeignKey(
+        "self", verbose_name=_("figures at close"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_after_close = models.JSONField(_("changed after the close"), default=list, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -158,3 +172,8 @@ class ReportSnapshot(LeasedWork):
 
     def __str__(self):
         return f"{self.period.code} {self.unit.code if self.unit_id else '全区'} {self.as_of} ({self.status})"
+
+    @property
+    def changed_numbers(self):
+        """``{number: actual at close}`` of the rows that changed after the close."""
+        return {row["number"]: row["old"] for row in self.changed_after_close or []}

@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("trail.api.urls")),
     path("", include("dossiers.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("books.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("audit/trail/", include("trail.urls")),
+    path("books/", include("books.urls")),
     path("audit/", include("core.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("providers/", include("providers.urls")),

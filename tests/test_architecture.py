@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "core": 0,
     "trail": 1,
+    "books": 1,
     "accounts": 1,
     "notifications": 1,
     "enterprises": 2,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core.errors import Conflict, DomainError
 from core.files import attachment_create
 from core.history import save_with_history, set_history
@@ -152,6 +153,7 @@ def assessment_create(
         raise DomainError("invalid_method", _("The method is onsite or self."), field="method")
     require(permissions.can_enter(actor, enterprise, method, evaluation_body))
     _check_date(evaluated_on)
+    books.guard(evaluated_on, record=enterprise, actor=actor)
     edition = edition or current_edition()
     if method == Method.ONSITE:
         if evaluation_body is None:
@@ -196,6 +198,7 @@ def assessment_update(*, actor, assessment, **changes):
             raise DomainError("invalid_stage", _("The stage is baseline or post."), field="stage")
         assessment.stage = changes["stage"]
     if "evaluated_on" in changes:
+        books.guard(assessment.evaluated_on, changes["evaluated_on"], record=assessment, actor=actor)
         assessment.evaluated_on = _check_date(changes["evaluated_on"])
     for field in ("evaluators", "note"):
         if field in changes:
@@ -220,6 +223,7 @@ def assessment_submit(*, actor, assessment, date=None):
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise Conflict("already_submitted", _("This assessment has already been submitted."))
     require(permissions.can_change(actor, assessment))
+    books.guard(assessment.evaluated_on, date, record=assessment, actor=actor)
     if date is not None:
         assessment.evaluated_on = _check_date(date, "date")
     assessment.status = AssessmentStatus.SUBMITTED
@@ -236,6 +240,7 @@ def assessment_delete(*, actor, assessment):
     if assessment.status != AssessmentStatus.DRAFT:
         raise Conflict("not_draft", _("Only a draft can be deleted."))
     require(permissions.can_change(actor, assessment))
+    books.guard(assessment.evaluated_on, record=assessment, actor=actor)
     enterprise = assessment.enterprise
     set_history(assessment, actor=actor)
     assessment.delete()

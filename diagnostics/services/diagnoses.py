@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.files import attachment_create, validate_upload
 from core.history import save_with_history, set_history
@@ -112,6 +113,7 @@ def _record(diagnosis, *, actor, action, from_status, to_status, date, reason=""
 def _step(diagnosis, to_status, *, actor, action, date, history_reason, reason="", with_snapshot=False):
     """Move the report to ``to_status``, save it with its history and record the transition from
     the status it had; ``with_snapshot`` keeps the report as saved on the transition."""
+    books.guard(date, record=diagnosis, actor=actor)
     from_status = diagnosis.status
     diagnosis.status = to_status
     _save(diagnosis, actor, reason=history_reason)
@@ -221,6 +223,7 @@ def diagnosis_create(*, actor, enterprise, provider, date=None):
             ),
         )
     happened_on = event_day(date)
+    books.guard(happened_on, record=enterprise, actor=actor)
     diagnosis = Diagnosis(
         enterprise=enterprise,
         provider=provider,

@@ -25,6 +25,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core.errors import Conflict, DomainError
 from core.history import save_with_history, set_history
 from core.money import CENT, Sign, format_yuan, parse_amount
@@ -167,6 +168,7 @@ def commitment_create(
     """Commit money: ``lines`` is ``[(budget_line, amount), …]`` (a subsidy split between sources)."""
     require(permissions.may_act_as(actor, Role.DISTRICT_OFFICIAL, reason=_("Only a district official commits funds.")))
     committed_on = event_day(committed_on, "committed_on")
+    books.guard(committed_on, record=project, actor=actor)
     if not lines:
         raise DomainError("no_lines", _("Charge the commitment to at least one budget line."), field="lines")
     amounts = {}
@@ -265,6 +267,7 @@ def commitment_cancel(*, actor, commitment, reason):
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the commitment is released."), field="reason")
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    books.guard(commitment.committed_on, record=commitment, actor=actor)
     if commitment.status != CommitmentStatus.ACTIVE:
         raise Conflict("not_active", _("This commitment has already been released."))
     _lock_lines(commitment.lines.values_list("budget_line_id", flat=True))
@@ -350,6 +353,7 @@ def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested
     requested_on = event_day(requested_on, "requested_on")
     amount = parse_amount(amount, sign=Sign.POSITIVE)
     commitment_line = _lock_for_claim(commitment_line)
+    books.guard(requested_on, record=commitment_line.commitment, actor=actor)
     if commitment_line.commitment.status != CommitmentStatus.ACTIVE:
         raise Conflict("not_active", _("This commitment has been released."))
     _check_gate(commitment_line)
@@ -390,6 +394,7 @@ def disbursement_approve(*, actor, disbursement, date=None):
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer approves payments.")))
     date = event_day(date)
     disbursement = _locked_disbursement(disbursement)
+    books.guard(date, record=disbursement, actor=actor)
     if disbursement.status != DisbursementStatus.REQUESTED:
         raise Conflict("not_requested", _("Only a requested payment can be approved."))
     disbursement.status = DisbursementStatus.APPROVED
@@ -406,6 +411,7 @@ def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
     if not (voucher_no or "").strip():
         raise DomainError("voucher_required", _("Enter the voucher number of the payment."), field="voucher_no")
     disbursement = _locked_disbursement(disbursement)
+    books.guard(date, record=disbursement, actor=actor)
     if disbursement.status != DisbursementStatus.APPROVED:
         raise Conflict("not_approved", _("Only an approved payment can be paid."))
     _check_gate(disbursement.commitment_line)
@@ -424,6 +430,7 @@ def disbursement_reject(*, actor, disbursement, reason, date=None):
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is rejected."), field="reason")
     disbursement = _locked_disbursement(disbursement)
+    books.guard(event_day(date), record=disbursement, actor=actor)
     if disbursement.status not in (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED):
         raise Conflict("not_open", _("Only a requested or approved payment can be rejected."))
     disbursement.status = DisbursementStatus.REJECTED
@@ -440,6 +447,7 @@ def disbursement_reverse(*, actor, disbursement, reason, date=None):
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is reversed."), field="reason")
     disbursement = _locked_disbursement(disbursement)
+    books.guard(date, record=disbursement, actor=actor)
     if disbursement.status != DisbursementStatus.PAID or disbursement.reverses_id is not None:
         raise Conflict("not_paid", _("Only a paid payment can be reversed."))
     if Disbursement.objects.filter(reverses=disbursement).exists():

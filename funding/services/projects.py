@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core.errors import Conflict, DomainError
 from core.history import save_with_history, set_history
 from core.money import Sign, format_yuan, parse_amount
@@ -93,6 +94,7 @@ def _record(project, *, actor, action, from_status, date, reason="", data=None):
 def _step(project, to_status, *, actor, action, date, history_reason="", reason="", data=None):
     """Move the project to ``to_status``, save it with its history and record the transition from
     the status it had."""
+    books.guard(date, record=project, actor=actor)
     from_status = project.status
     project.status = to_status
     _save(project, actor, history_reason)
@@ -152,6 +154,7 @@ def project_file(*, actor, enterprise, provider, contract_no, total_investment, 
     if not project.scenes:
         project.scenes = list(diagnosis.target_scenes or [])
     _check_amounts(project)
+    books.guard(filed_on, record=enterprise, actor=actor, field="date")
     _save(project, actor)
     _record(project, actor=actor, action=ProjectAction.FILE, from_status="", date=filed_on)
     notify_event(
@@ -227,6 +230,7 @@ def project_progress(*, actor, project, progress, note="", date=None):
         progress, field="progress", code="invalid_progress", message=_("Progress is a whole percentage 0–100.")
     )
     project.progress = progress
+    books.guard(on, record=project, actor=actor)
     _save(project, actor, note)
     _record(
         project,
@@ -377,6 +381,7 @@ def acceptance_correct(*, actor, acceptance, reason, passed=None, accepted_on=No
     }
     if after == before:
         raise DomainError("nothing_to_correct", _("The correction changes nothing."))
+    books.guard(before["accepted_on"], acceptance.accepted_on, on, record=project, actor=actor)
     set_history(acceptance, actor=actor, reason=reason)
     acceptance.save()
     AcceptanceCorrection.objects.create(

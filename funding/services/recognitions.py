@@ -4,6 +4,7 @@ scenarios, chain models and the public platform. Entered by the district with th
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from books import services as books
 from core.errors import DomainError
 from core.history import set_history
 from core.permissions import require
@@ -52,6 +53,7 @@ def recognition_create(*, actor, kind, level, recognised_on, title, enterprise=N
     )
     members = list(members)
     _checked(recognition, members)
+    books.guard(recognition.recognised_on, record=enterprise, actor=actor)
     set_history(recognition, actor=actor)
     recognition.save()
     if members:
@@ -66,6 +68,7 @@ def recognition_update(*, actor, recognition, members=None, **facts):
     unknown = set(facts) - set(FIELDS)
     if unknown:
         raise DomainError("unknown_field", _("Unknown field: {field}").format(field=", ".join(sorted(unknown))))
+    books.guard(recognition.recognised_on, facts.get("recognised_on"), record=recognition, actor=actor)
     for field, value in facts.items():
         setattr(recognition, field, value)
     members = list(recognition.members.all()) if members is None else list(members)
@@ -82,5 +85,6 @@ def recognition_delete(*, actor, recognition, reason):
     require(permissions.can_decide(actor))
     if not (reason or "").strip():
         raise DomainError("reason_required", _("Say why the recognition is removed."), field="reason")
+    books.guard(recognition.recognised_on, record=recognition, actor=actor)
     set_history(recognition, actor=actor, reason=reason)
     recognition.delete()

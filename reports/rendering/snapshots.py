@@ -41,8 +41,12 @@ def render_snapshot_pdf(snapshot):
     snapshot the per-unit annex (units × indicators, actual over the unit's target); every page
     carries the as-of date and the snapshot id in its header and "page X of Y" in its footer."""
 
+    changed = snapshot.changed_numbers
+
     def shown_row(row):
+        percent = row["unit_of_measure"] == "%"
         return {
+            "changed_from": shown(changed[row["number"]], percent) if row["number"] in changed else None,
             "number": row["number"],
             "name": row["name"],
             "unit_of_measure": row["unit_of_measure"],

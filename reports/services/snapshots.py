@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from books.selectors import closure_in_force
 from core.errors import PermissionDenied
 from core.history import set_history
 from core.jobs import claim_leased, send_task
@@ -25,6 +26,7 @@ from core.selectors import unit_list
 from notifications.choices import NotificationKind as Notice
 from notifications.services import notify_event, users
 from providers.models import Product, Provider
+from trail.selectors import chain_head
 
 from ..models import Indicator, IndicatorTarget, ReportingPeriod, ReportSnapshot
 from ..permissions import REPORT_ROLES, REQUEST_ROLES
@@ -242,6 +244,48 @@ def snapshot_contents(*, period, unit, as_of):
     return rows, annex
 
 
+#: What ``note_close`` sets on a snapshot being computed.
+CLOSE_FIELDS = (
+    "closed_through",
+    "closure_id",
+    "audit_entries",
+    "audit_head",
+    "close_baseline_id",
+    "changed_after_close",
+)
+
+
+def note_close(snapshot):
+    """Note on ``snapshot`` (being computed) the period close in force and the audit trail's head, and flag the
+    rows whose actual changed since the close: compared with the earliest snapshot of the same period and unit
+    computed under the same closure (the figures as they stood at close). Nothing is flagged without a close."""
+    closure = closure_in_force()
+    snapshot.audit_entries, snapshot.audit_head = chain_head()
+    snapshot.closure_id = closure.pk if closure else None
+    snapshot.closed_through = closure.through if closure else None
+    snapshot.close_baseline_id, snapshot.changed_after_close = None, []
+    if closure is None:
+        return snapshot
+    baseline = (
+        ReportSnapshot.objects.filter(
+            period=snapshot.period_id, unit=snapshot.unit_id, closure=closure, status=ReportSnapshot.Status.DONE
+        )
+        .exclude(pk=snapshot.pk)
+        .order_by("finished_at", "requested_at")
+        .first()
+    )
+    if baseline is None:
+        return snapshot
+    before = {row["number"]: row.get("actual") for row in baseline.indicators}
+    snapshot.close_baseline_id = baseline.pk
+    snapshot.changed_after_close = [
+        {"number": row["number"], "name": row["name"], "old": before[row["number"]], "new": row.get("actual")}
+        for row in snapshot.indicators
+        if row["number"] in before and as_number(before[row["number"]]) != as_number(row.get("actual"))
+    ]
+    return snapshot
+
+
 def snapshot_compute(snapshot_id):
     """Compute and store a snapshot; returns its final status, or ``None`` when not claimed.
 
@@ -256,6 +300,7 @@ def snapshot_compute(snapshot_id):
             period=snapshot.period, unit=snapshot.unit, as_of=snapshot.as_of
         )
         extras = stored_extras(unit=snapshot.unit, as_of=snapshot.as_of)
+        note_close(snapshot)
         pdf = render_snapshot_pdf(snapshot)
         with transaction.atomic():
             locked = ReportSnapshot.objects.select_for_update().get(pk=snapshot.pk)
@@ -264,6 +309,8 @@ def snapshot_compute(snapshot_id):
             locked.indicators = snapshot.indicators
             locked.units = snapshot.units
             locked.extras = extras
+            for field in CLOSE_FIELDS:
+                setattr(locked, field, getattr(snapshot, field))
             locked.pdf.save("snapshot.pdf", ContentFile(pdf), save=False)
             locked.status = ReportSnapshot.Status.DONE
             locked.error = ""

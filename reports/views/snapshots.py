@@ -144,6 +144,10 @@ def snapshot_detail(request, pk):
             return response
         return render(request, "reports/snapshot_status.html", {"snapshot": snapshot})
     rows, ratios = _shown_rows(snapshot.page_rows)
+    changed = snapshot.changed_numbers
+    for row in rows + ratios:
+        if row["number"] in changed:
+            row["changed_from"] = shown(as_number(changed[row["number"]]), row.get("unit_of_measure", "") == "%")
     annex_numbers, annex = [], []
     uoms = {row["number"]: row.get("unit_of_measure", "") for row in snapshot.page_rows}
     if snapshot.units:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "notifications",
+    "books",
     "enterprises",
     "providers",
     "diagnostics",
@@ -339,6 +340,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # A message the mail server refused this many times is given up (marked failed, kept in the outbox).
 PORTAL_EMAIL_MAX_ATTEMPTS = env.int("PORTAL_EMAIL_MAX_ATTEMPTS", default=20)
+
+# How many days an approved exception to a period close lets corrections through (docs/architecture.md
+# "Period close").
+PORTAL_CLOSURE_EXCEPTION_DAYS = env.int("PORTAL_CLOSURE_EXCEPTION_DAYS", default=7)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

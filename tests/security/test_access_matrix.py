@@ -234,6 +234,17 @@ ROUTES = {
     "dossiers:zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
     "api:dossier": Route(scoped("dossiers.Dossier"), "dossiers.Dossier"),
     "api:dossier-zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
+    # period close
+    "books:reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "books:approve_reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "books:exception_approve": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "books:exception_reject": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "api:closure-detail": Route(readers_only("books.Closure"), "books.Closure"),
+    "api:closure-reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "api:closure-approve-reopen": Route(readers_only("books.Closure"), "books.Closure"),
+    "api:closure-exception-detail": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "api:closure-exception-approve": Route(readers_only("books.ClosureException"), "books.ClosureException"),
+    "api:closure-exception-reject": Route(readers_only("books.ClosureException"), "books.ClosureException"),
     # work lists
     "worklists:task_detail": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
     "worklists:task_edit": Route(scoped("worklists.WorkTask"), "worklists.WorkTask"),
