@@ -11,7 +11,9 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from simple_history.signals import post_create_historical_record
 
-        from . import services, tasks  # noqa: F401  (tasks: registered by name in every process)
+        from . import closures, services, tasks  # noqa: F401  (tasks: registered by name in every process)
 
         user_logged_in.connect(services.remember_unread_count_at_login, dispatch_uid="notifications.unread_count")
+        post_create_historical_record.connect(closures.note_closure_history, dispatch_uid="notifications.closures")

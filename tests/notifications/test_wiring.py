@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import transaction
 
+from books import services as books
 from core.roles import Role
 from diagnostics.services.diagnoses import diagnosis_accept, diagnosis_create, diagnosis_return, diagnosis_submit
 from enterprises.services import enterprise_create, enterprise_withdraw
@@ -147,3 +148,23 @@ def test_a_finished_report_snapshot_tells_whoever_asked_for_it(users):
     snapshot_compute(snapshot.pk)
     (note,) = Notification.objects.filter(kind="report_done")
     assert note.recipient == district and note.link == f"/reports/snapshots/{snapshot.pk}/"
+
+
+def test_each_step_of_a_period_close_tells_finance_and_the_district_but_not_who_took_it(users, make_user):
+    finance_two = make_user(Role.FINANCE_OFFICER, username="finance_two")
+    finance, district = users[Role.FINANCE_OFFICER], users[Role.DISTRICT_OFFICIAL]
+    closure = books.close_books(actor=finance, through=datetime.date(2025, 6, 30), reason="上半年结账")
+    assert told("closure") == ["district_user", "finance_two"]
+    assert "2025-06-30" in Notification.objects.filter(kind="closure").first().title
+    Notification.objects.all().delete()
+    record = EnterpriseFactory()
+    exception = books.request_exception(actor=district, record=record, reason="更正录入错误")
+    assert told("closure") == ["finance_two", "finance_user"]
+    Notification.objects.all().delete()
+    books.approve_exception(actor=finance_two, exception=exception)
+    assert told("closure") == ["district_user", "finance_user"]
+    Notification.objects.all().delete()
+    books.request_reopen(actor=finance, closure=closure, reason="补录")
+    books.approve_reopen(actor=district, closure=closure)
+    titles = list(Notification.objects.filter(recipient=finance_two).values_list("title", flat=True))
+    assert len(titles) == 2 and any("重新打开" in t or "reopened" in t for t in titles)
