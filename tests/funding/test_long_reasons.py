@@ -41,7 +41,8 @@ def test_rejecting_a_payment_with_a_long_reason_through_the_api(api, world):
 def test_rejecting_a_payment_with_a_long_reason_on_the_page(client, world):
     client.force_login(world["finance"])
     response = client.post(
-        reverse("funding:disbursement_action", args=[world["payment"].pk, "reject"]), {"reject-reason": LONG}
+        reverse("funding:disbursement_action", args=[world["payment"].pk, "reject"]),
+        {"reject-reason": LONG, "confirmed": "1"},
     )
     assert response.status_code == 302
     payment = Disbursement.objects.get(pk=world["payment"].pk)
@@ -68,7 +69,7 @@ def test_cancelling_a_commitment_with_a_long_reason_on_the_page(client, world):
     commitment = _releasable(world)
     client.force_login(world["district2"])
     response = client.post(
-        reverse("funding:commitment_action", args=[commitment.pk, "cancel"]), {"cancel-reason": LONG}
+        reverse("funding:commitment_action", args=[commitment.pk, "cancel"]), {"cancel-reason": LONG, "confirmed": "1"}
     )
     assert response.status_code == 302
     assert Commitment.objects.get(pk=commitment.pk).status == CommitmentStatus.CANCELLED
