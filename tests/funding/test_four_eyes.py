@@ -3,6 +3,7 @@ large amounts and the ledger's words (docs/domain.md "Four eyes and vouchers"), 
 the API and the pages, on PostgreSQL."""
 
 import datetime
+import importlib
 import subprocess
 from decimal import Decimal
 from types import SimpleNamespace
@@ -341,3 +342,24 @@ def test_the_ledger_page_and_its_pdf_use_the_same_words_and_name_each_share_s_de
     assert "占中央资金 10,000.00 万元的 80.0%" in html and "占中央资金 10,000.00 万元的 80.0%" in text
     assert "占中央资金已承诺 30.00 万元的 100.0%" in html and "中央资金已承诺" in text
     assert "中央资金已拨付" in html and "中央资金已拨付" in text
+
+
+def test_the_voucher_migration_stops_on_duplicates_and_lists_them(world):
+    """Before the unique constraint, the migration's data step refuses to go on while two payments share
+    a voucher, naming them (which one is wrong is a finance officer's call, never the migration's)."""
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    migration = importlib.import_module("funding.migrations.0006_four_eyes_and_vouchers")
+    migration.refuse_duplicate_vouchers(django_apps, None)  # no duplicates: nothing to say
+    constraint = next(c for c in Disbursement._meta.constraints if c.name == "fund_disbursement_voucher_unique")
+    with connection.schema_editor() as editor:  # within the test's transaction: rolled back after it
+        editor.remove_constraint(Disbursement, constraint)
+    first = ledger.disbursement_pay(actor=world["finance2"], disbursement=_approved(world), voucher_no="DUP-1")
+    second = ledger.disbursement_pay(actor=world["finance2"], disbursement=_approved(world, "5.00"), voucher_no="X")
+    Disbursement.objects.filter(pk=second.pk).update(voucher_no="DUP-1")
+    with pytest.raises(RuntimeError) as excinfo:
+        migration.refuse_duplicate_vouchers(django_apps, None)
+    assert (
+        "DUP-1" in str(excinfo.value) and f"#{first.pk}" in str(excinfo.value) and f"#{second.pk}" in str(excinfo.value)
+    )
