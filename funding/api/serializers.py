@@ -200,7 +200,7 @@ class CommitmentLineSerializer(serializers.ModelSerializer):
 
 class CommitmentSerializer(serializers.ModelSerializer):
     lines = CommitmentLineSerializer(many=True, read_only=True)
-    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = models.Commitment
@@ -240,10 +240,10 @@ class DisbursementSerializer(serializers.ModelSerializer):
     back-filled row (``backfilled``) was recorded from the programme's documents by the user who
     uploaded them; ``*_by_name`` are the officers the file names."""
 
-    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True)
-    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
-    paid_by = serializers.CharField(source="paid_by.username", default=None, read_only=True)
-    rejected_by = serializers.CharField(source="rejected_by.username", default=None, read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True, allow_null=True)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True, allow_null=True)
+    paid_by = serializers.CharField(source="paid_by.username", default=None, read_only=True, allow_null=True)
+    rejected_by = serializers.CharField(source="rejected_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = models.Disbursement
