@@ -10,9 +10,13 @@ credit codes, and the Bootstrap form the pages render field by field.
   social credit code, as typed (the services tidy and check it).
 - :class:`BootstrapForm`: a form whose widgets carry Bootstrap's classes and that puts a service's
   ``DomainError`` on the field it names.
+- :class:`DoubleEntryMixin`: large amounts (above ``settings.PORTAL_DOUBLE_ENTRY_ABOVE_YUAN``) are
+  typed twice on the page forms, checked on the server (the second input shows only when needed,
+  ``static/js/portal.js``); the API is not affected.
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.urls import reverse
@@ -20,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .credit_code import as_row_id, normalise
 from .errors import DomainError
-from .money import Sign, parse_amount
+from .money import Sign, format_wan, parse_amount
 
 
 class DateInput(forms.DateInput):
@@ -199,3 +203,54 @@ class RecordField(forms.ModelChoiceField):
             if code:
                 return code
         return super().prepare_value(value)
+
+
+def double_entry_threshold():
+    """Above this many 元, the page forms ask for an amount twice."""
+    return settings.PORTAL_DOUBLE_ENTRY_ABOVE_YUAN
+
+
+class DoubleEntryMixin:
+    """Type a large amount twice: each :class:`MoneyField` named in ``double_entry`` is followed by
+    ``<name>_again``; above the threshold the form refuses a second amount that is missing or
+    differs. Put it before the form class: ``class F(DoubleEntryMixin, BootstrapForm)``."""
+
+    double_entry = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        threshold = double_entry_threshold()
+        fields = {}
+        for name, field in self.fields.items():
+            fields[name] = field
+            if name not in self.double_entry:
+                continue
+            again = MoneyField(
+                label=_("{label}, typed again").format(label=field.label),
+                sign=field.sign,
+                required=False,
+                help_text=_("Amounts above {threshold} are typed twice.").format(threshold=format_wan(threshold)),
+            )
+            again.widget.attrs.update(
+                {"data-double-entry-of": self.add_prefix(name), "data-double-entry-above": str(threshold)}
+            )
+            fields[f"{name}_again"] = again
+        self.fields = fields
+
+    def clean(self):
+        cleaned = super().clean()
+        threshold = double_entry_threshold()
+        for name in self.double_entry:
+            amount, again = cleaned.get(name), cleaned.get(f"{name}_again")
+            if amount is None or amount <= threshold or f"{name}_again" in self.errors:
+                continue
+            if again is None:
+                self.add_error(
+                    f"{name}_again",
+                    _("Amounts above {threshold} are typed twice: type the amount again.").format(
+                        threshold=format_wan(threshold)
+                    ),
+                )
+            elif again != amount:
+                self.add_error(f"{name}_again", _("The two amounts differ: type the same amount twice."))
+        return cleaned

@@ -201,6 +201,7 @@ def _users(providers, bodies, units):
         ("admin", {"role": Role.ADMIN, "display_name": "系统管理员", "is_staff": True, "is_superuser": True}),
         ("district", {"role": Role.DISTRICT_OFFICIAL, "display_name": "区经委 王科长"}),
         ("finance", {"role": Role.FINANCE_OFFICER, "display_name": "区财政局 李会计"}),
+        ("finance2", {"role": Role.FINANCE_OFFICER, "display_name": "区财政局 陈出纳"}),
         ("auditor", {"role": Role.AUDITOR, "display_name": "审计 赵审计师"}),
     ]
     wanted += [
@@ -333,6 +334,7 @@ class Generator:
             self.providers, self.bodies = _organisations(self.n, rnd, self.as_of)
             self.users = _users(self.providers, self.bodies, self.units)
             self.district, self.finance = self.users["district"], self.users["finance"]
+            self.cashier = self.users["finance2"]  # four eyes: finance approves, the cashier pays
             self.central, self.district_line = _budget(self.finance)
             self.policy = SubsidyPolicy.objects.filter(is_active=True).order_by("pk").first()
             self.room = {
@@ -864,7 +866,7 @@ class Generator:
         Commitment.objects.bulk_create(commitments, batch_size=BATCH)
         CommitmentLine.objects.bulk_create(lines, batch_size=BATCH)
         rows, reversals = [], []
-        for line, p in payments:
+        for n, (line, p) in enumerate(payments):
             status = p["status"]
             row = Disbursement(
                 commitment_line=line,
@@ -874,14 +876,16 @@ class Generator:
                 requested_on=p["requested"],
                 approved_on=p.get("approved"),
                 paid_on=p.get("paid"),
-                voucher_no=f"PZ{p['paid']:%Y%m%d}{line.commitment.enterprise.credit_code[-6:]}"
+                # One voucher per payment (a database constraint): an enterprise paid from both sources
+                # on one day has two payments, so the voucher carries the payment's position too.
+                voucher_no=f"PZ{p['paid']:%Y%m%d}{line.commitment.enterprise.credit_code[-6:]}{n:06d}"
                 if p.get("paid")
                 else "",
                 payee_account=f"6222{line.commitment.enterprise.credit_code[-12:]}",
                 reason="材料不全，请补充发票后重新申请。" if status == DisbursementStatus.REJECTED else "",
                 requested_by=self.district,
                 approved_by=self.finance if p.get("approved") else None,
-                paid_by=self.finance if p.get("paid") else None,
+                paid_by=self.cashier if p.get("paid") else None,
             )
             rows.append(row)
             if p.get("reversed"):

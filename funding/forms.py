@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import BootstrapForm, DateInput, MoneyField, RecordField
+from core.forms import BootstrapForm, DateInput, DoubleEntryMixin, MoneyField, RecordField
 from core.money import Sign, format_yuan
 from providers.choices import SCENE_CODES
 
@@ -258,7 +258,9 @@ class RecognitionForm(BootstrapForm):
 # --- the ledger -------------------------------------------------------------------------------
 
 
-class BudgetLineForm(BootstrapForm):
+class BudgetLineForm(DoubleEntryMixin, BootstrapForm):
+    double_entry = ("amount",)
+
     source = forms.ModelChoiceField(label=_("Fund source"), queryset=FundSource.objects.all(), empty_label=None)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=BudgetPurpose.choices)
     amount = MoneyField(label=_("Budget (yuan)"))
@@ -269,8 +271,10 @@ def _line_label(line):
     return f"{line.source.name} · {line.name}"
 
 
-class ProjectCommitmentForm(BootstrapForm):
+class ProjectCommitmentForm(DoubleEntryMixin, BootstrapForm):
     """A project subsidy, split between the central grant and the district's funds."""
+
+    double_entry = ("central_amount", "district_amount")
 
     title = forms.CharField(label=_("Title"), max_length=200)
     policy = forms.ModelChoiceField(label=_("Subsidy policy"), queryset=None, empty_label=None)
@@ -305,9 +309,11 @@ class ProjectCommitmentForm(BootstrapForm):
         return data
 
 
-class CommitmentForm(BootstrapForm):
+class CommitmentForm(DoubleEntryMixin, BootstrapForm):
     """Another spend of a budget line (a platform, an evaluation contract), or an enterprise's subsidy
     outside a project."""
+
+    double_entry = ("amount",)
 
     title = forms.CharField(label=_("Title"), max_length=200)
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None)
@@ -323,7 +329,9 @@ class CommitmentForm(BootstrapForm):
         self.fields["enterprise"].queryset = enterprises
 
 
-class DisbursementRequestForm(BootstrapForm):
+class DisbursementRequestForm(DoubleEntryMixin, BootstrapForm):
+    double_entry = ("amount",)
+
     commitment_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None, empty_label=None)
     amount = MoneyField(label=_("Amount (yuan)"), sign=Sign.POSITIVE)
     tranche = forms.IntegerField(label=_("Tranche"), min_value=1, initial=1)

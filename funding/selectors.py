@@ -1,7 +1,5 @@
 """Reads of the funding app, always through the viewer's scope."""
 
-from decimal import Decimal
-
 from django.db.models import Count
 
 from core.roles import Role, role_of
@@ -12,14 +10,13 @@ from providers.models import EvaluatorAssignment
 from . import balances
 from .balances import ZERO, sum_amount
 from .choices import (
-    CENTRAL_CAPPED_PURPOSES,
-    CENTRAL_FLOOR_PURPOSES,
     CommitmentStatus,
     DisbursementStatus,
     FundSourceKind,
     ProjectStatus,
 )
 from .filters import ProjectFilter
+from .ledger_terms import central_rules
 from .models import (
     Acceptance,
     BudgetLine,
@@ -170,26 +167,7 @@ def ledger_summary(*, viewer):
         totals["unbudgeted"] = source.amount - totals["amount"]
         entry = {"source": source, "lines": own, "totals": totals, "rules": None}
         if source.kind == FundSourceKind.CENTRAL and source.amount:
-            rules = []
-            for key in ("amount", "committed", "paid"):
-                floor = sum((getattr(ln, key) for ln in own if ln.purpose in CENTRAL_FLOOR_PURPOSES), ZERO)
-                capped = sum((getattr(ln, key) for ln in own if ln.purpose in CENTRAL_CAPPED_PURPOSES), ZERO)
-                all_of = totals[key]
-                rules.append(
-                    {
-                        "key": key,
-                        "floor": floor,
-                        "capped": capped,
-                        # The floor is judged on what is allocated so far (budget: on the grant).
-                        "floor_share": (floor / (source.amount if key == "amount" else all_of)) if all_of else None,
-                        "capped_share": capped / source.amount,
-                        "floor_ok": (floor / (source.amount if key == "amount" else all_of)) >= Decimal("0.8")
-                        if all_of
-                        else None,
-                        "cap_ok": capped <= source.amount * Decimal("0.2"),
-                    }
-                )
-            entry["rules"] = rules
+            entry["rules"] = central_rules(source.amount, own)
         summary.append(entry)
     return summary
 

@@ -50,6 +50,11 @@ def district_officials():
     return active_users().filter(role=Role.DISTRICT_OFFICIAL)
 
 
+def finance_officers():
+    """The finance officers, who approve and record payments."""
+    return active_users().filter(role=Role.FINANCE_OFFICER)
+
+
 def unit_staff(unit_id):
     """The staff of one street, town or development zone."""
     return active_users().filter(role=Role.UNIT_STAFF, unit_id=unit_id) if unit_id else active_users().none()

@@ -77,6 +77,18 @@ def users(make_user, units):
 
 
 @pytest.fixture
+def finance2(make_user):
+    """A second finance officer: the four-eyes rule needs another one to approve or pay."""
+    return make_user(Role.FINANCE_OFFICER, username="finance_user_2")
+
+
+@pytest.fixture
+def official2(make_user):
+    """A second district official: a commitment is released by someone other than who made it."""
+    return make_user(Role.DISTRICT_OFFICIAL, username="district_user_2")
+
+
+@pytest.fixture
 def api():
     """An API client; ``api.as_user(user)`` signs in with a token, as outside systems do.
 

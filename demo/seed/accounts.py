@@ -66,12 +66,14 @@ def demo_account(key, role, display_name, **org):
 
 
 def seed_accounts(providers, bodies):
-    """Every demo log-in, by key: admin, district, finance, auditor, ``unit_<code>``, ``provider<i>``,
+    """Every demo log-in, by key: admin, district, finance, finance2, auditor, ``unit_<code>``, ``provider<i>``,
     ``evaluator<i>``."""
     users = {
         "admin": demo_account("admin", Role.ADMIN, "系统管理员"),
         "district": demo_account("district", Role.DISTRICT_OFFICIAL, "区经委 王科长", phone="021-57721234"),
         "finance": demo_account("finance", Role.FINANCE_OFFICER, "区财政局 李会计", phone="021-57725678"),
+        # A second finance officer: under the four-eyes rule one approves, another records the payment.
+        "finance2": demo_account("finance2", Role.FINANCE_OFFICER, "区财政局 陈出纳", phone="021-57725679"),
         "auditor": demo_account("auditor", Role.AUDITOR, "审计 赵审计师"),
     }
     for unit in unit_list():

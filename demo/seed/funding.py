@@ -191,7 +191,7 @@ def _post_assessment(enterprise, *, level, on, evaluator, district, rnd):
     )
 
 
-def _projects(*, district, finance, lines, rnd):
+def _projects(*, district, finance, cashier, lines, rnd):
 
     provider_users, evaluators = _users()
     diagnoses = list(
@@ -390,7 +390,7 @@ def _projects(*, district, finance, lines, rnd):
                 continue
             paid_on = _day(requested_on + datetime.timedelta(days=12))
             d = ledger.disbursement_pay(
-                actor=finance, disbursement=d, voucher_no=f"SJCZ{paid_on:%Y%m}{voucher:04d}", date=paid_on
+                actor=cashier, disbursement=d, voucher_no=f"SJCZ{paid_on:%Y%m}{voucher:04d}", date=paid_on
             )
             voucher += 1
             evidence.disbursement_invoice_attach(
@@ -404,6 +404,7 @@ def _projects(*, district, finance, lines, rnd):
                 _request_and_pay(
                     district=district,
                     finance=finance,
+                    cashier=cashier,
                     commitment_line=cl,
                     amount=cl.amount,
                     requested_on=reversed_on,
@@ -417,17 +418,18 @@ def _projects(*, district, finance, lines, rnd):
 
 
 def _request_and_pay(
-    *, district, finance, commitment_line, amount, requested_on, approved_on, paid_on, voucher_no, **request
+    *, district, finance, cashier, commitment_line, amount, requested_on, approved_on, paid_on, voucher_no, **request
 ):
-    """A payment through its whole course: requested by the district, approved and paid by finance."""
+    """A payment through its whole course: requested by the district, approved by ``finance`` and
+    paid by ``cashier`` (four eyes)."""
     disbursement = ledger.disbursement_request(
         actor=district, commitment_line=commitment_line, amount=amount, requested_on=requested_on, **request
     )
     ledger.disbursement_approve(actor=finance, disbursement=disbursement, date=approved_on)
-    return ledger.disbursement_pay(actor=finance, disbursement=disbursement, voucher_no=voucher_no, date=paid_on)
+    return ledger.disbursement_pay(actor=cashier, disbursement=disbursement, voucher_no=voucher_no, date=paid_on)
 
 
-def _other_spending(*, district, finance, lines):
+def _other_spending(*, district, finance, cashier, lines):
     """Commitments outside project subsidies: the platform, providers' training, evaluation contracts…"""
     plan = [
         (BudgetPurpose.PLATFORM, "松江区中小企业数字化转型公共服务平台（一期）建设", D("3200000.00"), datetime.date(2025, 3, 10), D("1600000.00")),
@@ -450,6 +452,7 @@ def _other_spending(*, district, finance, lines):
         _request_and_pay(
             district=district,
             finance=finance,
+            cashier=cashier,
             commitment_line=commitment.lines.get(),
             amount=paid,
             requested_on=_day(on + datetime.timedelta(days=30)),
@@ -527,7 +530,7 @@ def _recognitions(*, district, rnd):
     )
 
 
-def _financing(*, district, finance, lines):
+def _financing(*, district, finance, cashier, lines):
 
     products = [
         financing.financial_product_create(
@@ -565,6 +568,7 @@ def _financing(*, district, finance, lines):
         _request_and_pay(
             district=district,
             finance=finance,
+            cashier=cashier,
             commitment_line=cl,
             amount=cl.amount,
             requested_on=_day(loan_on + datetime.timedelta(days=75)),
@@ -575,14 +579,15 @@ def _financing(*, district, finance, lines):
         voucher += 1
 
 
-def seed_funding(*, district, finance):
+def seed_funding(*, district, finance, cashier):
     """Seed the demo ledger, projects, recognitions and financing list (nothing when projects or
-    budget lines exist already)."""
+    budget lines exist already). Four eyes: the district requests, ``finance`` approves (and rejects
+    and reverses), a second finance officer, ``cashier``, records the payments."""
     if Project.objects.exists() or BudgetLine.objects.exists() or Recognition.objects.exists():
         return
     rnd = random.Random(SEED)
     lines = _budget(finance)
-    _other_spending(district=district, finance=finance, lines=lines)
-    _projects(district=district, finance=finance, lines=lines, rnd=rnd)
+    _other_spending(district=district, finance=finance, cashier=cashier, lines=lines)
+    _projects(district=district, finance=finance, cashier=cashier, lines=lines, rnd=rnd)
     _recognitions(district=district, rnd=rnd)
-    _financing(district=district, finance=finance, lines=lines)
+    _financing(district=district, finance=finance, cashier=cashier, lines=lines)

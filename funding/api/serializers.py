@@ -200,6 +200,7 @@ class CommitmentLineSerializer(serializers.ModelSerializer):
 
 class CommitmentSerializer(serializers.ModelSerializer):
     lines = CommitmentLineSerializer(many=True, read_only=True)
+    created_by = serializers.CharField(source="created_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = models.Commitment
@@ -214,6 +215,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "status",
             "note",
             "lines",
+            "created_by",
         ]
         read_only_fields = fields
 
@@ -234,6 +236,15 @@ class CommitmentInputSerializer(serializers.Serializer):
 
 
 class DisbursementSerializer(serializers.ModelSerializer):
+    """A payment with who took each step (usernames; four eyes: two people at least) and when. A
+    back-filled row (``backfilled``) was recorded from the programme's documents by the user who
+    uploaded them; ``*_by_name`` are the officers the file names."""
+
+    requested_by = serializers.CharField(source="requested_by.username", default=None, read_only=True, allow_null=True)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True, allow_null=True)
+    paid_by = serializers.CharField(source="paid_by.username", default=None, read_only=True, allow_null=True)
+    rejected_by = serializers.CharField(source="rejected_by.username", default=None, read_only=True, allow_null=True)
+
     class Meta:
         model = models.Disbursement
         fields = [
@@ -249,6 +260,15 @@ class DisbursementSerializer(serializers.ModelSerializer):
             "payee_account",
             "reverses",
             "reason",
+            "requested_by",
+            "approved_by",
+            "paid_by",
+            "rejected_by",
+            "rejected_on",
+            "backfilled",
+            "requested_by_name",
+            "approved_by_name",
+            "paid_by_name",
         ]
         read_only_fields = fields
 

@@ -549,6 +549,8 @@ def _write_payment(run, row):
                 requested_on=v["requested_on"],
                 payee_account=v.get("payee_account", ""),
                 reason=run.reason,
+                backfill=True,
+                officer_name=v.get("requested_by_name") or "",
             )
         action = "create"
     if row.has("approved_on"):
@@ -556,7 +558,13 @@ def _write_payment(run, row):
             _recorded_differently(row, "approved_on", payment.approved_on)
         if payment.status == DisbursementStatus.REQUESTED:
             with _step(row, "approved_on"):
-                payment = ledger.disbursement_approve(actor=run.actor, disbursement=payment, date=v["approved_on"])
+                payment = ledger.disbursement_approve(
+                    actor=run.actor,
+                    disbursement=payment,
+                    date=v["approved_on"],
+                    backfill=True,
+                    officer_name=v.get("approved_by_name") or "",
+                )
             action = action if action == "create" else "update"
     if row.has("paid_on"):
         if payment.paid_on is not None and payment.paid_on != v["paid_on"]:
@@ -564,7 +572,12 @@ def _write_payment(run, row):
         if payment.status == DisbursementStatus.APPROVED:
             with _step(row, "paid_on"):
                 payment = ledger.disbursement_pay(
-                    actor=run.actor, disbursement=payment, voucher_no=v["voucher_no"], date=v["paid_on"]
+                    actor=run.actor,
+                    disbursement=payment,
+                    voucher_no=v["voucher_no"],
+                    date=v["paid_on"],
+                    backfill=True,
+                    officer_name=v.get("paid_by_name") or "",
                 )
             action = action if action == "create" else "update"
     return action

@@ -225,6 +225,14 @@ class Disbursement(models.Model):
     requested_by = user_reference(_("requested by"))
     approved_by = user_reference(_("approved by"))
     paid_by = user_reference(_("paid by"))
+    rejected_on = models.DateField(_("rejected on"), null=True, blank=True)
+    rejected_by = user_reference(_("rejected by"))
+    #: Written by the history back-fill from the programme's documents: exempt from the four-eyes rule,
+    #: the officers who took each step are the names in the file (the portal user only uploaded it).
+    backfilled = models.BooleanField(_("back-filled"), default=False)
+    requested_by_name = models.CharField(_("requested by (as in the file)"), max_length=100, blank=True)
+    approved_by_name = models.CharField(_("approved by (as in the file)"), max_length=100, blank=True)
+    paid_by_name = models.CharField(_("paid by (as in the file)"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -239,6 +247,13 @@ class Disbursement(models.Model):
                 condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
                 name="fund_disbursement_sign",
                 violation_error_message=_("A payment is above zero; only a reversal is below zero."),
+            ),
+            # A voucher pays one payment; its reversal refers to the same voucher.
+            models.UniqueConstraint(
+                fields=["voucher_no"],
+                condition=Q(reverses__isnull=True) & ~Q(voucher_no=""),
+                name="fund_disbursement_voucher_unique",
+                violation_error_message=_("This voucher number is already used by another payment."),
             ),
         ]
 

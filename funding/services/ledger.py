@@ -18,12 +18,26 @@ id, then the commitment line), and only then reads the totals:
 
 Finance officers set budgets, approve, pay, reject and reverse; district officials commit and
 request payments; admins may do everything; auditors read.
+
+Four eyes: every money movement takes two people, whatever their role (admins included). Whoever
+requested a payment does not approve it; whoever approved it does not record its payment (the
+requester may); whoever recorded a payment does not reverse it; whoever made a commitment does not
+release it. A refusal is ``Conflict("four_eyes")`` and changes nothing. Rejecting moves no money,
+so anyone who may reject may reject any open payment, its requester included (a withdrawal). The
+history back-fill (``backfill=True``) is exempt: it records steps the programme's documents show
+were taken by named officers, so the row is marked ``backfilled`` and carries those names.
+
+Vouchers: a voucher number pays one payment (a reversal carries the voucher of the payment it
+undoes); a second use is ``Conflict("voucher_used")`` naming the payment that holds it, and the
+database's unique constraint ``fund_disbursement_voucher_unique`` backs the rule under races.
 """
 
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from books import services as books
 from core.errors import Conflict, DomainError
@@ -35,6 +49,8 @@ from core.services import event_day
 from diagnostics.choices import Stage
 from diagnostics.models import Assessment
 from enterprises.models import Enterprise
+from notifications.choices import NotificationKind as Notice
+from notifications.services import finance_officers, notify_event, unit_staff, users
 
 from .. import balances, permissions
 from ..choices import (
@@ -80,6 +96,43 @@ def _capped_total(source, *, exclude_line=None):
 def central_cap(source):
     """What the capped purposes may take of a central source (20%)."""
     return (source.amount * CENTRAL_CAP_SHARE).quantize(CENT, rounding=ROUND_DOWN)
+
+
+#: The four-eyes rule, step by step: the step, the field naming who took the step before it, and the refusal.
+FOUR_EYES = {
+    "approve": (
+        "requested_by_id",
+        gettext_lazy("Four eyes: whoever requested a payment may not approve it; another finance officer approves it."),
+    ),
+    "pay": (
+        "approved_by_id",
+        gettext_lazy(
+            "Four eyes: whoever approved a payment may not record its payment; another finance officer "
+            "(or the requester) records it."
+        ),
+    ),
+    "reverse": (
+        "paid_by_id",
+        gettext_lazy("Four eyes: whoever recorded a payment may not reverse it; another finance officer reverses it."),
+    ),
+    "cancel": (
+        "created_by_id",
+        gettext_lazy("Four eyes: whoever made a commitment may not release it; another district official releases it."),
+    ),
+}
+
+
+def four_eyes_refusal(actor, record, step):
+    """Why ``actor`` may not take ``step`` (a key of ``FOUR_EYES``) on ``record`` (a disbursement, or a
+    commitment for ``cancel``) under the four-eyes rule, or None. Pages show it; the services enforce it."""
+    field, message = FOUR_EYES[step]
+    earlier = getattr(record, field)
+    return str(message) if earlier is not None and earlier == actor.pk else None
+
+
+def _four_eyes(actor, record, step):
+    if message := four_eyes_refusal(actor, record, step):
+        raise Conflict("four_eyes", message)
 
 
 # --- budget lines -----------------------------------------------------------------------------
@@ -270,6 +323,7 @@ def commitment_cancel(*, actor, commitment, reason):
     books.guard(commitment.committed_on, record=commitment, actor=actor)
     if commitment.status != CommitmentStatus.ACTIVE:
         raise Conflict("not_active", _("This commitment has already been released."))
+    _four_eyes(actor, commitment, "cancel")
     _lock_lines(commitment.lines.values_list("budget_line_id", flat=True))
     for line in commitment.lines.all():
         if balances.commitment_line_claimed(line):
@@ -340,8 +394,20 @@ def _lock_for_claim(commitment_line):
 
 
 @transaction.atomic
-def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested_on=None, payee_account="", reason=""):
-    """Ask for a payment on a commitment line; the amount is claimed at once."""
+def disbursement_request(
+    *,
+    actor,
+    commitment_line,
+    amount,
+    tranche=1,
+    requested_on=None,
+    payee_account="",
+    reason="",
+    backfill=False,
+    officer_name="",
+):
+    """Ask for a payment on a commitment line; the amount is claimed at once. ``backfill``: the
+    history back-fill records a request from the programme's documents, made by ``officer_name``."""
     require(
         permissions.may_act_as(
             actor,
@@ -379,9 +445,25 @@ def disbursement_request(*, actor, commitment_line, amount, tranche=1, requested
         payee_account=payee_account,
         reason=reason,
         requested_by=actor,
+        backfilled=backfill,
+        requested_by_name=officer_name.strip() if backfill else "",
     )
     save_with_history(disbursement, actor=actor, clean=False)
+    _tell(disbursement, Notice.PAYMENT_REQUESTED, finance_officers(), actor)
     return disbursement
+
+
+def _tell(disbursement, kind, people, actor):
+    """Notify ``people`` of a step of ``disbursement`` (not the one who took it; a back-filled step, copied from
+    the programme's documents, tells nobody). Only people who read the ledger are told: finance, the requester
+    and approver, and the enterprise's unit staff (docs/api.md "Ledger visibility")."""
+    if disbursement.backfilled:
+        return
+    commitment = disbursement.commitment_line.commitment
+    who = commitment.enterprise.name if commitment.enterprise_id else commitment.title
+    subject = f"{who} · {format_yuan(disbursement.amount)}"
+    link = reverse("funding:disbursement_detail", args=[disbursement.pk])
+    notify_event(people, kind, subject, link=link, actor=actor)
 
 
 def _locked_disbursement(disbursement):
@@ -389,53 +471,122 @@ def _locked_disbursement(disbursement):
     return Disbursement.objects.select_for_update().get(pk=disbursement.pk)
 
 
+def _mark_backfilled(disbursement, name_field, officer_name):
+    disbursement.backfilled = True
+    setattr(disbursement, name_field, officer_name.strip())
+
+
 @transaction.atomic
-def disbursement_approve(*, actor, disbursement, date=None):
+def disbursement_approve(*, actor, disbursement, date=None, backfill=False, officer_name=""):
+    """Approve a requested payment; not by whoever requested it (four eyes, unless ``backfill``)."""
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer approves payments.")))
     date = event_day(date)
     disbursement = _locked_disbursement(disbursement)
     books.guard(date, record=disbursement, actor=actor)
     if disbursement.status != DisbursementStatus.REQUESTED:
         raise Conflict("not_requested", _("Only a requested payment can be approved."))
+    if backfill:
+        _mark_backfilled(disbursement, "approved_by_name", officer_name)
+    else:
+        _four_eyes(actor, disbursement, "approve")
     disbursement.status = DisbursementStatus.APPROVED
     disbursement.approved_on = date
     disbursement.approved_by = actor
     save_with_history(disbursement, actor=actor, clean=False)
+    _tell(disbursement, Notice.PAYMENT_APPROVED, [*users(disbursement.requested_by), *finance_officers()], actor)
     return disbursement
 
 
+def voucher_holder(voucher_no, *, exclude=None):
+    """The payment (not a reversal) that already carries ``voucher_no``, or None."""
+    payments = Disbursement.objects.filter(voucher_no=voucher_no, reverses__isnull=True).select_related(
+        "commitment_line__commitment__enterprise"
+    )
+    if exclude is not None:
+        payments = payments.exclude(pk=exclude.pk)
+    return payments.order_by("pk").first()
+
+
+def _voucher_used(voucher_no, holder):
+    commitment = holder.commitment_line.commitment
+    return Conflict(
+        "voucher_used",
+        _(
+            "Voucher number {voucher} is already used by payment {n}: {enterprise}, {amount}, {date}. "
+            "A voucher pays one payment only."
+        ).format(
+            voucher=voucher_no,
+            n=holder.pk,
+            enterprise=commitment.enterprise.name if commitment.enterprise_id else commitment.title,
+            amount=format_yuan(holder.amount),
+            date=(holder.paid_on or holder.requested_on).isoformat(),
+        ),
+        field="voucher_no",
+    )
+
+
 @transaction.atomic
-def disbursement_pay(*, actor, disbursement, voucher_no, date=None):
+def disbursement_pay(*, actor, disbursement, voucher_no, date=None, backfill=False, officer_name=""):
+    """Record an approved payment as paid with its voucher number: not by whoever approved it (four
+    eyes, unless ``backfill``; the requester may), and with a voucher no other payment carries."""
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer records payments.")))
     date = event_day(date)
-    if not (voucher_no or "").strip():
+    voucher_no = (voucher_no or "").strip()
+    if not voucher_no:
         raise DomainError("voucher_required", _("Enter the voucher number of the payment."), field="voucher_no")
     disbursement = _locked_disbursement(disbursement)
     books.guard(date, record=disbursement, actor=actor)
     if disbursement.status != DisbursementStatus.APPROVED:
         raise Conflict("not_approved", _("Only an approved payment can be paid."))
+    if backfill:
+        _mark_backfilled(disbursement, "paid_by_name", officer_name)
+    else:
+        _four_eyes(actor, disbursement, "pay")
     _check_gate(disbursement.commitment_line)
+    if holder := voucher_holder(voucher_no, exclude=disbursement):
+        raise _voucher_used(voucher_no, holder)
     disbursement.status = DisbursementStatus.PAID
     disbursement.paid_on = date
     disbursement.paid_by = actor
-    disbursement.voucher_no = voucher_no.strip()
-    save_with_history(disbursement, actor=actor, clean=False)
+    disbursement.voucher_no = voucher_no
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent payment may take the voucher first
+            save_with_history(disbursement, actor=actor, clean=False)
+    except IntegrityError:
+        if holder := voucher_holder(voucher_no, exclude=disbursement):
+            raise _voucher_used(voucher_no, holder) from None
+        raise
+    enterprise = disbursement.commitment_line.commitment.enterprise
+    _tell(
+        disbursement,
+        Notice.PAYMENT_PAID,
+        [
+            *users(disbursement.requested_by, disbursement.approved_by),
+            *unit_staff(enterprise.unit_id if enterprise else None),
+        ],
+        actor,
+    )
     return disbursement
 
 
 @transaction.atomic
 def disbursement_reject(*, actor, disbursement, reason, date=None):
+    """Stop an open payment. It moves no money, so the four-eyes rule does not apply: the requester
+    rejecting their own request withdraws it. Who rejected it and when are kept."""
     require(permissions.may_act_as(actor, Role.FINANCE_OFFICER, reason=_("Only a finance officer rejects payments.")))
-    event_day(date)
+    date = event_day(date)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the payment is rejected."), field="reason")
     disbursement = _locked_disbursement(disbursement)
-    books.guard(event_day(date), record=disbursement, actor=actor)
+    books.guard(date, record=disbursement, actor=actor)
     if disbursement.status not in (DisbursementStatus.REQUESTED, DisbursementStatus.APPROVED):
         raise Conflict("not_open", _("Only a requested or approved payment can be rejected."))
     disbursement.status = DisbursementStatus.REJECTED
     disbursement.reason = reason.strip()
+    disbursement.rejected_on = date
+    disbursement.rejected_by = actor
     save_with_history(disbursement, actor=actor, reason=reason, clean=False)
+    _tell(disbursement, Notice.PAYMENT_REJECTED, users(disbursement.requested_by, disbursement.approved_by), actor)
     return disbursement
 
 
@@ -452,6 +603,7 @@ def disbursement_reverse(*, actor, disbursement, reason, date=None):
         raise Conflict("not_paid", _("Only a paid payment can be reversed."))
     if Disbursement.objects.filter(reverses=disbursement).exists():
         raise Conflict("already_reversed", _("This payment has already been reversed."))
+    _four_eyes(actor, disbursement, "reverse")
     reversal = Disbursement(
         commitment_line=disbursement.commitment_line,
         amount=-disbursement.amount,

@@ -17,13 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.money import WAN
+from core.money import WAN, format_wan, format_yuan
 from core.pages import first_or_404, run_action, saved_redirect
 from core.permissions import require
 from enterprises.selectors import enterprise_list
 
-from .. import permissions, selectors
-from ..balances import commitment_line_claimed, commitment_line_paid
+from .. import balances, ledger_terms, permissions, selectors
+from ..balances import ZERO, commitment_line_claimed, commitment_line_paid
 from ..choices import BudgetPurpose, DisbursementStatus, FundSourceKind, ProjectStatus
 from ..exports import export_ledger
 from ..forms import (
@@ -65,7 +65,13 @@ def _ledger_page(request, summary, *, single):
     return render(
         request,
         "funding/ledger.html",
-        {"summary": summary, "can_budget": permissions.can_manage_ledger(request.user)[0], "single": single},
+        {
+            "summary": summary,
+            "can_budget": permissions.can_manage_ledger(request.user)[0],
+            "single": single,
+            "terms": ledger_terms.FIGURES,
+            "terms_note": ledger_terms.FIGURE_NOTE,
+        },
     )
 
 
@@ -297,6 +303,7 @@ def commitment_detail(request, pk):
                 initial={"amount": next((cl.left for cl in lines if cl.left > 0), None)},
             ),
             "can_cancel": permissions.can_commit(request.user)[0] and commitment.status == "active",
+            "cancel_refusal": ledger.four_eyes_refusal(request.user, commitment, "cancel"),
             "cancel_form": ReasonForm(prefix="cancel"),
         },
     )
@@ -331,6 +338,10 @@ def commitment_action(request, pk, action):
             return redirect("funding:disbursement_detail", pk=disbursement.pk)
         form = ReasonForm(request.POST, prefix="cancel")
         valid(form)
+        if refusal := ledger.four_eyes_refusal(request.user, commitment, "cancel"):
+            raise DomainError("four_eyes", refusal)
+        if request.POST.get("confirmed") != "1":
+            return _commitment_confirmation(request, commitment, form)
         ledger.commitment_cancel(actor=request.user, commitment=commitment, reason=form.cleaned_data["reason"])
         messages.success(request, _("The commitment has been released."))
     except DomainError as exc:
@@ -346,6 +357,10 @@ def payment_queue(request):
     """The finance officer's queue: requested payments to approve or reject, approved ones to pay."""
     _ledger_reader(request)
     queue = selectors.payment_queue(viewer=request.user)
+    queue["requested"], queue["approved"] = list(queue["requested"]), list(queue["approved"])
+    for step, rows in (("approve", queue["requested"]), ("pay", queue["approved"])):
+        for d in rows:  # four eyes: the queue shows why this officer does not take this step
+            d.four_eyes = ledger.four_eyes_refusal(request.user, d, step)
     return render(
         request,
         "funding/payment_queue.html",
@@ -363,7 +378,14 @@ def _disbursement(request, pk):
     _ledger_reader(request)
     return first_or_404(
         selectors.disbursement_list(viewer=request.user)
-        .select_related("commitment_line__commitment__project", "reverses", "requested_by", "approved_by", "paid_by")
+        .select_related(
+            "commitment_line__commitment__project",
+            "reverses",
+            "requested_by",
+            "approved_by",
+            "paid_by",
+            "rejected_by",
+        )
         .filter(pk=pk)
     )
 
@@ -373,11 +395,15 @@ def disbursement_detail(request, pk):
     disbursement = _disbursement(request, pk)
     can_pay = permissions.can_manage_ledger(request.user)[0]
     reversed_by = getattr(disbursement, "reversed_by", None)
+    four_eyes = {
+        step: ledger.four_eyes_refusal(request.user, disbursement, step) for step in ("approve", "pay", "reverse")
+    }
     return render(
         request,
         "funding/disbursement_detail.html",
         {
             "d": disbursement,
+            "four_eyes": four_eyes,
             "reversed_by": reversed_by,
             "invoices": evidence.attachments_of(disbursement),
             "can_pay": can_pay,
@@ -433,9 +459,18 @@ def disbursement_action(request, pk, action):
     else:
         require(permissions.can_manage_ledger(actor))
         step = DISBURSEMENT_STEPS[action]
+        form = step.form_class(request.POST, prefix=step.prefix)
         try:
-            result = step.run(request, disbursement=disbursement)
+            valid(form)
+            if action in ledger.FOUR_EYES and (refusal := ledger.four_eyes_refusal(actor, disbursement, action)):
+                raise DomainError("four_eyes", refusal)
+            if request.POST.get("confirmed") != "1":  # money moves only after the confirmation page
+                return _disbursement_confirmation(request, disbursement, action, form)
+            result = step.service(actor=actor, disbursement=disbursement, **form.cleaned_data)
         except DomainError as exc:
+            if exc.field in form.fields:  # a voucher already used: shown on the form, to correct it
+                form.add_domain_error(exc)
+                return _disbursement_confirmation(request, disbursement, action, form, status=exc.status)
             messages.error(request, exc.message)
         else:
             messages.success(request, step.message)
@@ -444,6 +479,94 @@ def disbursement_action(request, pk, action):
     if request.POST.get("next") == "queue":
         return redirect("funding:payment_queue")
     return redirect("funding:disbursement_detail", pk=target)
+
+
+# --- money confirmations ---------------------------------------------------------------------
+
+#: What each money step asks before it is taken, and its button.
+CONFIRMATIONS = {
+    "approve": (gettext_lazy("Approve this payment?"), gettext_lazy("Confirm the approval")),
+    "pay": (gettext_lazy("Record this payment as paid?"), gettext_lazy("Confirm the payment")),
+    "reject": (gettext_lazy("Reject this payment?"), gettext_lazy("Confirm the rejection")),
+    "reverse": (gettext_lazy("Reverse this payment?"), gettext_lazy("Confirm the reversal")),
+    "cancel": (gettext_lazy("Release this commitment?"), gettext_lazy("Confirm the release")),
+}
+
+
+def _line_effect(budget_line, *, committed=ZERO, paid=ZERO):
+    """A budget line's figures now and once the step is taken (``committed`` and ``paid``: the change)."""
+    line = balances.lines_with_figures().get(pk=budget_line.pk)
+    now = {"amount": line.amount, "committed": line.committed, "paid": line.paid}
+    after = {"amount": line.amount, "committed": line.committed + committed, "paid": line.paid + paid}
+    now["available"] = now["amount"] - now["committed"]
+    after["available"] = after["amount"] - after["committed"]
+    return {
+        "line": line,
+        "figures": [
+            {"key": key, "label": ledger_terms.FIGURES[key], "now": now[key], "after": after[key]}
+            for key in ("amount", "committed", "paid", "available")
+        ],
+    }
+
+
+def _confirmation(request, *, action, form, post_url, back_url, commitment, amount, effects, subject, status=200):
+    """The page a money step shows before it is taken: who gets what from which line, the amount in
+    万元 and in 元, and what the line has available now and afterwards; its form posts the step again,
+    confirmed."""
+    question, button = CONFIRMATIONS[action]
+    return render(
+        request,
+        "funding/money_confirm.html",
+        {
+            "action": action,
+            "question": question,
+            "button": button,
+            "form": form,
+            "post_url": post_url,
+            "back_url": back_url,
+            "next": request.POST.get("next", ""),
+            "subject": subject,
+            "commitment": commitment,
+            "enterprise": commitment.enterprise if commitment.enterprise_id else None,
+            "project": commitment.project if commitment.project_id else None,
+            "amount_wan": format_wan(amount),
+            "amount_yuan": format_yuan(amount),
+            "effects": effects,
+        },
+        status=status,
+    )
+
+
+def _disbursement_confirmation(request, disbursement, action, form, *, status=200):
+    commitment_line = disbursement.commitment_line
+    paid = {"pay": disbursement.amount, "reverse": -disbursement.amount}.get(action, ZERO)
+    return _confirmation(
+        request,
+        action=action,
+        form=form,
+        post_url=reverse("funding:disbursement_action", args=[disbursement.pk, action]),
+        back_url=reverse("funding:disbursement_detail", args=[disbursement.pk]),
+        commitment=commitment_line.commitment,
+        amount=disbursement.amount,
+        effects=[_line_effect(commitment_line.budget_line, paid=paid)],
+        subject=_("Payment {n}").format(n=disbursement.pk),
+        status=status,
+    )
+
+
+def _commitment_confirmation(request, commitment, form):
+    lines = list(commitment.lines.select_related("budget_line"))
+    return _confirmation(
+        request,
+        action="cancel",
+        form=form,
+        post_url=reverse("funding:commitment_action", args=[commitment.pk, "cancel"]),
+        back_url=_commitment_url(commitment),
+        commitment=commitment,
+        amount=sum((cl.amount for cl in lines), ZERO),
+        effects=[_line_effect(cl.budget_line, committed=-cl.amount) for cl in lines],
+        subject=commitment.title,
+    )
 
 
 # --- subsidy policy ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ two decimals; totals also in 万元, as officials read them (``core.money``).
 
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import DecimalField, Q, Sum, Value
@@ -20,7 +21,8 @@ from diagnostics.models import Assessment, Diagnosis
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_status_history
 from funding import selectors
-from funding.choices import CommitmentStatus, DisbursementStatus, ProjectStatus
+from funding.choices import CommitmentStatus, DisbursementStatus, FundSourceKind, ProjectStatus
+from funding.ledger_terms import FIGURES, central_rules
 from funding.models import Acceptance, Commitment, CommitmentLine, Disbursement, Project, Recognition
 from funding.permissions import can_see_ledger, can_see_subsidy_totals
 from funding.services.evidence import attachments_of
@@ -370,6 +372,7 @@ def ledger_statement_context(start, end, viewer):
     grand = dict.fromkeys(("amount", "committed", "paid", "available", "committed_in", "paid_in"), ZERO)
     for source in selectors.fund_sources(viewer=viewer).order_by("kind", "code"):
         rows = []
+        as_of_end = []  # the lines' figures at ``end``, for the central grant's 80/20 rule
         totals = dict.fromkeys(grand, ZERO)
         for ln in (ln for ln in lines if ln.source_id == source.pk):
             figures = {
@@ -380,6 +383,7 @@ def ledger_statement_context(start, end, viewer):
                 "paid_in": paid_in.get(ln.pk, ZERO),
             }
             figures["available"] = figures["amount"] - figures["committed"]
+            as_of_end.append(SimpleNamespace(purpose=ln.purpose, **figures))
             for key, value in figures.items():
                 totals[key] += value
                 grand[key] += value
@@ -395,6 +399,9 @@ def ledger_statement_context(start, end, viewer):
                 "rows": rows,
                 "totals": {k: yuan(v) for k, v in totals.items()},
                 "totals_wan": {k: wan(v) for k, v in totals.items()},
+                "rules": central_rules(source.amount, as_of_end)
+                if source.kind == FundSourceKind.CENTRAL and source.amount
+                else None,
             }
         )
     commitments = []
@@ -427,6 +434,7 @@ def ledger_statement_context(start, end, viewer):
     return {
         "start": start,
         "end": end,
+        "terms": FIGURES,
         "sources": sources,
         "grand": {k: yuan(v) for k, v in grand.items()},
         "grand_wan": {k: wan(v) for k, v in grand.items()},

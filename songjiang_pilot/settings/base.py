@@ -186,6 +186,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Upload limits: one figure for the whole portal, checked by core.files.validate_upload.
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Amounts above this figure (元) are typed twice on the page forms (core.forms.DoubleEntryMixin); the API
+# is not affected.
+PORTAL_DOUBLE_ENTRY_ABOVE_YUAN = env.int("PORTAL_DOUBLE_ENTRY_ABOVE_YUAN", default=500_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_PERMISSIONS = 0o640

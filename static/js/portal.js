@@ -11,6 +11,8 @@
  *   <input data-money>                    echoes the amount in 元 and 万元 while typing
  *                                         (into the element named by data-money-echo);
  *                                         data-money-unit="wan": the amount is typed in 万元
+ *   <input data-double-entry-of="name">   the second typing of a large amount: shown only while the
+ *                                         amount named is above data-double-entry-above (元)
  *   <input data-picker="/pick/enterprise/" list="…">
  *                                         suggests records by name or credit code
  *   <script type="application/json" id="…">  data for charts, read by static/js/charts.js
@@ -105,10 +107,26 @@
     target.textContent = "= " + grouped(yuan) + " 元 = " + grouped(wan) + " 万元";
   }
 
-  on("input[data-money]", "input", function () { echo(this); });
+  on("input[data-money]", "input", function () { echo(this); doubleEntry(this.form); });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-money]").forEach(echo);
+    document.querySelectorAll("form").forEach(doubleEntry);
   });
+
+  /* --- double entry: an amount above the threshold is typed twice --------------------------------- */
+  // The second input (data-double-entry-of names the first, data-double-entry-above the threshold in
+  // 元) shows only while the first amount is above the threshold; the server checks it either way.
+  function doubleEntry(form) {
+    if (!form) { return; }
+    form.querySelectorAll("input[data-double-entry-of]").forEach(function (again) {
+      var first = form.querySelector('input[name="' + again.dataset.doubleEntryOf + '"]');
+      var wrap = again.closest('[id^="wrap-"]') || again.parentElement;
+      if (!first || !wrap) { return; }
+      var text = first.value.trim();
+      var above = AMOUNT.test(text) && parseFloat(text.replace(/,/g, "")) > parseFloat(again.dataset.doubleEntryAbove);
+      wrap.hidden = !above && !again.value && !again.classList.contains("is-invalid");
+    });
+  }
 
   /* --- pickers: records by name or credit code -------------------------------------------------- */
   var timers = new WeakMap();

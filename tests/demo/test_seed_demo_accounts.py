@@ -75,6 +75,8 @@ def test_a_second_run_changes_nothing_and_prints_the_same_log_ins(seeded):
 def test_every_demo_log_in_is_an_account_the_seed_recorded(seeded):
     seeded_ids = set(SeededAccount.objects.values_list("user_id", flat=True))
     demo_users = User.objects.filter(pk__in=seeded_ids)
-    assert demo_users.count() == len(seeded_ids) == 4 + 18 + 10 + 3
+    # admin, district, two finance officers (four eyes), auditor; 18 units; 10 providers; 3 evaluators.
+    assert demo_users.count() == len(seeded_ids) == 5 + 18 + 10 + 3
+    assert "finance2" in set(demo_users.values_list("username", flat=True))
     assert all(u.check_password(DEFAULT_PASSWORD) for u in demo_users)
     assert set(User.objects.exclude(pk__in=seeded_ids).values_list("username", flat=True)) == {"admin"}

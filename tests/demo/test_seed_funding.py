@@ -33,7 +33,7 @@ D = Decimal
 
 
 @pytest.fixture
-def programme(users, make_user, units):
+def programme(users, make_user, units, finance2):
     """What seed_demo has made before the funding demo runs: enterprises served by providers and
     evaluation bodies (with their users) and accepted diagnosis reports."""
     providers = [ProviderFactory() for _ in range(3)]
@@ -58,11 +58,17 @@ def programme(users, make_user, units):
             target_level=2,
             accepted_on=datetime.date(2025, 1, 10) + datetime.timedelta(days=7 * i),
         )
-    return {"district": users[Role.DISTRICT_OFFICIAL], "finance": users[Role.FINANCE_OFFICER]}
+    return {"district": users[Role.DISTRICT_OFFICIAL], "finance": users[Role.FINANCE_OFFICER], "cashier": finance2}
 
 
 def test_the_demo_ledger_adds_up_and_keeps_every_money_rule(programme):
     seed_funding(**programme)
+    # Four eyes: no payment was requested and approved, or approved and paid, by one person.
+    for d in Disbursement.objects.filter(reverses__isnull=True):
+        assert d.approved_by_id is None or d.approved_by_id != d.requested_by_id
+        assert d.paid_by_id is None or d.paid_by_id != d.approved_by_id
+        if hasattr(d, "reversed_by"):
+            assert d.reversed_by.paid_by_id != d.paid_by_id
     today = datetime.date.today()
 
     # Projects in every state, filed in 2025 and in 2026, no date in the future.

@@ -113,6 +113,9 @@ def payment_row(world, seq=0, **changes):
         "paid_on": "2025-11-12",
         "voucher_no": f"PZ-{seq + 1:04d}",
         "payee_account": "",
+        "requested_by_name": "",
+        "approved_by_name": "",
+        "paid_by_name": "",
     }
     values.update(changes)
     return [values[c.key] for c in backfill.PAYMENT_COLUMNS]

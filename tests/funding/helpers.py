@@ -74,6 +74,10 @@ def build_world(users, make_user, units):
         "ey": make_user(Role.EVALUATOR, evaluation_body=body_y, username="eval_y"),
         "district": users[Role.DISTRICT_OFFICIAL],
         "finance": users[Role.FINANCE_OFFICER],
+        # A second finance officer: a payment's approval and its payment are two people (four eyes).
+        "finance2": make_user(Role.FINANCE_OFFICER, username="finance_b"),
+        # A second district official: a commitment is released by someone other than who made it.
+        "district2": make_user(Role.DISTRICT_OFFICIAL, username="district_b"),
         "central": FundSource.objects.get(code="central"),
         "district_source": FundSource.objects.get(code="district"),
         "policy": SubsidyPolicy.objects.get(),

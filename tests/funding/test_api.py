@@ -137,8 +137,9 @@ def test_recognitions_as_in_the_contract(api, users, world):
     assert district.get("/api/v1/recognitions/").json()["count"] == 2
 
 
-def test_the_ledger_through_the_api(api, users, world):
+def test_the_ledger_through_the_api(api, users, world, finance2):
     finance = api.as_user(users[Role.FINANCE_OFFICER])
+    payer = api.as_user(finance2)
     district = api.as_user(users[Role.DISTRICT_OFFICIAL])
     line = finance.post(
         "/api/v1/budget-lines/", {"source": "central", "purpose": "sme_transformation", "amount": "1000000.00"}
@@ -176,8 +177,8 @@ def test_the_ledger_through_the_api(api, users, world):
     pid = payment.json()["id"]
     assert district.post(f"/api/v1/disbursements/{pid}/approve/", {}).status_code == 403
     assert finance.post(f"/api/v1/disbursements/{pid}/approve/", {}).json()["status"] == "approved"
-    assert finance.post(f"/api/v1/disbursements/{pid}/pay/", {}).status_code == 400
-    assert finance.post(f"/api/v1/disbursements/{pid}/pay/", {"voucher_no": "PZ-1"}).json()["status"] == "paid"
+    assert payer.post(f"/api/v1/disbursements/{pid}/pay/", {}).status_code == 400
+    assert payer.post(f"/api/v1/disbursements/{pid}/pay/", {"voucher_no": "PZ-1"}).json()["status"] == "paid"
     reversal = finance.post(f"/api/v1/disbursements/{pid}/reverse/", {"reason": "账户错误"})
     assert reversal.status_code == 201 and reversal.json()["amount"] == "-100000.00"
     figures = finance.get(f"/api/v1/budget-lines/{line.json()['id']}/").json()

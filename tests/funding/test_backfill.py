@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.roles import Role
 from diagnostics.models import Diagnosis
 from funding.backfill import services as backfill
@@ -582,3 +583,40 @@ def test_the_template_has_the_three_sheets_help_and_allowed_values_and_reads_bac
     workbook.save(buffer)
     assert run(admin, buffer.getvalue())["totals"]["create"] == 1
     assert ProjectTransition.objects.filter(action=ProjectAction.REQUEST_ACCEPTANCE).count() == 1
+
+
+def test_one_uploader_back_fills_a_paid_payment_marked_back_filled_with_the_officers_from_the_file(
+    world, admin, api, client
+):
+    """The back-fill is exempt from the four-eyes rule: one user uploads what three officers did, and the
+    row says so (back-filled, the officers' names from the file), on the page and in the API."""
+    post_level(world["enterprises"][0], 2)
+    run(admin, workbook_bytes({"项目": [project_row(world)], "验收": [acceptance_row(world)]}))
+    row = payment_row(world, amount=200000, requested_by_name="张明", approved_by_name="李华", paid_by_name="王芳")
+    assert run(admin, workbook_bytes({"拨付": [row]}))["rows"][0]["action"] == "create"
+    payment = Disbursement.objects.get()
+    assert payment.status == DisbursementStatus.PAID and payment.backfilled
+    assert payment.requested_by == payment.approved_by == payment.paid_by == admin  # who recorded it
+    assert (payment.requested_by_name, payment.approved_by_name, payment.paid_by_name) == ("张明", "李华", "王芳")
+    body = api.as_user(admin).get(f"/api/v1/disbursements/{payment.pk}/").json()
+    assert body["backfilled"] is True and body["approved_by_name"] == "李华" and body["paid_by_name"] == "王芳"
+    client.force_login(admin)
+    html = client.get(reverse("funding:disbursement_detail", args=[payment.pk])).content.decode()
+    assert 'id="disbursement-backfilled"' in html and "张明" in html and "李华" in html and "王芳" in html
+    # Outside the back-fill the rule holds for the same people.
+    again = ledger.disbursement_request(actor=admin, commitment_line=payment.commitment_line, amount="1")
+    with pytest.raises(Conflict) as excinfo:
+        ledger.disbursement_approve(actor=admin, disbursement=again)
+    assert excinfo.value.code == "four_eyes"
+
+
+def test_the_officers_columns_are_read_by_their_english_names_too(world, admin):
+    post_level(world["enterprises"][0], 2)
+    run(admin, workbook_bytes({"项目": [project_row(world)], "验收": [acceptance_row(world)]}))
+    headers = [
+        {"申请人": "requested by", "审核人": "approved by", "支付经办人": "paid by"}.get(h, h) for h in PAYMENT_HEADERS
+    ]
+    row = payment_row(world, requested_by_name="Zhang", approved_by_name="Li", paid_by_name="Wang")
+    run(admin, workbook_bytes({"拨付": (headers, [row])}))
+    payment = Disbursement.objects.get()
+    assert (payment.requested_by_name, payment.approved_by_name, payment.paid_by_name) == ("Zhang", "Li", "Wang")

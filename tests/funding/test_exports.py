@@ -102,7 +102,7 @@ def test_the_recognition_exports_escape_formulas_and_follow_scope(client, users,
 
 def test_the_ledger_export_has_lines_commitments_and_disbursements(client, users, world):
     ledger.disbursement_approve(actor=world["finance"], disbursement=world["payment"])
-    ledger.disbursement_pay(actor=world["finance"], disbursement=world["payment"], voucher_no="=1+1")
+    ledger.disbursement_pay(actor=world["finance2"], disbursement=world["payment"], voucher_no="=1+1")
     client.force_login(users[Role.AUDITOR])
     response = client.get(reverse("funding:ledger_export"))
     book = workbook(response)

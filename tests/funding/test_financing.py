@@ -18,13 +18,14 @@ D = Decimal
 
 
 @pytest.fixture
-def world(users, units):
+def world(users, units, finance2):
     finance, district = users[Role.FINANCE_OFFICER], users[Role.DISTRICT_OFFICIAL]
     district_source = FundSource.objects.get(code="district")
     central = FundSource.objects.get(code="central")
     return {
         "district": district,
         "finance": finance,
+        "finance2": finance2,
         "line": ledger.budget_line_set(
             actor=finance, source=district_source, purpose=BudgetPurpose.INTEREST_SUBSIDY, amount="50000"
         ),
@@ -67,7 +68,7 @@ def test_an_interest_subsidy_is_granted_and_committed_on_the_interest_line(world
     # It is paid like any commitment.
     payment = ledger.disbursement_request(actor=world["district"], commitment_line=line, amount="30000")
     ledger.disbursement_approve(actor=world["finance"], disbursement=payment)
-    ledger.disbursement_pay(actor=world["finance"], disbursement=payment, voucher_no="TX-1")
+    ledger.disbursement_pay(actor=world["finance2"], disbursement=payment, voucher_no="TX-1")
     assert balances.line_paid(world["line"]) == D("30000.00")
 
 

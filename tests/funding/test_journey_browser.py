@@ -2,8 +2,8 @@
 in, finding their way through the menus and home-page to-do lists, filling in the forms:
 
 provider files (with its contract) → district approves → provider requests acceptance → evaluator passes
-it on site → district commits the subsidy and requests the payment → finance approves and pays →
-the ledger shows the payment.
+it on site → district commits the subsidy and requests the payment → one finance officer approves it
+and another pays it (four eyes), each step confirmed → the ledger shows the payment.
 """
 
 import datetime
@@ -59,6 +59,8 @@ def cast(make_user, users, units):
         "evaluator": make_user(Role.EVALUATOR, evaluation_body=body, username="pingce_li"),
         "district": users[Role.DISTRICT_OFFICIAL],
         "finance": finance,
+        # Four eyes: one finance officer approves, another records the payment.
+        "finance2": make_user(Role.FINANCE_OFFICER, username="chen_chuna"),
     }
 
 
@@ -159,14 +161,28 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     assert "200,000.00" in page.locator("#todo-payments-requested").inner_text()
     menu(page, "/funding/payments/")
     page.click(f"#requested-payments tr[data-disbursement='{payment.pk}'] .approve-button")
+    # The confirmation: the amount in 万元 and 元, the budget line and what it leaves available.
+    page.wait_for_selector("#money-confirm")
+    assert page.locator("#confirm-amount-wan").inner_text() == "20.00 万元"
+    assert "200,000.00 元" in page.locator("#confirm-amount-yuan").inner_text()
+    assert page.locator(".confirm-figures tr[data-figure='available']").count() == 1
+    page.click("#confirm-submit")
     page.wait_for_selector(f"#approved-payments tr[data-disbursement='{payment.pk}']")
+    row = page.locator(f"#approved-payments tr[data-disbursement='{payment.pk}']")
+    assert row.locator(".four-eyes-note").count() == 1  # the approver does not pay it
+    log_out(page)
+    log_in(page, base, cast["finance2"].username)
+    menu(page, "/funding/payments/")
     row = page.locator(f"#approved-payments tr[data-disbursement='{payment.pk}']")
     row.locator("input[name='pay-voucher_no']").fill("SJCZ202611-0001")
     with page.expect_navigation():
         row.locator(".pay-button").click()
+    page.wait_for_selector("#money-confirm")
+    with page.expect_navigation():
+        page.click("#confirm-submit")
     payment.refresh_from_db()
     assert payment.status == DisbursementStatus.PAID and payment.voucher_no == "SJCZ202611-0001"
-    assert payment.approved_by == cast["finance"] and payment.paid_by == cast["finance"]
+    assert payment.approved_by == cast["finance"] and payment.paid_by == cast["finance2"]
     menu(page, "/funding/ledger/")
     line = page.locator("#source-central tr[data-purpose='sme_transformation']")
     assert line.locator(".line-paid").inner_text() == "20.00"  # 200,000 元 = 20.00 万元

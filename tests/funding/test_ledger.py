@@ -165,7 +165,7 @@ def test_only_district_officials_commit_and_finance_pays(central, finance, offic
     ledger.disbursement_approve(actor=finance, disbursement=payment)
 
 
-def test_disbursed_never_exceeds_committed_and_requests_claim_at_once(central, finance, official):
+def test_disbursed_never_exceeds_committed_and_requests_claim_at_once(central, finance, finance2, official):
     line = ledger.budget_line_set(
         actor=finance, source=central, purpose=BudgetPurpose.SME_TRANSFORMATION, amount="1000"
     )
@@ -178,7 +178,7 @@ def test_disbursed_never_exceeds_committed_and_requests_claim_at_once(central, f
     second = ledger.disbursement_request(actor=official, commitment_line=cl, amount="100")
     assert balances.commitment_line_claimed(cl) == D("100")
     ledger.disbursement_approve(actor=finance, disbursement=second)
-    ledger.disbursement_pay(actor=finance, disbursement=second, voucher_no="PZ-001")
+    ledger.disbursement_pay(actor=finance2, disbursement=second, voucher_no="PZ-001")
     assert balances.commitment_line_paid(cl) == D("100")
 
 
@@ -199,12 +199,12 @@ def test_dates_in_the_future_are_refused(central, finance, official):
     assert excinfo.value.code == "date_in_future"
 
 
-def test_a_reversal_is_a_negative_payment_that_frees_the_commitment(central, finance, official):
+def test_a_reversal_is_a_negative_payment_that_frees_the_commitment(central, finance, finance2, official):
     line = ledger.budget_line_set(actor=finance, source=central, purpose=BudgetPurpose.SME_TRANSFORMATION, amount="500")
     cl = ledger.commitment_create(actor=official, title="x", lines=[(line, "300")]).lines.get()
     paid = ledger.disbursement_request(actor=official, commitment_line=cl, amount="200")
     ledger.disbursement_approve(actor=finance, disbursement=paid)
-    ledger.disbursement_pay(actor=finance, disbursement=paid, voucher_no="PZ-9", date=PAST)
+    ledger.disbursement_pay(actor=finance2, disbursement=paid, voucher_no="PZ-9", date=PAST)
     reversal = ledger.disbursement_reverse(actor=finance, disbursement=paid, reason="收款账户错误", date=PAST)
     assert reversal.amount == D("-200") and reversal.reverses == paid and reversal.status == DisbursementStatus.PAID
     paid.refresh_from_db()
@@ -222,14 +222,14 @@ def test_a_reversal_is_a_negative_payment_that_frees_the_commitment(central, fin
     assert Disbursement.objects.filter(commitment_line=cl).count() == 3 and again.amount == D("300")
 
 
-def test_a_released_commitment_frees_its_line_only_when_nothing_is_claimed(central, finance, official):
+def test_a_released_commitment_frees_its_line_only_when_nothing_is_claimed(central, finance, official, official2):
     line = ledger.budget_line_set(actor=finance, source=central, purpose=BudgetPurpose.SME_TRANSFORMATION, amount="100")
     commitment = ledger.commitment_create(actor=official, title="x", lines=[(line, "100")])
     request = ledger.disbursement_request(actor=official, commitment_line=commitment.lines.get(), amount="1")
     with pytest.raises(Conflict):
-        ledger.commitment_cancel(actor=official, commitment=commitment, reason="项目终止")
+        ledger.commitment_cancel(actor=official2, commitment=commitment, reason="项目终止")
     ledger.disbursement_reject(actor=finance, disbursement=request, reason="项目终止")
-    ledger.commitment_cancel(actor=official, commitment=commitment, reason="项目终止")
+    ledger.commitment_cancel(actor=official2, commitment=commitment, reason="项目终止")
     assert balances.line_committed(line) == D("0")
     with pytest.raises(Conflict):
         ledger.disbursement_request(actor=official, commitment_line=commitment.lines.get(), amount="1")
@@ -343,12 +343,12 @@ def test_a_filed_project_gets_no_commitment(central, finance, official):
     assert excinfo.value.code == "project_not_approved"
 
 
-def test_the_ledger_figures_in_one_query(central, finance, official, django_assert_num_queries):
+def test_the_ledger_figures_in_one_query(central, finance, finance2, official, django_assert_num_queries):
     line = ledger.budget_line_set(actor=finance, source=central, purpose=BudgetPurpose.SME_TRANSFORMATION, amount="900")
     cl = ledger.commitment_create(actor=official, title="x", lines=[(line, "500")]).lines.get()
     paid = ledger.disbursement_request(actor=official, commitment_line=cl, amount="200")
     ledger.disbursement_approve(actor=finance, disbursement=paid)
-    ledger.disbursement_pay(actor=finance, disbursement=paid, voucher_no="1")
+    ledger.disbursement_pay(actor=finance2, disbursement=paid, voucher_no="1")
     ledger.disbursement_request(actor=official, commitment_line=cl, amount="50")
     with django_assert_num_queries(1):
         row = next(iter(balances.lines_with_figures()))

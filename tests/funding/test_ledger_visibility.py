@@ -44,7 +44,7 @@ def world(world, users, make_user, units):
     w["cl1"] = w["c1"].lines.get()
     w["d1"] = ledger.disbursement_request(actor=district, commitment_line=w["cl1"], amount="20000.00")
     ledger.disbursement_approve(actor=finance, disbursement=w["d1"])
-    ledger.disbursement_pay(actor=finance, disbursement=w["d1"], voucher_no="PZ-E1")
+    ledger.disbursement_pay(actor=w["finance2"], disbursement=w["d1"], voucher_no="PZ-E1")
     w["c2"], w["d2"] = w["commitment"], w["payment"]
     product = FinancialProduct.objects.create(bank="上海农商银行", name="数字化改造贷")
     w["subsidy1"] = financing.interest_subsidy_grant(

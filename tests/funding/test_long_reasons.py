@@ -26,7 +26,7 @@ def _paid(world):
         actor=world["district"], commitment_line=world["district_cl"], amount="1000.00"
     )
     ledger.disbursement_approve(actor=world["finance"], disbursement=payment)
-    return ledger.disbursement_pay(actor=world["finance"], disbursement=payment, voucher_no="PZ-9")
+    return ledger.disbursement_pay(actor=world["finance2"], disbursement=payment, voucher_no="PZ-9")
 
 
 def test_rejecting_a_payment_with_a_long_reason_through_the_api(api, world):
@@ -41,7 +41,8 @@ def test_rejecting_a_payment_with_a_long_reason_through_the_api(api, world):
 def test_rejecting_a_payment_with_a_long_reason_on_the_page(client, world):
     client.force_login(world["finance"])
     response = client.post(
-        reverse("funding:disbursement_action", args=[world["payment"].pk, "reject"]), {"reject-reason": LONG}
+        reverse("funding:disbursement_action", args=[world["payment"].pk, "reject"]),
+        {"reject-reason": LONG, "confirmed": "1"},
     )
     assert response.status_code == 302
     payment = Disbursement.objects.get(pk=world["payment"].pk)
@@ -57,7 +58,7 @@ def _releasable(world):
 
 def test_cancelling_a_commitment_with_a_long_reason_through_the_api(api, world):
     commitment = _releasable(world)
-    response = api.as_user(world["district"]).post(f"/api/v1/commitments/{commitment.pk}/cancel/", {"reason": LONG})
+    response = api.as_user(world["district2"]).post(f"/api/v1/commitments/{commitment.pk}/cancel/", {"reason": LONG})
     assert response.status_code == 200, response.content
     commitment.refresh_from_db()
     assert commitment.status == CommitmentStatus.CANCELLED and LONG in commitment.note
@@ -66,9 +67,9 @@ def test_cancelling_a_commitment_with_a_long_reason_through_the_api(api, world):
 
 def test_cancelling_a_commitment_with_a_long_reason_on_the_page(client, world):
     commitment = _releasable(world)
-    client.force_login(world["district"])
+    client.force_login(world["district2"])
     response = client.post(
-        reverse("funding:commitment_action", args=[commitment.pk, "cancel"]), {"cancel-reason": LONG}
+        reverse("funding:commitment_action", args=[commitment.pk, "cancel"]), {"cancel-reason": LONG, "confirmed": "1"}
     )
     assert response.status_code == 302
     assert Commitment.objects.get(pk=commitment.pk).status == CommitmentStatus.CANCELLED

@@ -386,9 +386,14 @@ def test_the_ledger_shows_each_line_the_floor_and_the_cap(client, world):
 def test_finance_sets_a_budget_and_sees_why_one_is_refused(client, world):
     client.force_login(world["finance"])
     url = reverse("funding:budget_line_create")
-    response = client.post(url, {"source": world["central"].pk, "purpose": "purchased_services", "amount": "10000001"})
+    # Amounts above the double-entry threshold (500,000 元) are typed twice on the page.
+    too_much = {"source": world["central"].pk, "purpose": "purchased_services", "amount": "10000001"}
+    response = client.post(url, {**too_much, "amount_again": "10000001"})
     assert response.status_code == 200 and "20%" in response.content.decode()
-    response = client.post(url, {"source": world["central"].pk, "purpose": "purchased_services", "amount": "2500000"})
+    fine = {"source": world["central"].pk, "purpose": "purchased_services", "amount": "2500000"}
+    response = client.post(url, fine)
+    assert response.status_code == 200 and "typed twice" in response.context["form"].errors["amount_again"][0]
+    response = client.post(url, {**fine, "amount_again": "2500000"})
     assert response.status_code == 302
     edit = reverse("funding:budget_line_edit", args=[world["sme_line"].pk])
     response = client.post(edit, {"amount": "100", "name": "x"})
@@ -446,16 +451,23 @@ def test_a_payment_goes_from_request_to_paid_and_is_reversed_through_the_pages(c
     payment = world["payment"]
     html = page(client, world["finance"], reverse("funding:payment_queue"))
     assert f'data-disbursement="{payment.pk}"' in html and "approve-button" in html
-    client.post(
-        reverse("funding:disbursement_action", args=[payment.pk, "approve"]), {"approve-date": "", "next": "queue"}
-    )
-    response = client.post(
-        reverse("funding:disbursement_action", args=[payment.pk, "pay"]), {"pay-voucher_no": ""}, follow=True
-    )
+    approve = reverse("funding:disbursement_action", args=[payment.pk, "approve"])
+    response = client.post(approve, {"approve-date": "", "next": "queue"})
+    assert response.status_code == 200 and 'id="money-confirm"' in response.content.decode()  # asked first
+    payment.refresh_from_db()
+    assert payment.status == DisbursementStatus.REQUESTED
+    response = client.post(approve, {"approve-date": "", "next": "queue", "confirmed": "1"})
+    assert response["Location"] == reverse("funding:payment_queue")
+    # Four eyes: another finance officer records the payment.
+    client.force_login(world["finance2"])
+    pay = reverse("funding:disbursement_action", args=[payment.pk, "pay"])
+    response = client.post(pay, {"pay-voucher_no": ""}, follow=True)
     assert any("Voucher number" in m for m in messages_of(response))
-    client.post(reverse("funding:disbursement_action", args=[payment.pk, "pay"]), {"pay-voucher_no": "SJ-0001"})
+    client.post(pay, {"pay-voucher_no": "SJ-0001"})
+    client.post(pay, {"pay-voucher_no": "SJ-0001", "confirmed": "1"})
     payment.refresh_from_db()
     assert payment.status == DisbursementStatus.PAID and payment.voucher_no == "SJ-0001"
+    assert (payment.approved_by, payment.paid_by) == (world["finance"], world["finance2"])
     client.post(
         reverse("funding:disbursement_action", args=[payment.pk, "invoice"]),
         {"file": SimpleUploadedFile("发票.pdf", b"%PDF-1.4 x")},
@@ -467,7 +479,8 @@ def test_a_payment_goes_from_request_to_paid_and_is_reversed_through_the_pages(c
     )
     assert any("Reason" in m for m in messages_of(response))
     response = client.post(
-        reverse("funding:disbursement_action", args=[payment.pk, "reverse"]), {"reverse-reason": "账户错误"}
+        reverse("funding:disbursement_action", args=[payment.pk, "reverse"]),
+        {"reverse-reason": "账户错误", "confirmed": "1"},
     )
     reversal = Disbursement.objects.get(reverses=payment)
     assert response["Location"] == reverse("funding:disbursement_detail", args=[reversal.pk])
@@ -485,9 +498,13 @@ def test_the_finance_officer_rejects_a_payment_with_a_reason(client, world):
     client.post(url, {"reject-reason": ""})
     payment.refresh_from_db()
     assert payment.status == DisbursementStatus.REQUESTED
-    client.post(url, {"reject-reason": "账户不符"})
+    client.post(url, {"reject-reason": "账户不符"})  # the confirmation page: nothing changes yet
+    payment.refresh_from_db()
+    assert payment.status == DisbursementStatus.REQUESTED
+    client.post(url, {"reject-reason": "账户不符", "confirmed": "1"})
     payment.refresh_from_db()
     assert payment.status == DisbursementStatus.REJECTED and payment.reason == "账户不符"
+    assert payment.rejected_by == world["finance"] and payment.rejected_on is not None
 
 
 def test_the_policy_page_warns_about_defaults_and_the_form_checks_tranches(client, world):

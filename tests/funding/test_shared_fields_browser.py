@@ -38,3 +38,25 @@ def test_revenue_typed_in_wan_echoes_in_yuan(page, client, live_server, users, u
     revenue = page.locator('input[name="revenue"]')
     revenue.fill("1205.5")
     expect(page.locator("#id_revenue-echo")).to_have_text("= 12,055,000.00 元 = 1,205.50 万元")
+
+
+@pytest.mark.browser
+def test_the_payment_request_echoes_its_amount_and_asks_for_a_large_one_twice(page, client, live_server, world):
+    """The request form on a commitment's page: the amount echoes in 元 and 万元 while typing, full-width
+    digits are flagged at once, and the second typing shows only above the double-entry threshold."""
+    signed_in(page, client, live_server, world["district"])
+    page.goto(live_server.url + reverse("funding:commitment_detail", args=[world["commitment"].pk]))
+    amount = page.locator('input[name="pay-amount"]')
+    again_wrap = page.locator("#wrap-id_pay-amount_again")
+    amount.fill("")
+    expect(again_wrap).to_be_hidden()
+    amount.fill("86000")
+    expect(page.locator("#id_pay-amount-echo")).to_have_text("= 86,000.00 元 = 8.60 万元")
+    expect(again_wrap).to_be_hidden()
+    amount.fill("８６０００")
+    expect(page.locator("#id_pay-amount-echo")).to_have_class("form-text text-danger")
+    amount.fill("600000")
+    expect(page.locator("#id_pay-amount-echo")).to_have_text("= 600,000.00 元 = 60.00 万元")
+    expect(again_wrap).to_be_visible()
+    page.locator('input[name="pay-amount_again"]').fill("600000")
+    expect(page.locator("#id_pay-amount_again-echo")).to_have_text("= 600,000.00 元 = 60.00 万元")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import transaction
 
+from accounts.models import User
 from books import services as books
 from core.roles import Role
 from diagnostics.services.diagnoses import diagnosis_accept, diagnosis_create, diagnosis_return, diagnosis_submit
@@ -168,3 +169,34 @@ def test_each_step_of_a_period_close_tells_finance_and_the_district_but_not_who_
     books.approve_reopen(actor=district, closure=closure)
     titles = list(Notification.objects.filter(recipient=finance_two).values_list("title", flat=True))
     assert len(titles) == 2 and any("重新打开" in t or "reopened" in t for t in titles)
+
+
+def test_each_step_of_a_payment_tells_the_people_who_read_the_ledger(users, make_user, units):
+    from funding.services import ledger
+
+    world = build_world(users, make_user, units)
+    Notification.objects.all().delete()  # what the world's own payments told
+    on = datetime.date(2025, 10, 1)
+    payment = ledger.disbursement_request(
+        actor=world["district"], commitment_line=world["district_cl"], amount="1000.00", requested_on=on
+    )
+    finance, finance2 = world["finance"].username, world["finance2"].username
+    officers = sorted(User.objects.filter(role=Role.FINANCE_OFFICER, is_active=True).values_list("username", flat=True))
+    assert told("payment_requested") == officers and {finance, finance2} <= set(officers)
+    ledger.disbursement_approve(actor=world["finance"], disbursement=payment, date=on)
+    assert told("payment_approved") == sorted([world["district"].username, *(o for o in officers if o != finance)])
+    ledger.disbursement_pay(actor=world["finance2"], disbursement=payment, voucher_no="SJ-N-1", date=on)
+    paid_to = told("payment_paid")
+    assert world["district"].username in paid_to and finance in paid_to and finance2 not in paid_to
+    assert (
+        not Notification.objects.filter(recipient__role__in=[Role.PROVIDER_USER, Role.EVALUATOR])
+        .filter(kind__startswith="payment_")
+        .exists()
+    )
+    note = Notification.objects.filter(kind="payment_paid").first()
+    assert note.link == f"/funding/payments/{payment.pk}/" and "1,000.00" in note.title
+    other = ledger.disbursement_request(
+        actor=world["district"], commitment_line=world["district_cl"], amount="10.00", requested_on=on
+    )
+    ledger.disbursement_reject(actor=world["finance"], disbursement=other, reason="材料不全", date=on)
+    assert told("payment_rejected") == [world["district"].username]

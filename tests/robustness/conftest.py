@@ -47,4 +47,4 @@ def stack(portal_stack):
 @pytest.fixture(scope="session")
 def tokens(portal_stack):
     """API tokens of the seeded demo users, taken while every service is up."""
-    return {name: portal_stack.token(name, DEFAULT_PASSWORD) for name in ("district", "finance")}
+    return {name: portal_stack.token(name, DEFAULT_PASSWORD) for name in ("district", "finance", "finance2")}

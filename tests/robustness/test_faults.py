@@ -333,7 +333,9 @@ def test_disbursement_interrupted_mid_transaction_moves_no_money_and_a_retry_suc
     disbursement = retry.json()["id"]
     claimed = ledger(stack, line_id)
     assert claimed["claimed"] == before["claimed"] + amount and claimed["rows"] == before["rows"] + 1
-    approve = finance.post(stack.url(f"/api/v1/disbursements/{disbursement}/approve/"), json={}, timeout=30)
+    # Four eyes: a second finance officer approves; the requester then records the payment.
+    approver = stack.api(tokens["finance2"])
+    approve = approver.post(stack.url(f"/api/v1/disbursements/{disbursement}/approve/"), json={}, timeout=30)
     assert approve.status_code == 200, approve.text
     approved = ledger(stack, line_id)
 

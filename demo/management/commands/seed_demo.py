@@ -28,7 +28,17 @@ from providers.models import EvaluationBody, Provider
 from trail.services import seal_unsealed
 
 SEED = "songjiang-pilot-demo"
-SHOWN = ("admin", "district", "finance", "auditor", "unit_310117001", "unit_310117501", "provider1", "evaluator1")
+SHOWN = (
+    "admin",
+    "district",
+    "finance",
+    "finance2",
+    "auditor",
+    "unit_310117001",
+    "unit_310117501",
+    "provider1",
+    "evaluator1",
+)
 
 
 class Command(BaseCommand):
@@ -51,7 +61,7 @@ class Command(BaseCommand):
             seed_diagnoses(district=users["district"])
             # Projects, acceptances, recognitions, the fund ledger and the financing list; after the
             # diagnoses and evaluations they build on.
-            seed_funding(district=users["district"], finance=users["finance"])
+            seed_funding(district=users["district"], finance=users["finance"], cashier=users["finance2"])
         # Keep this the last seeding step: the scorecards read every diagnosis and evaluation seeded above.
         compute_demo_scorecards(district=users["district"], period="2025")
         # After everything else is seeded: the preparation months are closed, with one approved exception.

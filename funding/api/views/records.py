@@ -146,7 +146,7 @@ class CommitmentViewSet(ReadServiceViewSet):
     filterset_fields = ["status", "project", "enterprise"]
 
     def get_queryset(self):
-        return selectors.commitment_list(viewer=self.request.user).order_by("pk")
+        return selectors.commitment_list(viewer=self.request.user).select_related("created_by").order_by("pk")
 
     @extend_schema(request=s.CommitmentInputSerializer, responses={201: s.CommitmentSerializer})
     def create(self, request):
@@ -176,7 +176,11 @@ class DisbursementViewSet(ReadServiceViewSet):
     filterset_fields = ["status", "commitment_line"]
 
     def get_queryset(self):
-        return selectors.disbursement_list(viewer=self.request.user).order_by("pk")
+        return (
+            selectors.disbursement_list(viewer=self.request.user)
+            .select_related("requested_by", "approved_by", "paid_by", "rejected_by")
+            .order_by("pk")
+        )
 
     @extend_schema(request=s.DisbursementInputSerializer, responses={201: s.DisbursementSerializer})
     def create(self, request):
