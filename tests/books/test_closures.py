@@ -97,9 +97,10 @@ def test_an_acceptance_dated_in_the_closed_period_is_refused(api, users, world, 
 
 
 def test_a_payment_dated_in_the_closed_period_is_refused(api, users, world, closure):
-    finance = api.as_user(users[Role.FINANCE_OFFICER])
+    approver = api.as_user(users[Role.FINANCE_OFFICER])
+    finance = api.as_user(world["finance2"])  # four eyes: another officer records the payment
     pid = world["payment"].pk
-    assert finance.post(f"/api/v1/disbursements/{pid}/approve/", {"date": "2025-09-26"}).status_code == 200
+    assert approver.post(f"/api/v1/disbursements/{pid}/approve/", {"date": "2025-09-26"}).status_code == 200
     _refused(finance.post(f"/api/v1/disbursements/{pid}/pay/", {"voucher_no": "PZ-1", "date": "2025-06-15"}))
     payment = Disbursement.objects.get(pk=pid)
     assert payment.status == "approved" and payment.paid_on is None and payment.voucher_no == ""

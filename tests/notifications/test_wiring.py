@@ -57,21 +57,21 @@ def test_a_submitted_report_tells_the_district_and_its_return_and_acceptance_tel
 
 def test_projects_tell_the_district_the_provider_and_the_assigned_evaluators(users, make_user, units):
     w = build_world(users, make_user, units)
-    # Filed by the providers' users: the district official hears of all three projects.
-    assert told("project_filed") == ["district_user"] * 3
+    # Filed by the providers' users: each district official hears of all three projects.
+    assert told("project_filed") == sorted(["district_b", "district_user"] * 3)
     # Approved by the district: the provider's users.
     assert told("project_approved") == ["prov_a", "prov_b"]
     # Put to acceptance: the evaluation body assigned to each enterprise.
     assert told("acceptance_requested") == ["eval_x", "eval_y"]
     # Passed (inspected by eval_y): the provider's users and the district.
-    assert told("project_passed") == ["district_user", "prov_b"]
+    assert told("project_passed") == ["district_b", "district_user", "prov_b"]
     assert Notification.objects.get(kind="project_passed", recipient=w["pb"]).link == (
         f"/funding/projects/{w['passed'].pk}/"
     )
     projects.project_accept(
         actor=w["ex"], project=w["requested"], passed=False, accepted_on=datetime.date(2025, 6, 1), findings="未联网"
     )
-    assert told("project_failed") == ["district_user", "prov_a"]
+    assert told("project_failed") == ["district_b", "district_user", "prov_a"]
     assert Notification.objects.get(kind="project_failed", recipient=w["pa"]).body == "未联网"
 
 
@@ -82,7 +82,7 @@ def test_acceptance_without_an_assigned_evaluator_tells_the_district(users, make
     project = w["filed"]
     projects.project_approve(actor=w["district"], project=project)
     projects.project_request_acceptance(actor=w["pa"], project=project)
-    assert told("acceptance_requested") == ["district_user"]
+    assert told("acceptance_requested") == ["district_b", "district_user"]
 
 
 def test_an_enterprise_proposed_by_a_unit_and_a_withdrawal_tell_the_district(users, units):
