@@ -38,16 +38,23 @@ def token_lifetime():
 
 
 @transaction.atomic
-def issue_token(user, *, name=DEFAULT_CLIENT):
-    """A new token for ``user`` named ``name`` (the client that will use it); returns ``(token, key)``.
+def issue_token(user, *, name=None):
+    """A new token for ``user``; returns ``(token, key)``.
 
-    One token per client: a live token of the same name is ended (replaced) by the new one."""
-    name = (name or DEFAULT_CLIENT).strip()[:64] or DEFAULT_CLIENT
+    Named for the client that will use it, a token is that client's only one: a live token of the same user and
+    name is ended (replaced) by the new one. Without a name (a plain log-in) it is called ``API`` and ends
+    nothing, so two scripts logging in as one user keep their own tokens."""
     now = timezone.now()
-    _end(ApiToken.objects.live(now).filter(user=user, name=name), EndReason.REPLACED, now)
+    name = (name or "").strip()[:64]
+    if name:
+        _end(ApiToken.objects.live(now).filter(user=user, name=name), EndReason.REPLACED, now)
     key = secrets.token_hex(20)
     token = ApiToken.objects.create(
-        user=user, name=name, key_hash=key_digest(key), prefix=key[:8], expires_at=now + token_lifetime()
+        user=user,
+        name=name or DEFAULT_CLIENT,
+        key_hash=key_digest(key),
+        prefix=key[:8],
+        expires_at=now + token_lifetime(),
     )
     return token, key
 

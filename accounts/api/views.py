@@ -47,7 +47,7 @@ class TokenView(APIView):
             password=data.validated_data["password"],
             address=client_address(request),
         )
-        token, key = tokens.issue_token(user, name=data.validated_data.get("name") or tokens.DEFAULT_CLIENT)
+        token, key = tokens.issue_token(user, name=data.validated_data.get("name"))
         return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
 
 

@@ -45,6 +45,11 @@ def test_one_token_per_client_a_new_log_in_of_the_same_client_replaces_it(api, u
     assert ApiToken.objects.get(key_hash=key_digest(old)).revoked_reason == "replaced"
 
 
+def test_log_ins_without_a_client_name_each_keep_their_own_token(api, users):
+    first, second = log_in(api)["token"], log_in(api)["token"]
+    assert calls_with(api, first) == 200 and calls_with(api, second) == 200
+
+
 def test_log_out_ends_the_token_it_is_called_with_and_only_that_one(api, users):
     kept = log_in(api, name="其他脚本")["token"]
     key = log_in(api)["token"]

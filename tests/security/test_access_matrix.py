@@ -88,6 +88,11 @@ def snapshots(user):
     return ReportSnapshot.objects.none()
 
 
+def own_tokens(user):
+    """API tokens: each user ends only their own (an admin too)."""
+    return apps.get_model("accounts.ApiToken").objects.filter(user=user)
+
+
 def own_notifications(user):
     return apps.get_model("notifications.Notification").objects.filter(recipient=user)
 
@@ -229,6 +234,7 @@ ROUTES = {
     "api:report-snapshot-pdf": Route(snapshots, "reports.ReportSnapshot"),
     "reports:document_enterprise_file": Route(scoped(E), E),
     "reports:document_project_dossier": Route(scoped(P), P),
+    "accounts:token_revoke": Route(own_tokens, "accounts.ApiToken"),
     # dossiers (the requester's own; every dossier for the global readers)
     "dossiers:detail": Route(scoped("dossiers.Dossier"), "dossiers.Dossier"),
     "dossiers:zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
