@@ -334,7 +334,7 @@ class DisbursementRequestForm(DoubleEntryMixin, BootstrapForm):
 
     commitment_line = forms.ModelChoiceField(label=_("Budget line"), queryset=None, empty_label=None)
     amount = MoneyField(label=_("Amount (yuan)"), sign=Sign.POSITIVE)
-    tranche = forms.IntegerField(label=_("Tranche"), min_value=1, initial=1)
+    tranche = forms.IntegerField(label=_("Tranche"), min_value=1, max_value=32767, initial=1)
     payee_account = forms.CharField(label=_("Payee account"), max_length=64, required=False)
     date = DateField(_("Requested on"))
     reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)

@@ -276,7 +276,7 @@ class DisbursementSerializer(serializers.ModelSerializer):
 class DisbursementInputSerializer(serializers.Serializer):
     commitment_line = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
-    tranche = serializers.IntegerField(required=False, min_value=1, default=1)
+    tranche = serializers.IntegerField(required=False, min_value=1, max_value=32767, default=1)
     payee_account = serializers.CharField(required=False, allow_blank=True, max_length=64)
     date = serializers.DateField(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True)

@@ -363,3 +363,14 @@ def test_the_voucher_migration_stops_on_duplicates_and_lists_them(world):
     assert (
         "DUP-1" in str(excinfo.value) and f"#{first.pk}" in str(excinfo.value) and f"#{second.pk}" in str(excinfo.value)
     )
+
+
+def test_a_tranche_beyond_what_the_database_holds_is_a_400_not_a_500(api, world):
+    """Found by the API fuzz: the tranche is a small integer in the database."""
+    official = api.as_user(world["district"])
+    before = Disbursement.objects.count()
+    answer = official.post(
+        "/api/v1/disbursements/", {"commitment_line": world["district_cl"].pk, "amount": "800", "tranche": 40000}
+    )
+    assert answer.status_code == 400 and "tranche" in answer.json()
+    assert Disbursement.objects.count() == before
