@@ -282,6 +282,30 @@ def _row(record, date, action, before, after, actor, recorded_at, note=""):
     }
 
 
+def _transition_rows(model, subject, records, statuses):
+    """The rows of the workflow transitions ``model`` (diagnoses' or projects') of ``records``, oldest first."""
+    by_pk = {r.pk: r for r in records}
+    labels = dict(statuses.choices)
+    transitions = (
+        model.objects.filter(**{f"{subject}_id__in": list(by_pk)})
+        .select_related("actor")
+        .order_by("date", "recorded_at", "pk")
+    )
+    return [
+        _row(
+            by_pk[getattr(t, f"{subject}_id")],
+            t.date,
+            t.get_action_display(),
+            labels.get(t.from_status, t.from_status),
+            labels.get(t.to_status, t.to_status),
+            t.actor,
+            t.recorded_at,
+            t.reason,
+        )
+        for t in transitions
+    ]
+
+
 def approval_rows(found):
     """Every step of the covered records' workflows, oldest first: the enterprises' status changes (not in a unit's
     dossier), the diagnoses' and projects' transitions, each acceptance inspection and its corrections, each
@@ -307,44 +331,8 @@ def approval_rows(found):
                     " ".join(p for p in (c.get_reason_display() if c.reason else "", c.note) if p),
                 )
             )
-    diagnoses = {d.pk: d for d in found.diagnoses}
-    labels = dict(DiagnosisStatus.choices)
-    for t in (
-        DiagnosisTransition.objects.filter(diagnosis_id__in=list(diagnoses))
-        .select_related("actor")
-        .order_by("date", "recorded_at", "pk")
-    ):
-        rows.append(
-            _row(
-                diagnoses[t.diagnosis_id],
-                t.date,
-                t.get_action_display(),
-                labels.get(t.from_status, t.from_status),
-                labels.get(t.to_status, t.to_status),
-                t.actor,
-                t.recorded_at,
-                t.reason,
-            )
-        )
-    projects = {p.pk: p for p in found.projects}
-    labels = dict(ProjectStatus.choices)
-    for t in (
-        ProjectTransition.objects.filter(project_id__in=list(projects))
-        .select_related("actor")
-        .order_by("date", "recorded_at", "pk")
-    ):
-        rows.append(
-            _row(
-                projects[t.project_id],
-                t.date,
-                t.get_action_display(),
-                labels.get(t.from_status, t.from_status),
-                labels.get(t.to_status, t.to_status),
-                t.actor,
-                t.recorded_at,
-                t.reason,
-            )
-        )
+    rows += _transition_rows(DiagnosisTransition, "diagnosis", found.diagnoses, DiagnosisStatus)
+    rows += _transition_rows(ProjectTransition, "project", found.projects, ProjectStatus)
     acceptances = {a.pk: a for a in found.acceptances}
     for a in found.acceptances:
         body = a.evaluation_body.name if a.evaluation_body_id else ""
