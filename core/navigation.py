@@ -35,6 +35,12 @@ NAV_ITEMS = [
     NavItem(_("Home"), "home", "house", ALL),
     NavItem(_("Targets and actuals"), "reports:indicators", "speedometer2", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
     NavItem(_("Unit targets"), "reports:targets", "grid-3x3", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
+    NavItem(
+        _("Street/town assessment"),
+        "unitassessments:ranking",
+        "trophy",
+        frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR, Role.UNIT_STAFF}),
+    ),
     NavItem(_("Report snapshots"), "reports:snapshot_list", "camera", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
     NavItem(_("My documents"), "reports:documents", "file-earmark-arrow-down", ALL),
     NavItem(

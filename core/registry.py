@@ -19,10 +19,16 @@ Registries (key → entry):
 - ``pickers``: kind → :class:`Picker` — the records a type-ahead picker offers to a viewer
   (``core.views.pick``; ``core.forms.RecordField``);
 - ``reminder_sources``: key → ``source(today)`` yielding ``notifications.reminders.ReminderItem`` — the open
-  deadlines that the daily reminder pass reads (``manage.py send_reminders``).
+  deadlines that the daily reminder pass reads (``manage.py send_reminders``);
+- ``unit_measures``: key → ``measure(year) -> dict[unit code, UnitMeasure]`` — the parts of the street/town
+  assessment (街镇考核) that the apps owning the records compute (``unitassessments``): ``year`` is the
+  reporting period of that code (2025 or 2026, docs/domain.md §6), a unit missing from the answer is not
+  measured for that part.
 """
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -92,6 +98,22 @@ class Picker:
     queryset: Any
 
 
+@dataclass(frozen=True)
+class UnitMeasure:
+    """One unit's score on one part of the street/town assessment, as the app owning the records measured it:
+    ``score`` a Decimal from 0 to 100, ``explanation`` the translatable text saying how it was computed,
+    ``link`` the page listing the records behind it (or None), ``measured_at`` when it was computed."""
+
+    score: Decimal
+    explanation: Any
+    link: str | None = None
+    measured_at: datetime.datetime | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.score, Decimal) or not self.score.is_finite() or not 0 <= self.score <= 100:
+            raise ValueError(f"a unit measure's score is a Decimal from 0 to 100, not {self.score!r}")
+
+
 enterprise_links = Registry("enterprise_links")
 enterprise_sections = Registry("enterprise_sections")
 unit_sections = Registry("unit_sections")
@@ -99,3 +121,4 @@ leased_models = Registry("leased_models")
 reminder_sources = Registry("reminder_sources")
 scorecard_metrics = Registry("scorecard_metrics")
 pickers = Registry("pickers")
+unit_measures = Registry("unit_measures")

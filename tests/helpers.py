@@ -20,6 +20,8 @@ from funding.reference import load_funds
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
 from reports.reference import load_indicators
 from tests.factories import DEFAULT_PASSWORD
+from unitassessments.models import AssessmentPart
+from unitassessments.reference import load_parts
 
 LOGIN_PATH = "/accounts/login/"
 #: How long a background job may take before the test calls it stuck (a hang guard, not a speed limit).
@@ -40,6 +42,8 @@ def ensure_reference_data():
         load_funds(FundSource, SubsidyPolicy)
     if not Indicator.objects.exists():
         load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
+    if not AssessmentPart.objects.exists():
+        load_parts(AssessmentPart)
 
 
 # --- Chromium ----------------------------------------------------------------------------------------

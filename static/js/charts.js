@@ -142,7 +142,26 @@
     })();
   }
 
+  /* The street/town assessment: the units' scores, highest first. */
+  function assessmentRankingChart() {
+    var el = document.getElementById("assessment-ranking-chart");
+    if (!el || !document.getElementById("assessment-ranking-data")) { return; }
+    var data = readJson("assessment-ranking-data");
+    var labels = readJson("assessment-chart-labels");
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: {trigger: "axis"},
+      grid: {left: 50, right: 20, top: 20, bottom: 90},
+      xAxis: {type: "category", data: data.units, axisLabel: {rotate: 30, interval: 0, fontSize: 11}},
+      yAxis: {type: "value", name: labels.score, min: 0, max: 100},
+      series: [{name: labels.score, type: "bar", data: data.scores, itemStyle: {color: "#b02a2a"},
+        label: {show: true, position: "top", fontSize: 10}}]
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
   ledgerCharts();
   dashboardCharts();
   assessmentCharts();
+  assessmentRankingChart();
 })();

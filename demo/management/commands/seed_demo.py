@@ -23,6 +23,7 @@ from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
 from demo.seed.funding import seed_funding
 from demo.seed.providers import compute_demo_scorecards, seed_providers
+from demo.seed.targets import seed_targets
 from enterprises.models import Enterprise
 from providers.models import EvaluationBody, Provider
 from trail.services import seal_unsealed
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             # Projects, acceptances, recognitions, the fund ledger and the financing list; after the
             # diagnoses and evaluations they build on.
             seed_funding(district=users["district"], finance=users["finance"], cashier=users["finance2"])
+            # The units' shares of the district targets (the heat map, the unit dashboards, the assessment).
+            seed_targets(district=users["district"])
         # Keep this the last seeding step: the scorecards read every diagnosis and evaluation seeded above.
         compute_demo_scorecards(district=users["district"], period="2025")
         # After everything else is seeded: the preparation months are closed, with one approved exception.
