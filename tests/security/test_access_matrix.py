@@ -271,6 +271,7 @@ NOT_RECORD_ROUTES = {
     "funding:ledger_source": "a fund source by code (the ledger page of readers; covered by funding tests)",
     "reports:indicator_records": "an indicator number (scoped by the report's unit: tests/reports)",
     "reports:document_download": "a rendered document, downloadable by its requester only (tests/reports)",
+    "unitassessments:unit": "a unit's assessment by unit code (own unit for unit staff, else 404: tests/unitassessments)",
 }
 
 USERNAMES = [
