@@ -33,6 +33,41 @@ def completion_percent(value):
     return int((Decimal(value) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
+#: Pace: completion against the share of the period that has elapsed (docs/domain.md §6, "Pace").
+#: ``behind`` down to this fraction of what is expected by now, ``at_risk`` below it.
+PACE_BEHIND_FLOOR = Decimal("0.8")
+PACE_CODES = ("achieved", "on_track", "behind", "at_risk")
+
+
+def elapsed_share(*, start, end, as_of):
+    """The share of a period [start, end] elapsed at ``as_of`` (inclusive days), between 0 and 1."""
+    if as_of < start:
+        return Decimal(0)
+    if as_of >= end:
+        return Decimal(1)
+    return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
+
+
+def pace(completion_fraction, *, elapsed):
+    """One indicator's pace in one period: ``achieved`` (target met), ``on_track`` (at least the elapsed
+    share of the target), ``behind`` (at least 80 % of that), ``at_risk`` (less); None without a target."""
+    if completion_fraction is None:
+        return None
+    done = Decimal(completion_fraction)
+    if done >= 1:
+        return "achieved"
+    if done >= elapsed:
+        return "on_track"
+    if done >= elapsed * PACE_BEHIND_FLOOR:
+        return "behind"
+    return "at_risk"
+
+
+def _period_end(period, periods):
+    """A period's last day; the running total ends with the last period that has an end."""
+    return period.end or max(p.end for p in periods if p.end)
+
+
 def _period_column(*, viewer, period, unit, as_of, explicit):
     """One period of the dashboard: the latest snapshot's rows, or rows computed now when the viewer
     asked for an as-of date or no snapshot exists."""
@@ -77,6 +112,11 @@ def dashboard(*, viewer, unit=None, as_of=None, period=None):
     chosen = period or next((p for p in periods if p.code == "total"), periods[-1])
     columns = [_period_column(viewer=viewer, period=p, unit=unit, as_of=as_of, explicit=explicit) for p in periods]
     indicators = list(Indicator.objects.order_by("order"))
+    for column in columns:
+        column["elapsed"] = elapsed_share(
+            start=column["period"].start, end=_period_end(column["period"], periods), as_of=column["as_of"]
+        )
+        column["elapsed_percent"] = completion_percent(column["elapsed"])
     table = []
     for indicator in indicators:
         cells = []
@@ -90,6 +130,7 @@ def dashboard(*, viewer, unit=None, as_of=None, period=None):
                     "actual": shown(row.get("actual"), indicator.is_ratio),
                     "actual_value": row.get("actual"),
                     "completion": completion_percent(row.get("completion")),
+                    "pace": pace(row.get("completion"), elapsed=column["elapsed"]),
                 }
             )
         table.append({"indicator": indicator, "cells": cells})
@@ -102,6 +143,7 @@ def dashboard(*, viewer, unit=None, as_of=None, period=None):
         "period": chosen,
         "columns": columns,
         "table": table,
+        "pace_codes": PACE_CODES,
         "heat": heat_map(column=chosen_column, indicators=indicators) if unit is None else None,
         "trend": trend(viewer=viewer, period=chosen, unit=unit),
         **_levels_and_money(viewer=viewer, unit=unit, as_of=as_of, column=chosen_column),
@@ -157,6 +199,7 @@ def heat_map(*, column, indicators):
             )
     return {
         "numbers": [i.number for i in numbers],
+        "names": [i.name for i in numbers],
         "units": [u.short_name or u.name for u in units],
         "codes": [u.code for u in units],
         "cells": cells,

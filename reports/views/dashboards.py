@@ -125,7 +125,7 @@ def _page_key(scope, period, as_of):
         return None
     return ":".join(
         [
-            "reports:dashboard-page:v1",
+            "reports:dashboard-page:v2",
             get_language() or "",
             scope.code if scope else "district",
             period.code if period else "-",

@@ -71,6 +71,7 @@ def unit_targets(request):
                     "value": submitted.get(name, "" if value is None else value),
                     "shown": shown(value, column["indicator"].is_ratio),
                     "error": errors.get(name),
+                    "label": f"{row['unit'].short_name or row['unit'].name} · {column['indicator'].number} {column['indicator'].name}",
                 }
             )
     context = {

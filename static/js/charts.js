@@ -53,7 +53,7 @@
         heat.setOption({
           tooltip: {formatter: function (p) {
             var v = p.data;
-            return h.units[v[1]] + " · " + h.numbers[v[0]] + "<br>" + labels.actual + " " + v[3] + " / " + labels.target + " " + v[4] +
+            return h.units[v[1]] + " · " + h.numbers[v[0]] + (h.names ? " " + h.names[v[0]] : "") + "<br>" + labels.actual + " " + v[3] + " / " + labels.target + " " + v[4] +
               (v[5] === null ? "" : "<br>" + labels.completion + " " + v[5] + "%");
           }},
           grid: {left: 110, right: 20, top: 10, bottom: 95},
@@ -105,7 +105,8 @@
           tooltip: {trigger: "axis"},
           legend: {top: 0, data: [labels.committed, labels.paid]},
           grid: {left: 90, right: 20, top: 40, bottom: 30},
-          xAxis: {type: "category", data: data.money.sources},
+          // Every fund source's name, wrapped rather than dropped when the chart is narrow.
+          xAxis: {type: "category", data: data.money.sources, axisLabel: {interval: 0, width: 120, overflow: "break"}},
           yAxis: {type: "value"},
           series: [
             {name: labels.committed, type: "bar", data: data.money.committed},

@@ -15,6 +15,8 @@
  *                                         amount named is above data-double-entry-above (元)
  *   <input data-picker="/pick/enterprise/" list="…">
  *                                         suggests records by name or credit code
+ *   <table class="table-cards">           on a phone, each row becomes a card whose cells are
+ *                                         labelled with their column's header (static/css/portal.css)
  *   <script type="application/json" id="…">  data for charts, read by static/js/charts.js
  */
 (function () {
@@ -153,5 +155,27 @@
         })
         .catch(function () { /* offline for a moment: the typed text is still checked on the server */ });
     }, 200));
+  });
+  /* --- lists as cards on phones: each cell carries its column's header ------------------------ */
+  function labelCards(table) {
+    var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) { return; }
+    var labels = [];
+    Array.prototype.forEach.call(head.cells, function (cell) {
+      for (var i = 0; i < (cell.colSpan || 1); i++) { labels.push(cell.textContent.trim()); }
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          if (labels[column] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[column]); }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  document.querySelectorAll("table.table-cards").forEach(labelCards);
+  document.addEventListener("htmx:afterSwap", function (e) {
+    e.target.querySelectorAll("table.table-cards").forEach(labelCards);
   });
 })();

@@ -296,7 +296,7 @@ def test_the_enterprise_section_compares_before_and_after(client, users, world):
     client.force_login(users[Role.UNIT_STAFF])
     html = client.get(f"/enterprises/{world['ours'].pk}/").content.decode()
     assert 'id="assessment-section"' in html and 'id="assessment-chart-data"' in html
-    assert "vendor/echarts/echarts.min.js" in html and "cdn" not in html.lower()
+    assert "vendor/echarts/echarts.custom.min.js" in html and "cdn" not in html.lower()
     assert 'id="assessment-comparison"' in html
     assert (
         "/assessments/new/" in html and "/self/" in html and "/onsite/" not in html

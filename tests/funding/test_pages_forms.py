@@ -377,7 +377,7 @@ def test_the_ledger_shows_each_line_the_floor_and_the_cap(client, world):
     html = page(client, world["finance"], reverse("funding:ledger"))
     assert 'id="source-central"' in html and 'id="source-district"' in html and 'id="central-rules"' in html
     assert "floor-ok" in html  # 80M of the 100M grant budgeted for SME transformation
-    assert 'id="chart-central"' in html and 'id="chart-central-data"' in html and "echarts.min.js" in html
+    assert 'id="chart-central"' in html and 'id="chart-central-data"' in html and "echarts.custom.min.js" in html
     assert "8,000.00" in html  # the SME line, in 10k yuan
     html = page(client, world["finance"], reverse("funding:budget_line", args=[world["sme_line"].pk]))
     assert "数字化改造补贴：永丰乙" in html
