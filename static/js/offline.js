@@ -26,7 +26,10 @@
   var dbPromise = null, dbHandle = null;
 
   /* --- IndexedDB -------------------------------------------------------------------------------- */
+  var closing = false;  // logging out: no connection may be opened again on this page
+
   function openDb() {
+    if (closing) { return Promise.reject(new Error("logging out")); }
     if (dbPromise) { return dbPromise; }
     dbPromise = new Promise(function (resolve, reject) {
       var request = indexedDB.open(DB_NAME, 1);
@@ -71,7 +74,8 @@
   };
 
   /* --- clearing: another user, or logging out ------------------------------------------------------ */
-  function clearAll() {
+  function clearAll(forGood) {
+    closing = true;
     if (dbHandle) { dbHandle.close(); dbHandle = null; dbPromise = null; }
     var steps = [];
     if (window.caches) {
@@ -90,7 +94,7 @@
       request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
     }));
     try { localStorage.removeItem(USER_KEY); } catch (e) { /* storage refused: nothing kept there */ }
-    return Promise.all(steps).catch(function () {});
+    return Promise.all(steps).catch(function () {}).then(function () { closing = !!forGood; });
   }
   window.SJOffline = { clearAll: clearAll };
 
@@ -106,7 +110,7 @@
     var form = e.target;
     if (!form.hasAttribute || !form.hasAttribute("data-offline-logout") || form.dataset.offlineCleared) { return; }
     e.preventDefault();
-    clearAll().then(function () { form.dataset.offlineCleared = "1"; form.submit(); });
+    clearAll(true).then(function () { form.dataset.offlineCleared = "1"; form.submit(); });
   });
 
   /* --- the service worker: keep the evaluator's pages ---------------------------------------------- */
