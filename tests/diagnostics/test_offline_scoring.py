@@ -28,6 +28,8 @@ def test_the_rules_endpoint_serves_the_table_the_server_scores_with(api, users):
 
 def test_the_rules_of_an_unknown_edition_are_a_400_and_anonymous_callers_get_nothing(api, users, client):
     assert api.as_user(users[Role.AUDITOR]).get(RULES, {"index": "1999"}).status_code == 400
+    assert api.as_user(users[Role.AUDITOR]).get(RULES, {"index": "20\x0024"}).status_code == 400
+    assert api.as_user(users[Role.AUDITOR]).get(RULES, {"index": "9" * 500}).status_code == 400
     assert client.get(RULES).status_code in (401, 403)
 
 

@@ -1,5 +1,6 @@
 """The score endpoint and the assessments API (docs/api.md)."""
 
+from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.api.viewsets import ReadServiceViewSet, service_action
 from core.errors import DomainError
+from core.params import QueryForm
 from diagnostics.filters import AssessmentFilter
 from diagnostics.scoring import ScoreInputError, index_spec, rule_table, score
 from diagnostics.selectors.assessments import assessment_list
@@ -67,6 +69,10 @@ class ScoreView(APIView):
         return Response(contract_result(result))
 
 
+class RulesQuery(QueryForm):
+    index = forms.CharField(max_length=32, required=False)
+
+
 class RulesView(APIView):
     """The rule table the server scores with, for the browser's scorer (static/js/scoring.js)."""
 
@@ -76,7 +82,7 @@ class RulesView(APIView):
         summary="The scoring rules of an index edition",
     )
     def get(self, request):
-        code = request.query_params.get("index")
+        code = RulesQuery.read(request.query_params).get("index")
         edition = edition_by_code(code)
         if edition is None:
             return _bad({"index": [_("No index edition has the code {code}.").format(code=code)]})
