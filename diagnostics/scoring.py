@@ -313,3 +313,51 @@ def score(spec, answers, scenes=None):
         constraint_scenes_at_or_above=constraint_at_or_above,
         level=reached,
     )
+
+
+# --- The rule table the browser scores with -----------------------------------------------------
+
+
+def _text(value):
+    return None if value is None else format(plain_decimal(value), "f")
+
+
+def rule_table(spec):
+    """``spec`` as the JSON rule table served by ``GET /api/v1/assessments/rules/`` and read by
+    ``static/js/scoring.js`` (the offline evaluation form's live score). It is the very
+    :class:`IndexSpec` :func:`score` computes with, written out: points and band edges as exact
+    decimal strings, items, scenes and level rules in the edition's order (rules highest level first)."""
+    return {
+        "index": spec.code,
+        "dimensions": list(spec.dimensions),
+        "items": [
+            {
+                "code": item.code,
+                "kind": item.kind,
+                "dimension": item.dimension,
+                "max_points": _text(item.max_points),
+                "options": [
+                    {
+                        "number": o.number,
+                        "code": o.code,
+                        "points": _text(o.points),
+                        "upper_bound": _text(o.upper_bound),
+                    }
+                    for o in item.options
+                ],
+            }
+            for item in spec.items
+        ],
+        "scenes": [{"code": s.code, "constraint": s.constraint} for s in spec.scenes],
+        "rules": [
+            {
+                "level": r.level,
+                "min_score": _text(r.min_score),
+                "scene_level": r.scene_level,
+                "min_scenes": r.min_scenes,
+                "min_constraint_scenes": r.min_constraint_scenes,
+            }
+            for r in spec.rules
+        ],
+        "outcome_words": list(OUTCOME_WORDS),
+    }

@@ -4,7 +4,7 @@ and ``diagnostics:diagnoses:<name>`` (/diagnoses/…)."""
 
 from django.urls import include, path
 
-from .views import assessments, diagnoses, index
+from .views import assessments, diagnoses, index, offline
 
 app_name = "diagnostics"
 
@@ -18,6 +18,7 @@ assessment_patterns = [
     path("", assessments.assessment_list_page, name="list"),
     path("mine/", assessments.my_evaluations, name="mine"),
     path("live-score/", assessments.live_score, name="live_score"),
+    path("offline/", offline.offline_manifest, name="offline"),
     path("new/<int:enterprise_pk>/<str:method>/", assessments.assessment_create_page, name="create"),
     path("<int:pk>/", assessments.assessment_detail, name="detail"),
     path("<int:pk>/edit/", assessments.assessment_edit_page, name="edit"),
@@ -38,6 +39,7 @@ diagnosis_patterns = [
 ]
 
 urlpatterns = [
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("assessments/index/", include((index_patterns, "index"))),
     path("assessments/", include((assessment_patterns, "assessments"))),
     path("diagnoses/", include((diagnosis_patterns, "diagnoses"))),

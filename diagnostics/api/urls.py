@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views.assessments import AssessmentViewSet, ScoreView
+from .views.assessments import AssessmentViewSet, RulesView, ScoreView
 from .views.diagnoses import DeadlineViewSet, DiagnosisViewSet
 
 router = SimpleRouter()
@@ -13,5 +13,6 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 urlpatterns = [
     path("assessments/score/", ScoreView.as_view(), name="assessment-score"),
+    path("assessments/rules/", RulesView.as_view(), name="assessment-rules"),
     *router.urls,
 ]

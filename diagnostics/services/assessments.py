@@ -215,6 +215,36 @@ def assessment_update(*, actor, assessment, **changes):
     return _save(assessment, actor)
 
 
+def assessment_version(assessment):
+    """The token an offline draft carries: the moment the assessment last changed (ISO 8601)."""
+    return assessment.updated_at.isoformat() if assessment.updated_at else ""
+
+
+class StaleDraft(Conflict):
+    """The assessment changed on the server after the device's draft was taken from it: ``current``
+    is the assessment as it is now (the API answers it beside the 409 so both versions can be shown)."""
+
+    def __init__(self, current):
+        super().__init__(
+            "conflict",
+            _("This assessment was changed on the server after your draft was taken; compare both versions."),
+        )
+        self.current = current
+
+
+@transaction.atomic
+def assessment_sync(*, actor, assessment, version, **changes):
+    """Store a draft kept on a tablet (the offline evaluation form): the changes of
+    :func:`assessment_update`, applied only when the assessment is still at ``version`` (the token of
+    :func:`assessment_version` the draft was taken from). Otherwise nothing is written and
+    :class:`StaleDraft` carries the server's version; a submitted assessment is never overwritten."""
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    require(permissions.can_enter(actor, current.enterprise, current.method, current.evaluation_body))
+    if current.status == AssessmentStatus.SUBMITTED or assessment_version(current) != (version or ""):
+        raise StaleDraft(current)
+    return assessment_update(actor=actor, assessment=current, **changes)
+
+
 @transaction.atomic
 def assessment_submit(*, actor, assessment, date=None):
     """Submit a draft: it becomes final (and authoritative when on site); the enterprise's levels

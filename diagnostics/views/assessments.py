@@ -191,10 +191,20 @@ def _form_page(request, *, enterprise, method, assessment=None):
             initial["evaluation_body"] = bodies.first().pk
         meta = AssessmentMetaForm(initial=initial, bodies=bodies)
         questionnaire = QuestionnaireForm(edition, initial_record=assessment, with_files=True)
+    offline = method == Method.ONSITE
+    stage = (
+        assessment.stage
+        if assessment
+        else (request.GET.get("stage") if request.GET.get("stage") in Stage.values else Stage.BASELINE)
+    )
     return render(
         request,
         "diagnostics/assessments/form.html",
         {
+            "offline": offline,
+            "offline_key": f"assessment:{assessment.pk}" if assessment else f"new:{enterprise.pk}:{method}:{stage}",
+            "offline_manifest": offline and role_of(request.user) == Role.EVALUATOR,
+            "version": services.assessment_version(assessment) if assessment else "",
             "enterprise": enterprise,
             "method": method,
             "method_label": Method(method).label,

@@ -23,6 +23,7 @@ PUBLIC = {
     "admin:login": "the admin's own log-in page",
     "admin:logout": "logging out needs no session",
     "accounts:logout": "logging out needs no session",
+    "diagnostics:service_worker": "the service worker's script (/sw.js): static code like /static/, no data",
 }
 
 CONVERTER_VALUES = {

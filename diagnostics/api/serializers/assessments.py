@@ -8,6 +8,7 @@ from rest_framework import serializers
 from diagnostics.choices import AssessmentStatus, Method, Stage
 from diagnostics.models import Assessment
 from diagnostics.scoring import plain_decimal
+from diagnostics.services.assessments import assessment_version
 
 ANSWERS_HELP = (
     "Item code → answer: multi-choice items a list of option numbers (1-based, [] = none); single-choice "
@@ -95,6 +96,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     result = serializers.SerializerMethodField()
     authoritative = serializers.BooleanField(read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    version = serializers.SerializerMethodField()
 
     class Meta:
         model = Assessment
@@ -116,8 +118,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "description": "The token a sync sends back (POST …/{id}/sync/)."})
+    def get_version(self, obj):
+        return assessment_version(obj)
 
     @extend_schema_field({"type": "number", "nullable": True})
     def get_score(self, obj):
@@ -157,6 +164,12 @@ class AssessmentUpdateSerializer(serializers.Serializer):
     scene_notes = serializers.JSONField(required=False)
     evaluators = serializers.CharField(required=False, allow_blank=True, max_length=255)
     note = serializers.CharField(required=False, allow_blank=True)
+
+
+class SyncSerializer(AssessmentUpdateSerializer):
+    """``POST /api/v1/assessments/{id}/sync/``: a draft kept on a tablet, with the version it was taken from."""
+
+    version = serializers.CharField(allow_blank=True, max_length=64)
 
 
 class SubmitSerializer(serializers.Serializer):

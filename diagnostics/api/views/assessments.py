@@ -1,7 +1,8 @@
 """The score endpoint and the assessments API (docs/api.md)."""
 
+from django import forms
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,8 +11,9 @@ from rest_framework.views import APIView
 
 from core.api.viewsets import ReadServiceViewSet, service_action
 from core.errors import DomainError
+from core.params import QueryForm
 from diagnostics.filters import AssessmentFilter
-from diagnostics.scoring import ScoreInputError, index_spec, score
+from diagnostics.scoring import ScoreInputError, index_spec, rule_table, score
 from diagnostics.selectors.assessments import assessment_list
 from diagnostics.selectors.index import edition_by_code
 from diagnostics.services import assessments as services
@@ -26,6 +28,7 @@ from ..serializers.assessments import (
     ScoreRequestSerializer,
     ScoreResultSerializer,
     SubmitSerializer,
+    SyncSerializer,
     contract_result,
 )
 
@@ -64,6 +67,26 @@ class ScoreView(APIView):
         except ScoreInputError as exc:
             return _bad(exc.errors)
         return Response(contract_result(result))
+
+
+class RulesQuery(QueryForm):
+    index = forms.CharField(max_length=32, required=False)
+
+
+class RulesView(APIView):
+    """The rule table the server scores with, for the browser's scorer (static/js/scoring.js)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("index", str, description="The index edition, default the current one.")],
+        responses={200: OpenApiResponse(description="The rule table (docs/api.md).")},
+        summary="The scoring rules of an index edition",
+    )
+    def get(self, request):
+        code = RulesQuery.read(request.query_params).get("index")
+        edition = edition_by_code(code)
+        if edition is None:
+            return _bad({"index": [_("No index edition has the code {code}.").format(code=code)]})
+        return Response(rule_table(index_spec(edition)))
 
 
 class AssessmentViewSet(mixins.DestroyModelMixin, ReadServiceViewSet):
@@ -114,6 +137,26 @@ class AssessmentViewSet(mixins.DestroyModelMixin, ReadServiceViewSet):
     def submit(self, assessment, date=None):
         services.assessment_submit(actor=self.request.user, assessment=assessment, date=date)
         return assessment
+
+    @extend_schema(
+        request=SyncSerializer,
+        responses={
+            200: AssessmentSerializer,
+            409: OpenApiResponse(description="`conflict`: the server's version under `server`, nothing written."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def sync(self, request, pk=None):
+        """Store a draft kept on a tablet, unless the assessment changed since the draft's ``version``."""
+        assessment = self.get_object()
+        values = self.validated(SyncSerializer)
+        version = values.pop("version")
+        try:
+            services.assessment_sync(actor=request.user, assessment=assessment, version=version, **values)
+        except services.StaleDraft as exc:
+            body = {**exc.as_dict(), "server": AssessmentSerializer(self.answer_object(exc.current)).data}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return self.answer(assessment)
 
     def destroy(self, request, pk=None):
         services.assessment_delete(actor=request.user, assessment=self.get_object())
