@@ -21,6 +21,7 @@ from demo.seed.assessments import seed_assessments
 from demo.seed.books import seed_books
 from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
+from demo.seed.events import seed_events
 from demo.seed.funding import seed_funding
 from demo.seed.providers import compute_demo_scorecards, seed_providers
 from enterprises.models import Enterprise
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             # Projects, acceptances, recognitions, the fund ledger and the financing list; after the
             # diagnoses and evaluations they build on.
             seed_funding(district=users["district"], finance=users["finance"], cashier=users["finance2"])
+            # Training, outreach and matchmaking events with their invitations and attendance.
+            seed_events(district=users["district"], unit_staff=staff)
         # Keep this the last seeding step: the scorecards read every diagnosis and evaluation seeded above.
         compute_demo_scorecards(district=users["district"], period="2025")
         # After everything else is seeded: the preparation months are closed, with one approved exception.
