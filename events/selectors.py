@@ -84,6 +84,7 @@ def figures(*, viewer, year=None, unit=None):
             held=Count("pk", distinct=True),
             reached=Count("attendance__enterprise", distinct=True),
             attendance=Count("attendance", distinct=True),
+            **{f"kind_{k.value}": Count("pk", filter=Q(kind=k.value), distinct=True) for k in EventKind},
         )
         .order_by("organiser_unit__code")
     )
@@ -99,6 +100,7 @@ def figures(*, viewer, year=None, unit=None):
                 "held": r["held"],
                 "reached": r["reached"],
                 "attendance": r["attendance"],
+                "by_kind": [r[f"kind_{k.value}"] for k in EventKind],
             }
             for r in by_unit
         ],

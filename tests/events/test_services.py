@@ -89,6 +89,7 @@ def test_attendance_once_per_person_and_the_figures_count_enterprises_once(world
     assert figures["held"] == 1 and figures["reached"] == 2 and figures["attendance"] == 3
     assert {k["kind"]: k["held"] for k in figures["by_kind"]}["training"] == 1
     assert figures["by_unit"][0]["unit_code"] == "310117001"
+    assert figures["by_unit"][0]["by_kind"] == [1, 0, 0, 0, 0]
     assert selectors.figures(viewer=world["other_staff"], year=year)["held"] == 0
 
 
