@@ -25,6 +25,7 @@ class NavItem:
 
 ENTERPRISES = _("Enterprises")
 PROVIDERS = _("Providers")
+EVENTS = _("Training and outreach")
 DIAGNOSTICS = _("Diagnosis and evaluation")
 FUNDING = _("Projects and funds")
 WORKLISTS = _("Work lists")
@@ -69,6 +70,8 @@ NAV_ITEMS = [
     NavItem(
         _("Scorecards"), "providers:scorecards", "bar-chart-line", GLOBAL_READ_ROLES | {Role.PROVIDER_USER}, PROVIDERS
     ),
+    NavItem(_("Events"), "events:list", "calendar-event", ALL - {Role.EVALUATOR}, EVENTS),
+    NavItem(_("Event figures"), "events:overview", "bar-chart", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}, EVENTS),
     NavItem(_("Diagnosis reports"), "diagnostics:diagnoses:list", "clipboard2-pulse", ALL, DIAGNOSTICS),
     NavItem(
         _("Diagnosis work queue"),

@@ -26,6 +26,8 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("Deadline overdue")
     ESCALATION = "escalation", _("Overdue deadline escalated")
     DIGEST = "digest", _("Daily digest")
+    EVENT_INVITED = "event_invited", _("Invited to an event")
+    EVENT_CHANGED = "event_changed", _("Event changed or cancelled")
 
 
 class Channel(models.TextChoices):

@@ -166,6 +166,24 @@ def notify_event(recipients, kind, subject, *, link="", body="", actor=None):
         return notify(people, kind, title, body=str(body), link=link)
 
 
+def email_addresses(addresses, title, body=""):
+    """E-mail people who have no account (an invited enterprise's contact, say) at ``addresses``: one outbox
+    row per distinct address, in Chinese, plain text, no link into the portal; sent after the commit like every
+    notification's mail. Call it inside the transaction of the event. Nothing where e-mail is off. Returns the
+    rows written."""
+    addresses = sorted({str(a).strip().lower() for a in addresses if a and str(a).strip()})
+    if not addresses or not email_enabled():
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"title": str(title), "body": str(body), "portal_url": absolute_link("/")}
+        subject = _("[Songjiang pilot] {title}").format(title=title)
+        text = render_to_string("notifications/email_contact.txt", context)
+    mails = EmailOutbox.objects.bulk_create(EmailOutbox(to=a, subject=subject[:255], text=text) for a in addresses)
+    ids = [m.pk for m in mails]
+    transaction.on_commit(lambda: send_task(SEND_TASK, [ids]))
+    return mails
+
+
 # --- the outbox -------------------------------------------------------------------------------
 
 

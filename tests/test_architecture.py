@@ -27,6 +27,7 @@ LAYERS = {
     "enterprises": 2,
     "providers": 3,
     "diagnostics": 4,
+    "events": 4,
     "funding": 5,
     "worklists": 6,
     "reports": 6,

@@ -10,5 +10,5 @@
   its progress, commit, error sheet; templates in ``templates/core/tabular/``) and its API views.
 
 An import is a schema and a row writer on these (``enterprises.roster`` + ``enterprises.imports``,
-``funding.backfill``), with a declaration of its pages and API views in its own words.
+``funding.backfill``, ``events.signin``), with a declaration of its pages and API views in its own words.
 """

@@ -100,6 +100,11 @@ class BatchPages:
         """What the upload page says of the file: its columns, its limits, what this person may write."""
         raise NotImplementedError
 
+    def start_options(self, request):
+        """More keyword arguments of :meth:`start` read from the request: the record an upload belongs to (an
+        event's sign-in sheet names its event in ``?event=``). None by default."""
+        return {}
+
     def can_upload(self, user):
         return self.batch_import.can_run(user)
 
@@ -178,7 +183,10 @@ class UploadView(BatchView):
         if form.is_valid():
             try:
                 batch = self.pages.start(
-                    actor=request.user, upload=form.cleaned_data["file"], commit=form.cleaned_data["commit"]
+                    actor=request.user,
+                    upload=form.cleaned_data["file"],
+                    commit=form.cleaned_data["commit"],
+                    **self.pages.start_options(request),
                 )
             except DomainError as exc:
                 form.add_error("file", exc.message)

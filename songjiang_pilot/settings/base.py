@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "books",
     "enterprises",
     "providers",
+    "events",
     "diagnostics",
     "funding",
     "reports",
@@ -349,6 +350,8 @@ PORTAL_EMAIL_MAX_ATTEMPTS = env.int("PORTAL_EMAIL_MAX_ATTEMPTS", default=20)
 # How many days an approved exception to a period close lets corrections through (docs/architecture.md
 # "Period close").
 PORTAL_CLOSURE_EXCEPTION_DAYS = env.int("PORTAL_CLOSURE_EXCEPTION_DAYS", default=7)
+# Days after an event by which its organiser uploads the sign-in sheet; later it is overdue (events.reminders).
+PORTAL_EVENT_SIGN_IN_DAYS = env.int("PORTAL_EVENT_SIGN_IN_DAYS", default=3)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

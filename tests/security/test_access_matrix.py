@@ -110,6 +110,7 @@ class Route:
 E, P, D, F = "enterprises.Enterprise", "funding.Project", "diagnostics.Diagnosis", "funding.Disbursement"
 A = "diagnostics.Assessment"
 N = "notifications.Notification"
+EV = "events.Event"
 
 ROUTES = {
     # accounts
@@ -235,6 +236,20 @@ ROUTES = {
     "reports:document_enterprise_file": Route(scoped(E), E),
     "reports:document_project_dossier": Route(scoped(P), P),
     "accounts:token_revoke": Route(own_tokens, "accounts.ApiToken"),
+    # events (unit staff: their unit's and the district-wide ones; providers: those naming them)
+    "events:detail": Route(scoped(EV), EV),
+    "events:edit": Route(scoped(EV), EV),
+    "events:invite": Route(scoped(EV), EV),
+    "events:attendance": Route(scoped(EV), EV),
+    "events:attendance_export": Route(scoped(EV), EV),
+    "events:action": Route(scoped(EV), EV, extra={"action": "held"}),
+    "events:invitation_remove": Route(scoped("events.Invitation"), "events.Invitation"),
+    "events:attendance_remove": Route(scoped("events.Attendance"), "events.Attendance"),
+    "events:sign_in_batch": Route(scoped("events.SignInBatch"), "events.SignInBatch"),
+    "events:sign_in_commit": Route(scoped("events.SignInBatch"), "events.SignInBatch"),
+    "events:sign_in_errors": Route(scoped("events.SignInBatch"), "events.SignInBatch"),
+    "api:event-detail": Route(scoped(EV), EV),
+    "api:event-attendance": Route(scoped(EV), EV),
     # dossiers (the requester's own; every dossier for the global readers)
     "dossiers:detail": Route(scoped("dossiers.Dossier"), "dossiers.Dossier"),
     "dossiers:zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),

@@ -21,6 +21,7 @@ from demo.seed.assessments import seed_assessments
 from demo.seed.books import seed_books
 from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
+from demo.seed.events import seed_events
 from demo.seed.funding import seed_funding
 from demo.seed.providers import compute_demo_scorecards, seed_providers
 from demo.seed.targets import seed_targets
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             seed_funding(district=users["district"], finance=users["finance"], cashier=users["finance2"])
             # The units' shares of the district targets (the heat map, the unit dashboards, the assessment).
             seed_targets(district=users["district"])
+            # Training, outreach and matchmaking events with their invitations and attendance.
+            seed_events(district=users["district"], unit_staff=staff)
         # Keep this the last seeding step: the scorecards read every diagnosis and evaluation seeded above.
         compute_demo_scorecards(district=users["district"], period="2025")
         # After everything else is seeded: the preparation months are closed, with one approved exception.
