@@ -53,13 +53,13 @@ def env():
 
 
 def manage(*args, **kwargs):
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - this project's manage.py, fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env(), check=True, text=True, **kwargs
     )
 
 
 def psql(sql):
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)  # noqa: S603, S607 - fixed
 
 
 def prepare(fresh):
@@ -76,8 +76,8 @@ def lighthouse_bin():
     binary = NODE / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
         NODE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "init", "-y"], cwd=NODE, check=True, capture_output=True)
-        subprocess.run(["npm", "install", f"lighthouse@{LIGHTHOUSE_VERSION}"], cwd=NODE, check=True)
+        subprocess.run(["npm", "init", "-y"], cwd=NODE, check=True, capture_output=True)  # noqa: S607
+        subprocess.run(["npm", "install", f"lighthouse@{LIGHTHOUSE_VERSION}"], cwd=NODE, check=True)  # noqa: S603, S607
     return binary
 
 
@@ -110,7 +110,7 @@ def wait_for(url, seconds=60):
 
 def run(binary, url, cookie, out):
     headers = json.dumps({"Cookie": f"sessionid={cookie}"}) if cookie else "{}"
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - the pinned Lighthouse, fixed arguments
         [
             str(binary),
             url,
@@ -147,7 +147,7 @@ def main():
     args = parser.parse_args()
     prepare(fresh=not args.keep)
     binary = lighthouse_bin()
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - this project's gunicorn, fixed arguments
         [sys.executable, "-m", "gunicorn", "songjiang_pilot.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}"],
         cwd=ROOT,
         env=env(),
@@ -160,10 +160,12 @@ def main():
         print(f"Lighthouse {LIGHTHOUSE_VERSION}, desktop preset, production settings, demo programme")
         for name, path in PAGES.items():
             url = f"http://127.0.0.1:{PORT}{path}"
-            urllib.request.urlopen(  # noqa: S310 - loopback: warm the page's cache once
+            urllib.request.urlopen(
                 urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=60
             )
-            scores = run(binary, url, cookie if name != "log-in" else None, WORK / f"{name}-{secrets.token_hex(3)}.json")
+            scores = run(
+                binary, url, cookie if name != "log-in" else None, WORK / f"{name}-{secrets.token_hex(3)}.json"
+            )
             print(f"{name:10s} " + "  ".join(f"{k} {v}" for k, v in scores.items()))
     finally:
         server.terminate()
