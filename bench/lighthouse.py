@@ -160,9 +160,7 @@ def main():
         print(f"Lighthouse {LIGHTHOUSE_VERSION}, desktop preset, production settings, demo programme")
         for name, path in PAGES.items():
             url = f"http://127.0.0.1:{PORT}{path}"
-            urllib.request.urlopen(
-                urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=60
-            )
+            urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=60)
             scores = run(
                 binary, url, cookie if name != "log-in" else None, WORK / f"{name}-{secrets.token_hex(3)}.json"
             )
