@@ -31,6 +31,7 @@ LAYERS = {
     "worklists": 6,
     "reports": 6,
     "dossiers": 7,
+    "selfevaluations": 7,
     "demo": 7,
     "songjiang_pilot": 8,
 }
