@@ -10,8 +10,14 @@ from .choices import Section
 
 #: The heading of the indicator table (docs/api.md "Self-evaluations").
 INDICATOR_HEADERS = ["序号", "指标名称", "目标值", "完成值", "完成率"]
-#: A unit's table (its allocation as the target): headed apart from the district's indicator table.
-UNIT_HEADERS = ["序号", "指标名称", "属地目标", "属地完成值", "完成率"]
+#: The indicators of the per-unit table (actual over the unit's allocation), with their short names.
+UNIT_COLUMNS = {
+    "1+2": "改造企业",
+    "5": "上云用云",
+    "7": "数字化车间及智能工厂",
+    "8": "四级企业",
+    "R2": "二级及以上占比",
+}
 NO_TEXT = "（本节文字尚未撰写。）"
 
 
@@ -149,13 +155,18 @@ def blocks_of(evaluation):
         w.table("重点服务商", ["服务商", "承担项目（个）", "已通过验收（个）"], res["key_providers"])
 
     w.add("h1", "六、各属地绩效情况")
+    w.add("p", "下表为各街镇（经开区）主要指标的完成值与分配目标（完成值/目标值），全部指标见报告快照的分属地附表。")
+    headers = ["属地"] + [f"{number} {UNIT_COLUMNS[number]}" for number in UNIT_COLUMNS] + ["改造企业完成率"]
+    rows = []
     for unit in content["units"]:
-        w.add("h2", unit["name"])
-        w.table(
-            f"{unit['name']}指标完成情况",
-            UNIT_HEADERS,
-            [[r["number"], r["name"], r["target"], r["actual"], r["completion"]] for r in unit["rows"]],
-        )
+        cells = {r["number"]: r for r in unit["rows"]}
+        row = [unit["name"]]
+        for number in UNIT_COLUMNS:
+            cell = cells.get(number)
+            row.append(f"{cell['actual']}/{cell['target']}" if cell else "—")
+        row.append(cells["1+2"]["completion"] if "1+2" in cells else "—")
+        rows.append(row)
+    w.table("各属地主要指标完成情况（完成值/目标值）", headers, rows)
 
     w.add("h1", "七、存在问题")
     w.paragraphs(texts.get(Section.PROBLEMS))

@@ -2,14 +2,15 @@
 (WeasyPrint, the shared Noto CJK fonts): 黑体 headings, 仿宋 body text, numbered tables, page numbers."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from reports.rendering.common import css_text, html_to_pdf
@@ -109,29 +110,51 @@ def render_docx(evaluation):
         elif block.kind == "table":
             caption = doc.add_paragraph(block.text, style="Caption")
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            table = doc.add_table(rows=1 + len(block.rows), cols=len(block.headers))
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for col, text in enumerate(block.headers):
-                cell = table.rows[0].cells[col]
-                cell.text = ""
-                _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5)
-            # Fill the cells through their XML: python-docx's cell access is quadratic on big tables.
-            for r, row in enumerate(block.rows, start=1):
-                cells = table.rows[r].cells
-                for col, text in enumerate(row):
-                    _font(cells[col].paragraphs[0].add_run(text), BODY_FONT, 10.5)
-            _repeat_header(table)
+            _table(doc, block)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
 
 
-def _repeat_header(table):
-    trpr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
+def _run_xml(text, font, size):
+    half_points = int(size * 2)
+    return (
+        f'<w:r><w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
+        f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    )
+
+
+def _row_xml(cells, widths, font, *, header=False):
+    row_pr = (
+        '<w:trPr><w:tblHeader w:val="true"/><w:cantSplit/></w:trPr>' if header else "<w:trPr><w:cantSplit/></w:trPr>"
+    )
+    body = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+        f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="auto"/><w:ind w:firstLine="0"/>'
+        f"</w:pPr>{_run_xml(text, font, 10.5)}</w:p></w:tc>"
+        for text, width in zip(cells, widths, strict=True)
+    )
+    return f"<w:tr {nsdecls('w')}>{row_pr}{body}</w:tr>"
+
+
+def _table(doc, block):
+    """A numbered table: its header row repeated on every page, every cell in 仿宋 (the header in 黑体). The rows
+    are written as XML at once: python-docx's cell access costs a walk of the table per cell."""
+    columns = len(block.headers)
+    table = doc.add_table(rows=0, cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    total = 8800  # twips across the text block of an A4 page with these margins
+    widths = [total // columns] * columns
+    if block.headers[:2] == ["序号", "指标名称"] or block.headers[:1] == ["序号"]:
+        first = 800
+        second = total - first - (columns - 2) * ((total - first) // (columns + 1))
+        widths = [first, second] + [(total - first) // (columns + 1)] * (columns - 2)
+    tbl = table._tbl
+    tbl.append(parse_xml(_row_xml(block.headers, widths, HEADING_FONT, header=True)))
+    for row in block.rows:
+        tbl.append(parse_xml(_row_xml(row, widths, BODY_FONT)))
 
 
 def render_pdf(evaluation):

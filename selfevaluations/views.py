@@ -164,7 +164,7 @@ def compare(request, pk):
     if not request.GET.get("with"):
         return redirect("selfevaluations:detail", new.pk)
     old = found_or_404(selfevaluation_get, viewer=request.user, pk=request.GET.get("with", ""))
-    if SelfEvaluation.Status.DONE != old.status or new.status != SelfEvaluation.Status.DONE:
+    if old.status != SelfEvaluation.Status.DONE or new.status != SelfEvaluation.Status.DONE:
         raise Http404(_("Both versions must be generated."))
     return render(
         request,
