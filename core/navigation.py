@@ -48,6 +48,7 @@ NAV_ITEMS = [
         _("Evidence packs"), "reports:document_evidence_pack", "file-earmark-zip", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}
     ),
     NavItem(_("My dossiers"), "dossiers:list", "archive", GLOBAL_READ_ROLES | {Role.UNIT_STAFF}),
+    NavItem(_("Self-evaluations"), "selfevaluations:list", "journal-text", DISTRICT_ROLES | {Role.AUDITOR}),
     NavItem(_("Pilot enterprises"), "enterprises:list", "buildings", ALL, ENTERPRISES),
     NavItem(_("Awaiting confirmation"), "enterprises:confirm_queue", "check2-square", DISTRICT_ROLES, ENTERPRISES),
     NavItem(

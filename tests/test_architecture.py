@@ -33,6 +33,7 @@ LAYERS = {
     "reports": 6,
     "dossiers": 7,
     "unitassessments": 7,
+    "selfevaluations": 7,
     "demo": 7,
     "songjiang_pilot": 8,
 }

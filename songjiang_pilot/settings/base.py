@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "worklists",
     "dossiers",
     "unitassessments",
+    "selfevaluations",
 ]
 # Demo and benchmark data (the demo app: seed_demo, generate_scale, the factories), imported by no product
 # module. On in this embedded default (`make run`) and the tests; production.py turns it off unless

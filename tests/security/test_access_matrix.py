@@ -108,6 +108,7 @@ class Route:
 
 
 E, P, D, F = "enterprises.Enterprise", "funding.Project", "diagnostics.Diagnosis", "funding.Disbursement"
+SE = "selfevaluations.SelfEvaluation"
 A = "diagnostics.Assessment"
 N = "notifications.Notification"
 EV = "events.Event"
@@ -255,6 +256,22 @@ ROUTES = {
     "dossiers:zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
     "api:dossier": Route(scoped("dossiers.Dossier"), "dossiers.Dossier"),
     "api:dossier-zip": Route(scoped("dossiers.Dossier"), "dossiers.Dossier", file=True),
+    # self-evaluations (district officials, auditors and admins read; the district writes)
+    **{
+        name: Route(scoped(SE), SE, file=name.endswith(("docx", "pdf")))
+        for name in (
+            "selfevaluations:detail",
+            "selfevaluations:regenerate",
+            "selfevaluations:narrative",
+            "selfevaluations:compare",
+            "selfevaluations:docx",
+            "selfevaluations:pdf",
+            "api:selfevaluation",
+            "api:selfevaluation-docx",
+            "api:selfevaluation-pdf",
+            "api:selfevaluation-compare",
+        )
+    },
     # period close
     "books:reopen": Route(readers_only("books.Closure"), "books.Closure"),
     "books:approve_reopen": Route(readers_only("books.Closure"), "books.Closure"),
