@@ -31,8 +31,9 @@ LAYERS = {
     "worklists": 6,
     "reports": 6,
     "dossiers": 7,
-    "demo": 7,
-    "songjiang_pilot": 8,
+    "unitreports": 7,
+    "demo": 8,
+    "songjiang_pilot": 9,
 }
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "worklists",
     "dossiers",
+    "unitreports",
 ]
 # Demo and benchmark data (the demo app: seed_demo, generate_scale, the factories), imported by no product
 # module. On in this embedded default (`make run`) and the tests; production.py turns it off unless

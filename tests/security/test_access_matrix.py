@@ -110,6 +110,7 @@ class Route:
 E, P, D, F = "enterprises.Enterprise", "funding.Project", "diagnostics.Diagnosis", "funding.Disbursement"
 A = "diagnostics.Assessment"
 N = "notifications.Notification"
+UR, RR = "unitreports.UnitReport", "unitreports.ReportRound"
 
 ROUTES = {
     # accounts
@@ -261,6 +262,14 @@ ROUTES = {
     "notifications:read": Route(own_notifications, N),
     "api:notification-detail": Route(own_notifications, N),
     "api:notification-read": Route(own_notifications, N),
+    # unit reports: a unit's staff their own unit's; the district, auditors and admins every one
+    "unitreports:detail": Route(scoped(UR), UR),
+    "unitreports:edit": Route(scoped(UR), UR),
+    "unitreports:review": Route(scoped(UR), UR),
+    "api:unit-report-detail": Route(scoped(UR), UR),
+    "unitreports:round_detail": Route(scoped(RR), RR),
+    "unitreports:round_edit": Route(scoped(RR), RR),
+    "unitreports:fill": Route(scoped(RR), RR),
 }
 
 #: Routes with a parameter that is not one record, and why they are outside this matrix.
