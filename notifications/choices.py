@@ -29,12 +29,15 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("Deadline overdue")
     ESCALATION = "escalation", _("Overdue deadline escalated")
     DIGEST = "digest", _("Daily digest")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly district digest")
 
 
 class Channel(models.TextChoices):
     PORTAL = "portal", _("Portal only")
     PORTAL_AND_EMAIL = "portal_and_email", _("Portal and e-mail")
     DAILY_DIGEST = "daily_digest", _("Portal and a daily digest e-mail")
+    #: Offered for the weekly district digest only: the person does not get it at all.
+    OFF = "off", _("Not at all")
 
 
 class OutboxStatus(models.TextChoices):

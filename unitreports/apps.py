@@ -12,6 +12,6 @@ class UnitReportsConfig(AppConfig):
     def ready(self):
         from core import registry
 
-        from . import reminders
+        from . import reminders, tasks  # noqa: F401  (tasks: registered by name in every process)
 
         registry.reminder_sources.register("unitreports.reports", reminders.open_unit_reports)
