@@ -198,4 +198,3 @@ def district_period(today=None):
     )
 
 
-__all__ = ["SECTIONS", "unit_report_timeliness"]
