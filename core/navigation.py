@@ -107,6 +107,13 @@ NAV_ITEMS = [
     NavItem(_("Six work lists"), "worklists:hub", "card-checklist", ALL, WORKLISTS),
     NavItem(_("Task list"), "worklists:task_list", "list-task", ALL, WORKLISTS),
     NavItem(_("Policy list"), "worklists:policy_list", "file-earmark-text", ALL, WORKLISTS),
+    NavItem(
+        _("Unit reports"),
+        "unitreports:overview",
+        "calendar-check",
+        frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.AUDITOR, Role.UNIT_STAFF}),
+        WORKLISTS,
+    ),
     NavItem(_("Audit history"), "core:audit_history", "clock-history", HISTORY_READERS, SYSTEM),
     NavItem(_("Users"), "accounts:user_list", "people", frozenset({Role.ADMIN}), SYSTEM),
     NavItem(_("API"), "api-docs", "braces", ALL, SYSTEM),

@@ -13,9 +13,11 @@ class FundingConfig(AppConfig):
         from core import registry
         from core.roles import Role
 
-        from . import scorecard_metrics, tasks  # noqa: F401 - tasks: registers the back-fill task in every process
+        from . import reminders, scorecard_metrics, tasks  # noqa: F401 - tasks: registers the back-fill task in every process
         from .sections import projects_section
 
+        registry.reminder_sources.register("funding.projects", reminders.open_projects)
+        registry.reminder_sources.register("funding.payments", reminders.open_payments)
         registry.enterprise_links.register("funding.Project", registry.EnterpriseLink(Role.PROVIDER_USER, "provider"))
         registry.enterprise_links.register(
             "funding.Acceptance",

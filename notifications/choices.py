@@ -22,18 +22,24 @@ class NotificationKind(models.TextChoices):
     ENTERPRISE_PROPOSED = "enterprise_proposed", _("Enterprise proposed")
     ENTERPRISE_WITHDRAWN = "enterprise_withdrawn", _("Enterprise withdrawn")
     CLOSURE = "closure", _("Period closed")
+    UNIT_REPORT_SUBMITTED = "unit_report_submitted", _("Unit report submitted")
+    UNIT_REPORT_RETURNED = "unit_report_returned", _("Unit report returned")
+    UNIT_REPORT_ACCEPTED = "unit_report_accepted", _("Unit report accepted")
     DEADLINE_REMINDER = "deadline_reminder", _("Deadline approaching")
     DEADLINE_OVERDUE = "deadline_overdue", _("Deadline overdue")
     ESCALATION = "escalation", _("Overdue deadline escalated")
     DIGEST = "digest", _("Daily digest")
     EVENT_INVITED = "event_invited", _("Invited to an event")
     EVENT_CHANGED = "event_changed", _("Event changed or cancelled")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly district digest")
 
 
 class Channel(models.TextChoices):
     PORTAL = "portal", _("Portal only")
     PORTAL_AND_EMAIL = "portal_and_email", _("Portal and e-mail")
     DAILY_DIGEST = "daily_digest", _("Portal and a daily digest e-mail")
+    #: Offered for the weekly district digest only: the person does not get it at all.
+    OFF = "off", _("Not at all")
 
 
 class OutboxStatus(models.TextChoices):

@@ -170,3 +170,26 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.recipient_id}"
+
+
+class WebhookOutbox(models.Model):
+    """A message for the WeCom (企业微信) group robot, waiting, sent or given up: written with the notifications of
+    one event (one message however many people are told), posted after the commit, retried with a growing pause
+    while the webhook cannot be reached, like :class:`EmailOutbox`."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    content = models.TextField(_("markdown"))
+    status = models.CharField(_("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group-robot message")
+        verbose_name_plural = _("group-robot messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.kind}: {self.content[:40]}"

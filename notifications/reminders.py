@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from core import registry
 
-from . import services
+from . import services, webhooks
 from .choices import Channel, NotificationKind, ReminderStage
 from .models import EmailOutbox, Notification, NotificationPreference, ReminderLog, ReminderRule
 
@@ -174,5 +174,6 @@ def reminders_run(*, today=None):
     counts = reminders_send(today=today)
     counts["digests"] = digest_send(today=today)
     counts.update(services.outbox_send(due_only=False))
+    counts.update(webhooks.webhooks_send(due_only=False))
     counts["pending"] = EmailOutbox.objects.filter(status="pending").count()
     return counts

@@ -11,7 +11,6 @@ notifications leave the portal and no outbox rows are written.
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,15 +26,14 @@ from core.errors import DomainError
 from core.jobs import send_task
 from core.roles import Role
 
+from . import webhooks
 from .choices import Channel, NotificationKind, OutboxStatus
 from .models import EmailOutbox, Notification, NotificationPreference
+from .retry import FIRST_RETRY_SECONDS, LONGEST_RETRY_SECONDS, retry_pause  # noqa: F401  (named here too)
 
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "notifications.tasks.send_outbox_task"
-#: The pause before the n-th retry: 1, 2, 4 … minutes, at most an hour.
-FIRST_RETRY_SECONDS = 60
-LONGEST_RETRY_SECONDS = 60 * 60
 
 
 # --- who hears of what ------------------------------------------------------------------------
@@ -151,6 +149,8 @@ def notify(recipients, kind, title, body="", link=""):
         ids = [m.pk for m in mails]
         if ids:
             transaction.on_commit(lambda: send_task(SEND_TASK, [ids]))
+    if webhooks.enabled_for(kind):
+        webhooks.queue(kind, str(title), str(body), absolute_link(str(link)))
     user_ids = [p.pk for p in people]
     transaction.on_commit(lambda: remember_unread_counts(user_ids))
     return notes
@@ -185,10 +185,6 @@ def email_addresses(addresses, title, body=""):
 
 
 # --- the outbox -------------------------------------------------------------------------------
-
-
-def retry_pause(attempts):
-    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS))
 
 
 def outbox_send(ids=None, *, due_only=True):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import reminders, services
+from . import reminders, services, webhooks
 
 
 @shared_task(name="notifications.tasks.send_outbox_task", ignore_result=True)
@@ -16,8 +16,16 @@ def send_outbox_task(outbox_ids):
 
 @shared_task(name="notifications.tasks.drain_outbox_task", ignore_result=True)
 def drain_outbox_task():
-    """Beat, every ``PORTAL_EMAIL_RETRY_EVERY_SECONDS``: send every pending e-mail whose pause is over."""
+    """Beat, every ``PORTAL_EMAIL_RETRY_EVERY_SECONDS``: send every pending e-mail and group-robot message whose
+    pause is over."""
+    webhooks.webhooks_send()
     return services.outbox_send()["sent"]
+
+
+@shared_task(name="notifications.tasks.send_webhooks_task", ignore_result=True)
+def send_webhooks_task(ids):
+    """Post the pending group-robot messages ``ids`` (after the commit of their event). Safe to run twice."""
+    return webhooks.webhooks_send(ids)["posted"]
 
 
 @shared_task(name="notifications.tasks.send_reminders_task", ignore_result=True)

@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("selfevaluations.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("books.api.urls")),
+    path("", include("unitreports.api.urls")),
     path("", include(router.urls)),
 ]
 
@@ -53,6 +54,7 @@ urlpatterns = [
     path("unit-assessments/", include("unitassessments.urls")),
     path("self-evaluations/", include("selfevaluations.urls")),
     path("notifications/", include("notifications.urls")),
+    path("unit-reports/", include("unitreports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

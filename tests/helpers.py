@@ -5,9 +5,11 @@ Chromium, following the main menu, and waiting for background work
 Waits here wait for something to happen, with a generous limit that only turns a hang into a
 failure; none of them asserts that anything was fast (speed belongs to bench/)."""
 
+import importlib
 import re
 import time
 
+from django.apps import apps
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -17,6 +19,7 @@ from diagnostics.models import IndexEdition
 from diagnostics.reference import app_models, load_index
 from funding.models import FundSource, SubsidyPolicy
 from funding.reference import load_funds
+from notifications.models import ReminderRule
 from reports.models import Indicator, IndicatorTarget, ReportingPeriod
 from reports.reference import load_indicators
 from tests.factories import DEFAULT_PASSWORD
@@ -44,6 +47,21 @@ def ensure_reference_data():
         load_indicators(ReportingPeriod, Indicator, IndicatorTarget)
     if not AssessmentPart.objects.exists():
         load_parts(AssessmentPart)
+    if ReminderRule.objects.count() < REMINDER_RULES_SEEDED:
+        for module in REMINDER_RULE_MIGRATIONS:
+            importlib.import_module(module).seed(apps, None)
+
+
+#: The migrations that seed the reminder rules (each ``seed(apps, schema_editor)`` is idempotent).
+REMINDER_RULE_MIGRATIONS = (
+    "notifications.migrations.0002_seed_reminder_rules",
+    "funding.migrations.0007_reminder_rules",
+    "unitreports.migrations.0002_reminder_rule",
+    "events.migrations.0002_reminder_rules",
+)
+#: How many rules those migrations seed (diagnosis, transformation, evaluation; four of funding; unit reports;
+#: events and their sign-in sheets).
+REMINDER_RULES_SEEDED = 10
 
 
 # --- Chromium ----------------------------------------------------------------------------------------

@@ -34,8 +34,9 @@ LAYERS = {
     "dossiers": 7,
     "unitassessments": 7,
     "selfevaluations": 7,
-    "demo": 7,
-    "songjiang_pilot": 8,
+    "unitreports": 7,
+    "demo": 8,
+    "songjiang_pilot": 9,
 }
 
 

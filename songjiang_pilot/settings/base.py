@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dossiers",
     "unitassessments",
     "selfevaluations",
+    "unitreports",
 ]
 # Demo and benchmark data (the demo app: seed_demo, generate_scale, the factories), imported by no product
 # module. On in this embedded default (`make run`) and the tests; production.py turns it off unless
@@ -320,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("PORTAL_EMAIL_RETRY_EVERY_SECONDS", default=5 * 60),
     },
     "send-reminders": {"task": "notifications.tasks.send_reminders_task", "schedule": crontab(hour=8, minute=0)},
+    "weekly-district-digest": {
+        "task": "unitreports.tasks.weekly_digest_task",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=30),
+    },
     "nightly-report-snapshots": {
         "task": "reports.tasks.nightly_snapshots_task",
         "schedule": crontab(hour=2, minute=0),
@@ -345,8 +350,29 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="songjiang-pilot@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address of the portal that mail links back to.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A WeCom (企业微信) group robot: notifications of the kinds listed also post a markdown message to this webhook,
+# through an outbox retried like the e-mail (off when empty).
+PORTAL_WECOM_WEBHOOK_URL = env("PORTAL_WECOM_WEBHOOK_URL", default="")
+PORTAL_WECOM_KINDS = env.list(
+    "PORTAL_WECOM_KINDS",
+    default=[
+        "diagnosis_submitted",
+        "project_filed",
+        "acceptance_requested",
+        "project_passed",
+        "project_failed",
+        "closure",
+        "unit_report_submitted",
+        "escalation",
+    ],
+)
 # A message the mail server refused this many times is given up (marked failed, kept in the outbox).
 PORTAL_EMAIL_MAX_ATTEMPTS = env.int("PORTAL_EMAIL_MAX_ATTEMPTS", default=20)
+# Deadlines the reminder pass reads beyond the district's own (funding/reminders.py): an acceptance inspection is
+# due this many days after it was requested; a payment request is approved, and an approved payment paid, within
+# this many days.
+PORTAL_ACCEPTANCE_DUE_DAYS = env.int("PORTAL_ACCEPTANCE_DUE_DAYS", default=30)
+PORTAL_PAYMENT_STEP_DAYS = env.int("PORTAL_PAYMENT_STEP_DAYS", default=7)
 
 # How many days an approved exception to a period close lets corrections through (docs/architecture.md
 # "Period close").

@@ -112,6 +112,7 @@ SE = "selfevaluations.SelfEvaluation"
 A = "diagnostics.Assessment"
 N = "notifications.Notification"
 EV = "events.Event"
+UR, RR = "unitreports.UnitReport", "unitreports.ReportRound"
 
 ROUTES = {
     # accounts
@@ -293,6 +294,14 @@ ROUTES = {
     "notifications:read": Route(own_notifications, N),
     "api:notification-detail": Route(own_notifications, N),
     "api:notification-read": Route(own_notifications, N),
+    # unit reports: a unit's staff their own unit's; the district, auditors and admins every one
+    "unitreports:detail": Route(scoped(UR), UR),
+    "unitreports:edit": Route(scoped(UR), UR),
+    "unitreports:review": Route(scoped(UR), UR),
+    "api:unit-report-detail": Route(scoped(UR), UR),
+    "unitreports:round_detail": Route(scoped(RR), RR),
+    "unitreports:round_edit": Route(scoped(RR), RR),
+    "unitreports:fill": Route(scoped(RR), RR),
 }
 
 #: Routes with a parameter that is not one record, and why they are outside this matrix.

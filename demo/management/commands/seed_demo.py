@@ -23,8 +23,10 @@ from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
 from demo.seed.events import seed_events
 from demo.seed.funding import seed_funding
+from demo.seed.notifications import seed_notifications
 from demo.seed.providers import compute_demo_scorecards, seed_providers
 from demo.seed.targets import seed_targets
+from demo.seed.unitreports import seed_unit_reports
 from enterprises.models import Enterprise
 from providers.models import EvaluationBody, Provider
 from trail.services import seal_unsealed
@@ -72,6 +74,10 @@ class Command(BaseCommand):
         compute_demo_scorecards(district=users["district"], period="2025")
         # After everything else is seeded: the preparation months are closed, with one approved exception.
         seed_books(district=users["district"], finance=users["finance"])
+        # The reporting rhythm (定期上报): rounds and the units' reports, from the figures seeded above.
+        seed_unit_reports(district=users["district"], staff=staff)
+        # Last: one notification of every kind in the demo inboxes (after the events that notify for real).
+        seed_notifications(users)
         # The seed writes some rows in bulk (no history signal): seal them into the audit trail too.
         seal_unsealed()
         self._print_logins(users)
