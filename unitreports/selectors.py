@@ -13,7 +13,7 @@ from reports.selectors.indicators import compute
 
 from .choices import ReportStatus, Timeliness
 from .filters import UnitReportFilter
-from .models import SECTIONS, ReportRound, UnitReport
+from .models import ReportRound, UnitReport
 
 TWO_PLACES = Decimal("0.01")
 #: A late report counts half of one on time in the timeliness score.
@@ -196,5 +196,3 @@ def district_period(today=None):
         ReportingPeriod.objects.filter(start__lte=today, end__isnull=False).order_by("-start").first()
         or ReportingPeriod.objects.filter(end__isnull=False).order_by("start").first()
     )
-
-
