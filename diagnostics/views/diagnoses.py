@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.files import serve_protected_file
+from core.money import percent_of_hundred
 from core.pages import (
     PAGE_SIZE,
     form_problems,
@@ -209,7 +210,7 @@ def _answer_text(item, value):
     if item.kind == "single":
         return options[value].label if value in options else str(value)
     if item.kind == "band":
-        return f"{value}%"
+        return percent_of_hundred(value)
     return next((o.label for o in options.values() if o.code == value), str(value))
 
 

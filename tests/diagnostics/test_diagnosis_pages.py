@@ -389,3 +389,19 @@ def test_the_enterprise_page_lists_its_reports_and_the_current_one(client, users
     client.force_login(world["provider_user"])
     body = client.get(reverse("enterprises:detail", args=[world["ours"].pk])).content.decode()
     assert 'id="start-report"' in body
+
+
+def test_an_amount_typed_in_yuan_reads_back_in_both_units_on_the_detail(client, world):
+    """Issue 18 item 1: 380000 typed as 拟投入费用（元） reads back as 38.00 万元 beside 380,000.00 元, never as a bare
+    figure under another unit's heading."""
+    report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
+    client.force_login(world["provider_user"])
+    url = reverse("diagnostics:diagnoses:edit", args=[report.pk])
+    form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "拟投入费用（元）" in form_page and 'data-money=""' in form_page  # the unit and the live echo
+    client.post(url, form_data(world, proposed_cost="380000", software_cost="250000"))
+    detail = client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = detail.content.decode()
+    cost = body.split('id="proposed-cost">', 1)[1].split("</dd>", 1)[0]
+    assert "38.00 万元" in cost and "380,000.00 元" in cost
+    assert "拟投入费用（万元）" not in body
