@@ -120,16 +120,23 @@ def is_confirmed(request):
     return request.POST.get(CONFIRM_FIELD) == "1"
 
 
-def confirmation_page(request, *, question, subject, facts, consequence, button, back_url, status=200):
+def confirmation_page(
+    request, *, question, subject, facts, consequence, button, back_url, status=200, post_url=None, hidden=None
+):
     """The server-rendered confirmation of a destructive step (withdraw, decline, cancel…): restates what will
     happen (``facts``: ``[(label, value)]``; ``consequence``: a sentence) and posts the same fields again with
-    ``confirmed=1``; "Back" changes nothing. Money steps have their own page (templates/funding/money_confirm.html)."""
-    hidden = [
-        (name, value)
-        for name in request.POST
-        if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
-        for value in request.POST.getlist(name)
-    ]
+    ``confirmed=1`` (or ``hidden`` to ``post_url``); "Back" changes nothing. Money steps have their own page
+    (templates/funding/money_confirm.html)."""
+    hidden = (
+        hidden
+        if hidden is not None
+        else [
+            (name, value)
+            for name in request.POST
+            if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+            for value in request.POST.getlist(name)
+        ]
+    )
     context = {
         "question": question,
         "subject": subject,
@@ -137,7 +144,7 @@ def confirmation_page(request, *, question, subject, facts, consequence, button,
         "consequence": consequence,
         "button": button,
         "back_url": back_url,
-        "post_url": request.path,
+        "post_url": post_url or request.path,
         "hidden": hidden,
     }
     return render(request, "core/action_confirm.html", context, status=status)
