@@ -23,6 +23,7 @@ PUBLIC = {
     "admin:login": "the admin's own log-in page",
     "admin:logout": "logging out needs no session",
     "accounts:logout": "logging out needs no session",
+    "favicon": "the browser's icon: a redirect to the static favicon.svg",
 }
 
 CONVERTER_VALUES = {
