@@ -1,4 +1,5 @@
 # The two commands: `make run` (embedded demo) and `make test` (lint, checks, whole suite).
+# `make dev` is `make run` with DEBUG on (Django's debug pages, template reloading), for developers.
 # Each installs what is missing: Debian packages via apt (as root), Python packages into .venv.
 
 SHELL := /bin/bash
@@ -25,14 +26,18 @@ TEST_ENV := env DJANGO_SETTINGS_MODULE=songjiang_pilot.settings.test \
 	REDIS_URL=redis://127.0.0.1:6379/$(TEST_REDIS_DB) CELERY_BROKER_URL=redis://127.0.0.1:6379/$(TEST_BROKER_DB) \
 	CELERY_RESULT_BACKEND=redis://127.0.0.1:6379/$(TEST_BROKER_DB)
 
-.PHONY: run test lint check messages makemessages system-run system-test services venv clean
+.PHONY: run dev test lint check messages makemessages system-run system-test services venv clean
 
-run: system-run venv messages
+# The demo as people meet it: DEBUG off, so a wrong address or a fault shows the portal's own Chinese 404 and
+# 500 pages (static files through whitenoise); `make dev` keeps DEBUG on.
+run: DEBUG_FLAG := false
+dev: DEBUG_FLAG := true
+run dev: system-run venv messages
 	@mkdir -p var
 	$(EMBEDDED_ENV) $(PY) manage.py migrate --noinput
 	$(EMBEDDED_ENV) $(PY) manage.py seed_demo
-	@echo "Serving the portal on http://127.0.0.1:8000/ (Ctrl-C to stop)"
-	$(EMBEDDED_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving the portal on http://127.0.0.1:8000/ (DEBUG $(DEBUG_FLAG); Ctrl-C to stop)"
+	$(EMBEDDED_ENV) DJANGO_DEBUG=$(DEBUG_FLAG) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-test venv services messages lint check
 	$(TEST_ENV) $(PY) -m pytest

@@ -72,6 +72,15 @@ class User(AbstractUser):
         return role_of(self)
 
     @property
+    def signature(self):
+        """Who acted, as documents name them: the person and their office, never the log-in alone
+        (``区经委 王科长（区级管理人员）``, ``张三（上海某服务商）``)."""
+        name = self.display_name or self.get_full_name() or self.username
+        organisation = self.organisation
+        office = str(organisation if organisation is not None else (Role(self.role).label if self.role else ""))
+        return f"{name}（{office}）" if office and office not in name else name
+
+    @property
     def organisation(self):
         """The unit, provider or evaluation body the user acts for, if any."""
         return self.unit or self.provider or self.evaluation_body

@@ -115,8 +115,17 @@ def format_wan(value, *, unit=True):
 
 
 def format_percent(fraction, *, places=1, empty="—"):
-    """A fraction as a percent: ``0.9`` → ``"90.0%"``; completion and ratios are shown this way everywhere."""
+    """A fraction as a percent: ``0.9`` → ``"90.0%"``; completion and ratios are shown this way everywhere:
+    one decimal, half up (docs/style.md "Percentages")."""
     if fraction in (None, ""):
         return empty
     quantum = Decimal(1).scaleb(-places)
-    return f"{(Decimal(fraction) * 100).quantize(quantum, rounding=ROUND_HALF_UP)}%"
+    return f"{(Decimal(str(fraction)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)}%"
+
+
+def percent_of_hundred(value, *, empty="—"):
+    """A figure already in percent (a derived rate such as 33.3334, kept exact for scoring) shown by the same rule
+    as :func:`format_percent`: ``"33.3%"``."""
+    if value in (None, ""):
+        return empty
+    return format_percent(Decimal(str(value)) / 100, empty=empty)

@@ -12,6 +12,8 @@ from .permissions import HISTORY_READERS
 from .roles import DISTRICT_ROLES, GLOBAL_READ_ROLES, Role, role_of
 
 ALL = frozenset(Role)
+#: Roles whose systems or scripts use the REST API (docs/api.md); the menu shows them its guide.
+API_ROLES = frozenset({Role.ADMIN, Role.DISTRICT_OFFICIAL, Role.PROVIDER_USER, Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ NAV_ITEMS = [
     ),
     NavItem(_("Audit history"), "core:audit_history", "clock-history", HISTORY_READERS, SYSTEM),
     NavItem(_("Users"), "accounts:user_list", "people", frozenset({Role.ADMIN}), SYSTEM),
-    NavItem(_("API"), "api-docs", "braces", ALL, SYSTEM),
+    NavItem(_("API"), "api-guide", "braces", API_ROLES, SYSTEM),
 ]
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import DomainError
@@ -110,3 +110,41 @@ def first_or_404(queryset):
     if row is None:
         raise Http404
     return row
+
+
+CONFIRM_FIELD = "confirmed"
+
+
+def is_confirmed(request):
+    """True when the POST comes from a confirmation page (:func:`confirmation_page`)."""
+    return request.POST.get(CONFIRM_FIELD) == "1"
+
+
+def confirmation_page(
+    request, *, question, subject, facts, consequence, button, back_url, status=200, post_url=None, hidden=None
+):
+    """The server-rendered confirmation of a destructive step (withdraw, decline, cancel…): restates what will
+    happen (``facts``: ``[(label, value)]``; ``consequence``: a sentence) and posts the same fields again with
+    ``confirmed=1`` (or ``hidden`` to ``post_url``); "Back" changes nothing. Money steps have their own page
+    (templates/funding/money_confirm.html)."""
+    hidden = (
+        hidden
+        if hidden is not None
+        else [
+            (name, value)
+            for name in request.POST
+            if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+            for value in request.POST.getlist(name)
+        ]
+    )
+    context = {
+        "question": question,
+        "subject": subject,
+        "facts": facts,
+        "consequence": consequence,
+        "button": button,
+        "back_url": back_url,
+        "post_url": post_url or request.path,
+        "hidden": hidden,
+    }
+    return render(request, "core/action_confirm.html", context, status=status)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -9,7 +10,7 @@ class Role(models.TextChoices):
     DISTRICT_OFFICIAL = "district_official", _("District official")
     FINANCE_OFFICER = "finance_officer", _("Finance officer")
     UNIT_STAFF = "unit_staff", _("Street/town staff")
-    PROVIDER_USER = "provider_user", _("Service provider")
+    PROVIDER_USER = "provider_user", pgettext_lazy("role", "Service provider")
     EVALUATOR = "evaluator", _("Third-party evaluator")
     AUDITOR = "auditor", _("Auditor")
 

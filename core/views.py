@@ -5,9 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -81,6 +82,18 @@ def attachment_download(request, pk):
     if not attachment_owner_visible(attachment, request.user):
         raise Http404
     return serve_protected_file(request, attachment)
+
+
+@login_required
+def api_guide(request):
+    """What the REST API is for, how to get a token and where its reference (Swagger) is, in the user's
+    language; the Swagger page links back here."""
+    return render(request, "core/api_guide.html", {})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: answer with the portal's icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def error_403(request, exception=None):

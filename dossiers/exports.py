@@ -10,7 +10,7 @@ def dossier_download(request, dossier):
     return logged_download(
         request,
         file=dossier_zip(dossier).open("rb"),
-        filename=dossier.filename or "dossier.zip",
+        filename=dossier.filename or "审计档案.zip",
         content_type="application/zip",
         kind="dossier",
         description=f"dossier {dossier.pk}",

@@ -64,7 +64,8 @@ class EnterpriseForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=WithdrawalReason.choices)
+    # No reason is chosen for the clerk: the first choice used to be pre-selected and one click withdrew.
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", _("— choose the reason —")), *WithdrawalReason.choices])
     date = forms.DateField(label=_("Date"), widget=DateInput)
     replacement = RecordField(
         label=_("Replacement enterprise"),

@@ -400,10 +400,14 @@ def error_rows(batch):
 def import_error_file(*, batch):
     """The error sheet of a finished batch: its error rows as uploaded (read again from the stored file,
     so nothing but the row numbers is kept), under the same headers, with 错误说明 last. xlsx bytes."""
-    wanted = {row: error_note(errors) for row, errors in error_rows(batch)}
+    wanted = dict(error_rows(batch))
     with batch.file.open("rb") as handle, roster.open_roster(handle, name=batch.file_name) as opened:
         layout = opened.layout
-        rows = ((cells, wanted[number]) for number, cells in opened.data_rows() if number in wanted)
+        rows = (
+            (cells, error_note(wanted[number], row=number), batches.bad_positions(layout.headers, wanted[number]))
+            for number, cells in opened.data_rows()
+            if number in wanted
+        )
         return writing.write_error_file(layout.headers, rows, credit_code_position=layout.index.get("credit_code"))
 
 

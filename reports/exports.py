@@ -14,9 +14,10 @@ from .selectors.snapshots import record_labels
 
 
 def snapshot_file_name(snapshot, extension):
-    """``indicator-report-<period>-<unit code or district>-<as-of>.<extension>``: the downloads' name."""
-    unit = snapshot.unit.code if snapshot.unit_id else "district"
-    return f"indicator-report-{snapshot.period.code}-{unit}-{snapshot.as_of.isoformat()}.{extension}"
+    """``指标完成情况_<period>_<unit name or 全区>_<as-of>.<extension>``: the downloads' name, in Chinese like every
+    other download of the portal."""
+    unit = snapshot.unit.name if snapshot.unit_id else "全区"
+    return f"指标完成情况_{snapshot.period.code}_{unit}_{snapshot.as_of.isoformat()}.{extension}"
 
 
 def snapshot_pdf_download(request, snapshot, pdf):

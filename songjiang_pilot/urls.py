@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import LogoutView, PasswordView, TokenView, UserViewSet
 from core.api.views import UnitListView
+from core.views import api_guide, favicon
 
 from .home import home
 
@@ -59,6 +60,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file of its own: pages carry no inline script (CSP).
+    path("api-guide/", api_guide, name="api-guide"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
 ]

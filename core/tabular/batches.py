@@ -314,9 +314,17 @@ class BatchImport:
         return data
 
 
-def error_note(errors):
-    """The 错误说明 of a row: ``column：message`` joined by ；."""
-    return "；".join(f"{column}：{message}" for column, message in errors)
+def error_note(errors, *, row=None):
+    """The 错误说明 of a row: ``第N行：column：message`` joined by ；, ``N`` the row's number in the uploaded file
+    (the error sheet has fewer rows, so the clerk can still find the original)."""
+    text = "；".join(f"{column}：{message}" for column, message in errors)
+    return f"第{row}行：{text}" if row is not None else text
+
+
+def bad_positions(headers, errors):
+    """The positions, in ``headers`` (as written in the upload), of the columns ``errors`` name."""
+    index = {header: position for position, header in enumerate(headers)}
+    return {index[column] for column, _message in errors if column in index}
 
 
 def error_file_name(batch):

@@ -94,7 +94,9 @@ def write_csv(headers, rows):
 
 def write_error_file(headers, rows, *, credit_code_position=None):
     """The error sheet: row 1 = the upload's headers plus 错误说明; then each error row as uploaded,
-    with what to fix in the last column. ``rows`` yields ``(cells, explanation)``. Returns xlsx bytes."""
+    with what to fix in the last column. ``rows`` yields ``(cells, explanation)`` or
+    ``(cells, explanation, bad_positions)``: the cells at ``bad_positions`` (the offending columns) are
+    highlighted. Returns xlsx bytes."""
     positions = () if credit_code_position is None else (credit_code_position,)
     return write_error_workbook([("错误行", headers, rows, positions)])
 
@@ -107,6 +109,17 @@ def write_error_workbook(sheets):
     for title, headers, rows, text_positions in sheets:
         _append_error_sheet(workbook, title, headers, rows, frozenset(text_positions))
     return workbook_bytes(workbook)
+
+
+def _typed_cell(sheet, value):
+    """A cell of the error sheet holding the value as the clerk typed it: no apostrophe is added (an xlsx
+    string cell never runs); a text that starts like a formula is stored as text and marked so (quotePrefix),
+    so the spreadsheet neither runs it nor shows a stray apostrophe."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _append_error_sheet(workbook, title, headers, rows, text_positions):
@@ -122,10 +135,16 @@ def _append_error_sheet(workbook, title, headers, rows, text_positions):
     sheet.column_dimensions["A"].width = 22
     sheet.append(header_cells)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for cells, explanation in rows:
+    bad_fill = PatternFill("solid", fgColor=REQUIRED_FILL)
+    bad_font = Font(color=ERROR_COLOUR, bold=True)
+    for cells, explanation, *bad in rows:
+        bad_positions = frozenset(bad[0]) if bad else frozenset()
         out = []
         for position, value in enumerate(cells):
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
+            cell = _typed_cell(sheet, value)
+            if position in bad_positions:
+                cell.fill = bad_fill
+                cell.font = bad_font
             if position in text_positions:
                 # The code is text: keep it so when the clerk types it again (no lost digits).
                 cell.number_format = "@"

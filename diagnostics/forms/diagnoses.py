@@ -3,6 +3,7 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, MoneyField, RecordField
@@ -109,6 +110,8 @@ class CreateForm(forms.Form):
 
     def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Never an empty date on the page: a draft opens today unless the district says otherwise.
+        self.fields["date"].initial = timezone.localdate
         if providers is None:
             del self.fields["provider"]
         else:

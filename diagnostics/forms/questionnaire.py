@@ -40,6 +40,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.money import percent_of_hundred
+
 from .. import raw as raw_numbers
 from ..choices import ItemKind
 from ..models import Dimension, Scene
@@ -298,8 +300,8 @@ class QuestionnaireForm(forms.Form):
             if item is None:
                 continue
             if item.kind == ItemKind.BAND:
-                texts[code] = _("{value}% → {band}").format(
-                    value=_number_text(value), band=_band_label(item, Decimal(str(value)))
+                texts[code] = _("{value} → {band}").format(
+                    value=percent_of_hundred(value), band=_band_label(item, Decimal(str(value)))
                 )
             else:
                 label = next((o.label for o in item.options if o.code == value), value)

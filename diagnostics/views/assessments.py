@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.money import percent_of_hundred
 from core.pages import PAGE_SIZE, found_or_404, list_context
 from core.permissions import can_see_history
 from core.roles import Role, role_of
@@ -267,7 +268,7 @@ def _answer_text(item, value):
     if item.kind == ItemKind.OUTCOME:
         label = next((o.label for o in item.options.all() if o.code == value), "")
         return f"{dict(OUTCOME_CHOICES).get(value, value)} ({label})"
-    return f"{Decimal(str(value)).normalize():f}%"
+    return percent_of_hundred(value)
 
 
 def assessment_rows(assessment):

@@ -16,10 +16,13 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.files import serve_protected_file
+from core.money import percent_of_hundred
 from core.pages import (
     PAGE_SIZE,
+    confirmation_page,
     form_problems,
     found_or_404,
+    is_confirmed,
     list_context,
     query_without,
     run_action,
@@ -209,7 +212,7 @@ def _answer_text(item, value):
     if item.kind == "single":
         return options[value].label if value in options else str(value)
     if item.kind == "band":
-        return f"{value}%"
+        return percent_of_hundred(value)
     return next((o.label for o in options.values() if o.code == value), str(value))
 
 
@@ -290,6 +293,8 @@ def report_edit(request, pk):
         else:
             messages.success(request, _("The report has been saved."))
             if request.POST.get("then") == "submit":
+                if confirmation := _submit_confirmation(request, diagnosis):
+                    return confirmation
                 run_action(
                     request,
                     lambda: services.diagnosis_submit(actor=request.user, diagnosis=diagnosis),
@@ -306,6 +311,28 @@ def report_edit(request, pk):
 ACTIONS = {"submit", "accept", "return"}
 
 
+def _submit_confirmation(request, diagnosis, *, date=None):
+    """A report whose checklist still flags something is submitted only after the provider has seen what is
+    missing (it may be submitted anyway and completed later: docs/api.md); ``None`` when nothing is flagged."""
+    missing = [c for c in diagnosis_checklist(diagnosis) if not c.ok]
+    if not missing:
+        return None
+    return confirmation_page(
+        request,
+        question=_("Submit the report with evidence still missing?"),
+        subject=diagnosis.enterprise.name,
+        facts=[(_("Missing"), c.label) for c in missing],
+        consequence=_(
+            "The district sees the report with these gaps flagged in its review queue and may return it. You can "
+            "also go back and complete it first."
+        ),
+        button=_("Submit anyway"),
+        back_url=reverse("diagnostics:diagnoses:detail", args=[diagnosis.pk]),
+        post_url=reverse("diagnostics:diagnoses:action", args=[diagnosis.pk, "submit"]),
+        hidden=[("date", date.isoformat())] if date else [],
+    )
+
+
 @login_required
 @require_POST
 def report_action(request, pk, action):
@@ -320,6 +347,13 @@ def report_action(request, pk, action):
         date = form.cleaned_data.get("date")
         reason = form.cleaned_data.get("reason") or ""
         if action == "submit":
+            # Asked only of who may submit it now: anyone else gets the service's refusal as before.
+            if (
+                not is_confirmed(request)
+                and perms.can_submit(request.user, diagnosis)[0]
+                and (confirmation := _submit_confirmation(request, diagnosis, date=date))
+            ):
+                return confirmation
             services.diagnosis_submit(actor=request.user, diagnosis=diagnosis, date=date)
             messages.success(request, _("The report has been submitted to the district."))
         elif action == "accept":

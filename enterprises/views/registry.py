@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.pages import (
+    confirmation_page,
     export_format,
     form_problems,
     found_or_404,
+    is_confirmed,
     list_context,
     query_without,
     run_action,
@@ -25,7 +27,7 @@ from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_list
 
 from .. import permissions, services
-from ..choices import Status
+from ..choices import Status, WithdrawalReason
 from ..exports import export_response
 from ..forms import CodeForm, EnterpriseForm, MoveForm, QuotaForm, ReasonForm, WithdrawForm
 from ..models import UnitQuota
@@ -144,6 +146,38 @@ def enterprise_detail(request, pk):
     return render(request, "enterprises/detail.html", context)
 
 
+def _withdraw_confirmation(request, enterprise, data):
+    replacement = data.get("replacement")
+    if replacement:
+        consequence = _(
+            "{name} leaves the pilot list of {unit}; {replacement} takes its place, so the unit's total stays as it is."
+        ).format(name=enterprise.name, unit=enterprise.unit, replacement=replacement.name)
+    else:
+        consequence = _(
+            "{name} leaves the pilot list of {unit} and no enterprise takes its place: the unit's and the district's "
+            "totals fall by one. A wrong withdrawal can be corrected with “Reinstate”."
+        ).format(name=enterprise.name, unit=enterprise.unit)
+    return confirmation_page(
+        request,
+        question=_("Withdraw this enterprise from the pilot list?"),
+        subject=enterprise.name,
+        facts=[
+            (_("Enterprise"), f"{enterprise.name} · {enterprise.credit_code}"),
+            (_("Unit"), enterprise.unit),
+            (_("Reason"), dict(WithdrawalReason.choices).get(data["reason"], data["reason"])),
+            (_("Date"), data["date"]),
+            (
+                _("Replacement enterprise"),
+                f"{replacement.name} · {replacement.credit_code}" if replacement else _("none"),
+            ),
+            (_("Note"), data.get("note")),
+        ],
+        consequence=consequence,
+        button=_("Withdraw"),
+        back_url=reverse("enterprises:detail", args=[enterprise.pk]),
+    )
+
+
 ACTIONS = {"confirm", "decline", "withdraw", "reinstate", "move", "code", "replacement"}
 
 
@@ -163,6 +197,24 @@ def enterprise_action(request, pk, action):
             form = ReasonForm(request.POST)
             if not form.is_valid():
                 raise DomainError("reason_required", _("Say why the enterprise is declined."))
+            if not is_confirmed(request):
+                return confirmation_page(
+                    request,
+                    question=_("Decline this enterprise?"),
+                    subject=enterprise.name,
+                    facts=[
+                        (_("Enterprise"), f"{enterprise.name} · {enterprise.credit_code}"),
+                        (_("Unit"), enterprise.unit),
+                        (_("Reason"), form.cleaned_data["note"]),
+                        (_("Date"), form.cleaned_data.get("date") or _("today")),
+                    ],
+                    consequence=_(
+                        "The enterprise does not enter the pilot list; the street/town that proposed it is told why. "
+                        "A wrong decision can be corrected with “Reinstate”."
+                    ),
+                    button=_("Decline"),
+                    back_url=reverse("enterprises:detail", args=[enterprise.pk]),
+                )
             services.enterprise_decline(
                 actor=actor, enterprise=enterprise, reason=form.cleaned_data["note"], date=form.cleaned_data.get("date")
             )
@@ -171,6 +223,8 @@ def enterprise_action(request, pk, action):
             form = WithdrawForm(request.POST, enterprises=enterprise_list(viewer=actor))
             if not form.is_valid():
                 raise DomainError("invalid", form_problems(form))
+            if not is_confirmed(request):
+                return _withdraw_confirmation(request, enterprise, form.cleaned_data)
             services.enterprise_withdraw(
                 actor=actor,
                 enterprise=enterprise,

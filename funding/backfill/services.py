@@ -12,7 +12,7 @@ from core.errors import DomainError, PermissionDenied
 from core.files import safe_file_name
 from core.roles import GLOBAL_READ_ROLES, Role, has_role, role_of
 from core.tabular import batches, writing
-from core.tabular.batches import BatchFailed, BatchImport, ProgressReporter, error_note
+from core.tabular.batches import BatchFailed, BatchImport, ProgressReporter, bad_positions, error_note
 from core.tabular.writing import TemplateWorkbook
 from enterprises.roster import example_credit_code
 
@@ -216,11 +216,16 @@ def error_file(*, batch):
     workbook can be uploaded again as it is), with 错误说明 last. xlsx bytes."""
     wanted = {}
     for sheet, number, _kind, errors in error_rows(batch):
-        wanted[(sheet, number)] = error_note(errors)
+        wanted[(sheet, number)] = errors
     with batch.file.open("rb") as handle, open_backfill(handle, name=batch.file_name) as opened:
         sheets = []
         for sheet in opened.sheets:
-            rows = [(cells, wanted[(sheet.title, n)]) for n, cells in sheet.data_rows() if (sheet.title, n) in wanted]
+            headers = sheet.layout.headers
+            rows = [
+                (cells, error_note(wanted[(sheet.title, n)], row=n), bad_positions(headers, wanted[(sheet.title, n)]))
+                for n, cells in sheet.data_rows()
+                if (sheet.title, n) in wanted
+            ]
             if not rows:
                 continue
             positions = [sheet.layout.index[k] for k in CODE_KEYS if k in sheet.layout.index]

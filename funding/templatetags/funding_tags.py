@@ -1,6 +1,6 @@
 from django import template
 
-from core.money import format_yuan
+from core.money import format_percent, format_yuan
 from funding import permissions
 
 register = template.Library()
@@ -20,7 +20,5 @@ def yuan(value):
 
 @register.filter
 def percent(value):
-    """A fraction as a percentage with one decimal (None → —)."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%"
+    """A fraction as a percentage with one decimal (None → —), by the portal's one rule (core.money)."""
+    return format_percent(value)

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.credit_code import as_row_id
-from core.pages import export_format, first_or_404, query_without, run_action, saved_redirect
+from core.pages import (
+    confirmation_page,
+    export_format,
+    first_or_404,
+    is_confirmed,
+    query_without,
+    run_action,
+    saved_redirect,
+)
 from core.pagination import KeysFirstPaginator
 from core.permissions import allowed, can_see_history, require
 from core.roles import Role, role_of
@@ -263,9 +271,34 @@ def project_action(request, pk, action):
 
         run_action(request, attach, success=_("The file has been attached."))
     else:
+        if action == "cancel" and not is_confirmed(request):
+            form = ReasonForm(request.POST, prefix="cancel")
+            if form.is_valid():
+                return _cancel_confirmation(request, project, form.cleaned_data)
         step = PROJECT_STEPS[action]
         run_action(request, lambda: step.run(request, project=project), success=step.message)
     return redirect("funding:project_detail", pk=project.pk)
+
+
+def _cancel_confirmation(request, project, data):
+    return confirmation_page(
+        request,
+        question=_("Cancel this project?"),
+        subject=str(project),
+        facts=[
+            (_("Enterprise"), project.enterprise.name),
+            (_("Service provider"), project.provider.name),
+            (_("Status"), project.get_status_display()),
+            (_("Reason"), data["reason"]),
+            (_("Date"), data.get("date") or _("today")),
+        ],
+        consequence=_(
+            "The project stops for good: it can no longer be approved, reported on or accepted, and no subsidy is "
+            "committed to it from now on. A subsidy already committed stays until the district releases it."
+        ),
+        button=_("Cancel the project"),
+        back_url=reverse("funding:project_detail", args=[project.pk]),
+    )
 
 
 @login_required

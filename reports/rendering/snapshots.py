@@ -91,9 +91,7 @@ def render_snapshot_pdf(snapshot):
             "annex_numbers": annex_numbers,
             "annex_sums": annex_sums,
             "trigger_name": "每日自动生成" if snapshot.trigger == ReportSnapshot.Trigger.NIGHTLY else "按需生成",
-            "requested_by": snapshot.requested_by.get_full_name() or snapshot.requested_by.username
-            if snapshot.requested_by_id
-            else "",
+            "requested_by": snapshot.requested_by.signature if snapshot.requested_by_id else "",
             "header_left": css_text(f"松江区数字化转型试点 目标完成情况 · {snapshot.period.name} · {unit_name}"),
             "header_right": css_text(f"截至 {as_of} · 快照编号 {snapshot.pk}"),
             "generated_at": timezone.localtime(),

@@ -185,7 +185,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# The embedded profile has no collectstatic step: whitenoise serves the files from the finders, with DEBUG on
+# (`make dev`) or off (`make run`, so a wrong address shows the portal's own 404). production.py turns it off.
+WHITENOISE_USE_FINDERS = True
 
 # Upload limits: one figure for the whole portal, checked by core.files.validate_upload.
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_MB", default=20) * 1024 * 1024

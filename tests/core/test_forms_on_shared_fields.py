@@ -91,7 +91,11 @@ def test_the_withdrawal_page_names_a_replacement_by_credit_code_and_only_within_
     )
     assert f"没有找到“{theirs.credit_code}”" in refused.content.decode()
     assert Enterprise.objects.get(pk=leaving.pk).status == "active"
-    client.post(url, {"reason": "ceased", "date": "2025-08-01", "replacement": replacement.credit_code})
+    asked = client.post(url, {"reason": "ceased", "date": "2025-08-01", "replacement": replacement.credit_code})
+    assert "上海岳阳替补公司" in asked.content.decode() and "替补" in asked.content.decode()  # restated, by name
+    client.post(
+        url, {"reason": "ceased", "date": "2025-08-01", "replacement": replacement.credit_code, "confirmed": "1"}
+    )
     leaving.refresh_from_db()
     assert leaving.status == "withdrawn" and leaving.replacement == replacement
 

@@ -38,7 +38,7 @@ def test_the_live_score_follows_the_answers_and_the_evaluation_is_submitted(page
     page.fill("#id_raw_equipment_total", "200")
     page.fill("#id_raw_equipment_digitised", "70")
     expect(page.locator("#live-total")).to_have_text("15")
-    assert "35%" in page.locator("#derived-equipment_digitised_rate").inner_text()
+    assert "35.0%" in page.locator("#derived-equipment_digitised_rate").inner_text()
 
     # An impossible number is flagged without losing the rest.
     page.fill("#id_raw_equipment_networked", "250")

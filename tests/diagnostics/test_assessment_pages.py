@@ -248,7 +248,7 @@ def test_detail_shows_raw_and_derived_answers_points_scenes_and_edition(client, 
     client.force_login(world["evaluator"])
     html = client.get(f"/assessments/{a.pk}/").content.decode()
     assert 'id="assessment-score">43.675<' in html
-    assert "35%" in html and "200" in html  # derived answer and its raw number
+    assert "35.0%" in html and "200" in html  # derived answer and its raw number
     assert "中小企业数字化水平评测指标（2024年版）" in html
     assert "CRM" in html and 'id="assessment-level">0<' in html
 

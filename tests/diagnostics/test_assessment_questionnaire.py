@@ -89,7 +89,7 @@ def test_the_form_round_trips_a_stored_record():
     assert '<option value="3" selected>3</option>' in html
     assert "CRM in use since 2023" in html
     assert "★" in html
-    assert "35% →" in html  # the derived answer shown beside the raw numbers
+    assert "35.0% →" in html  # the derived answer shown beside the raw numbers
     assert again.score_card()["result"].score == Decimal("43.675")
     # Submitting the rendered initial values gives the same record back.
     resubmitted = QuestionnaireForm(edition, data=post_data())

@@ -127,7 +127,9 @@ def test_the_work_queue_shows_each_kind_of_work(client, world, units, reports):
     assert [a.enterprise for a in queue["unreported"]] == [extra] and queue["unreported"][0].overdue
     assert [d.pk for d in queue["by_status"]["returned"]] == [reports["ours"].pk]
     assert "请补充生产管控痛点" in body and "上海车墩诊断公司" not in body
-    assert reverse("diagnostics:diagnoses:create") + f"?enterprise={extra.pk}" in body
+    # One click opens the draft (no intermediate page with an empty date): a form posting the enterprise.
+    start = body.split('class="d-inline start-report-form"', 1)[1].split("</form>", 1)[0]
+    assert f'name="enterprise" value="{extra.pk}"' in start
 
 
 def _district(world):
@@ -295,7 +297,12 @@ def test_bad_input_on_the_form_loses_nothing(client, world):
 def test_save_and_submit_from_the_form(client, world):
     report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
     client.force_login(world["provider_user"])
-    client.post(reverse("diagnostics:diagnoses:edit", args=[report.pk]), form_data(world, then="submit"))
+    asked = client.post(reverse("diagnostics:diagnoses:edit", args=[report.pk]), form_data(world, then="submit"))
+    # Saved, but the signed PDF is missing: the provider is warned before it goes to the district (item 11).
+    assert 'id="action-confirm"' in asked.content.decode()
+    report.refresh_from_db()
+    assert report.status == "draft" and report.summary
+    client.post(reverse("diagnostics:diagnoses:action", args=[report.pk, "submit"]), {"confirmed": "1"})
     report.refresh_from_db()
     assert report.status == "submitted" and report.transitions.get(action="submit").snapshot["summary"]
 
@@ -389,3 +396,36 @@ def test_the_enterprise_page_lists_its_reports_and_the_current_one(client, users
     client.force_login(world["provider_user"])
     body = client.get(reverse("enterprises:detail", args=[world["ours"].pk])).content.decode()
     assert 'id="start-report"' in body
+
+
+def test_an_amount_typed_in_yuan_reads_back_in_both_units_on_the_detail(client, world):
+    """Issue 18 item 1: 380000 typed as 拟投入费用（元） reads back as 38.00 万元 beside 380,000.00 元, never as a bare
+    figure under another unit's heading."""
+    report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
+    client.force_login(world["provider_user"])
+    url = reverse("diagnostics:diagnoses:edit", args=[report.pk])
+    form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "拟投入费用（元）" in form_page and 'data-money=""' in form_page  # the unit and the live echo
+    client.post(url, form_data(world, proposed_cost="380000", software_cost="250000"))
+    detail = client.get(reverse("diagnostics:diagnoses:detail", args=[report.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = detail.content.decode()
+    cost = body.split('id="proposed-cost">', 1)[1].split("</dd>", 1)[0]
+    assert "38.00 万元" in cost and "380,000.00 元" in cost
+    assert "拟投入费用（万元）" not in body
+
+
+def test_the_create_page_proposes_today_and_a_flagged_report_is_submitted_only_after_a_warning(client, world):
+    """Issue 18 item 11."""
+    client.force_login(world["provider_user"])
+    url = reverse("diagnostics:diagnoses:create") + f"?enterprise={world['ours'].pk}"
+    assert f'value="{today().isoformat()}"' in client.get(url).content.decode()  # never an empty 创建日期
+    report = diagnosis_create(actor=world["provider_user"], enterprise=world["ours"], provider=world["provider"])
+    submit = reverse("diagnostics:diagnoses:action", args=[report.pk, "submit"])
+    asked = client.post(submit, {"date": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = asked.content.decode()
+    assert asked.status_code == 200 and 'id="action-confirm"' in body and 'id="confirm-facts"' in body
+    report.refresh_from_db()
+    assert report.status == "draft"  # nothing submitted until confirmed
+    client.post(submit, {"confirmed": "1"})
+    report.refresh_from_db()
+    assert report.status == "submitted"

@@ -429,9 +429,30 @@ def test_the_error_sheet_holds_the_error_rows_as_uploaded_with_what_to_fix(clerk
     assert rows[0] == (*headers, "错误说明")
     assert len(rows) == 3
     first = rows[1]
-    assert first[:13] == tuple(None if v == "" else v for v in bad[:13]) and first[13] == "'+cmd()"
+    assert first[:13] == tuple(None if v == "" else v for v in bad[:13]) and first[13] == "+cmd()"  # as typed
+    assert first[-1].startswith("第3行：")  # the row's number in the uploaded file
     assert "所属街镇：" in first[-1] and "从业人数：" in first[-1] and "；" in first[-1]
     assert rows[2][0] == "913101000000000000" and "lost" in rows[2][-1]
+
+
+def test_the_error_sheet_of_a_csv_writes_values_as_typed_and_marks_the_offending_cells(clerk):
+    """Issue 18 item 5: from a CSV, -5 comes back as -5 (no literal apostrophe); the original row number is in
+    错误说明; the offending cell is highlighted; the headers stay as the contract fixes them."""
+    import io
+
+    import openpyxl
+
+    batch = run(clerk, [], content=csv_bytes([row(1), row(2, employees="-5")]), name="名单.csv")
+    content = imports.import_error_file(batch=batch)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    headers = [c.value for c in sheet[1]]
+    assert headers == [*HEADERS, "错误说明"]
+    employees = headers.index("从业人数")
+    cells = list(sheet[2])
+    assert cells[employees].value == "-5" and cells[employees].fill.fgColor.rgb.endswith("FDE2E1")
+    assert not any(c.fill.fgColor.rgb.endswith("FDE2E1") for i, c in enumerate(cells[:-1]) if i != employees)
+    assert cells[-1].value.startswith("第3行：从业人数：")
+    assert sheet.max_row == 2
 
 
 def test_the_corrected_error_sheet_imports_cleanly(clerk):

@@ -99,10 +99,19 @@ def test_only_the_district_reaches_the_confirmation_queue(client, users, role):
 def test_withdraw_from_the_file_page_and_the_unit_shortfall_warning(client, users, registry, units):
     unit_quota_set(actor=users[Role.DISTRICT_OFFICIAL], unit=units["310117001"], required=1)
     client.force_login(users[Role.UNIT_STAFF])
+    url = reverse("enterprises:action", args=[registry["ours"].pk, "withdraw"])
+    detail = client.get(reverse("enterprises:detail", args=[registry["ours"].pk])).content.decode()
+    form = detail.split('id="withdraw-form"', 1)[1].split("</form>", 1)[0]
+    assert 'value="" selected' in form or "selected" not in form  # no reason is chosen for the clerk
+    asked = client.post(url, {"reason": "ceased", "date": "2025-08-01", "note": "企业停产"})
+    body = asked.content.decode()
+    # The step is restated first, and nothing happens until it is confirmed.
+    assert asked.status_code == 200 and 'id="action-confirm"' in body
+    assert registry["ours"].name in body and "2025-08-01" in body and "总数各减少一家" in body
+    registry["ours"].refresh_from_db()
+    assert registry["ours"].status == "active"
     response = client.post(
-        reverse("enterprises:action", args=[registry["ours"].pk, "withdraw"]),
-        {"reason": "ceased", "date": "2025-08-01", "note": "企业停产"},
-        follow=True,
+        url, {"reason": "ceased", "date": "2025-08-01", "note": "企业停产", "confirmed": "1"}, follow=True
     )
     assert "已退出" in response.content.decode()
     page = client.get(reverse("enterprises:unit_detail", args=["310117001"])).content.decode()
@@ -154,3 +163,21 @@ def test_file_page_shows_status_history_and_district_actions(client, users, regi
     page = response.content.decode()
     assert "纳入试点" in page  # status history entry, in Chinese
     assert "move" in page and "reinstate" not in page
+
+
+def test_a_withdrawal_without_a_chosen_reason_is_refused_and_a_decline_is_confirmed_first(client, users, registry):
+    """Issue 18 items 2 and 3: no pre-selected reason; declining, like withdrawing, is restated before it happens."""
+    client.force_login(users[Role.UNIT_STAFF])
+    url = reverse("enterprises:action", args=[registry["ours"].pk, "withdraw"])
+    client.post(url, {"reason": "", "date": "2025-08-01", "confirmed": "1"})
+    registry["ours"].refresh_from_db()
+    assert registry["ours"].status == "active"
+    client.force_login(users[Role.DISTRICT_OFFICIAL])
+    decline = reverse("enterprises:action", args=[registry["proposed"].pk, "decline"])
+    asked = client.post(decline, {"note": "不符合条件"})
+    assert 'id="action-confirm"' in asked.content.decode() and "不符合条件" in asked.content.decode()
+    registry["proposed"].refresh_from_db()
+    assert registry["proposed"].status == "proposed"
+    client.post(decline, {"note": "不符合条件", "confirmed": "1"})
+    registry["proposed"].refresh_from_db()
+    assert registry["proposed"].status == "declined"

@@ -515,7 +515,10 @@ def test_the_error_file_has_the_uploads_headers_and_an_explanation_column():
     )
     rows = sheet_rows(content)
     assert rows[0] == (*headers, "错误说明")
-    assert rows[1] == ("913101170000000000", "'=HYPERLINK()", "浦东", "所属街镇：不是本区街镇")
+    # Values as typed: a formula-like text is stored as text (never run), without a stray apostrophe.
+    assert rows[1] == ("913101170000000000", "=HYPERLINK()", "浦东", "所属街镇：不是本区街镇")
+    cell = openpyxl.load_workbook(io.BytesIO(content)).active["B2"]
+    assert cell.data_type == "s" and cell.quotePrefix
     assert rows[2][0] == "913000000000000000", "a number that held a code is written back as text"
 
 

@@ -554,7 +554,7 @@ def test_the_error_sheet_holds_the_rows_in_error_per_sheet_ready_to_correct_and_
     projects = list(workbook["项目"].iter_rows(values_only=True))
     assert list(projects[0]) == [*PROJECT_HEADERS, "错误说明"]
     assert len(projects) == 2 and projects[1][0] == world["enterprises"][1].credit_code
-    assert projects[1][-1].startswith("备案日期：") and "someday" in projects[1][-1]
+    assert projects[1][-1].startswith("第3行：备案日期：") and "someday" in projects[1][-1]
     assert list(workbook["验收"].iter_rows(values_only=True))[0][: len(ACCEPTANCE_HEADERS)] == tuple(ACCEPTANCE_HEADERS)
     # Corrected, the error sheet is uploaded as it is (its last column is ignored).
     sheet = workbook["项目"]

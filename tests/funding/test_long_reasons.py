@@ -89,9 +89,12 @@ def test_project_steps_keep_the_whole_reason_in_their_transition(api, client, wo
     assert step.reason == LONG
     _history_reason(Project.objects.get(pk=world["filed"].pk))
     client.force_login(world["district"])
-    response = client.post(
-        reverse("funding:project_action", args=[world["filed"].pk, "cancel"]), {"cancel-reason": LONG}
-    )
+    cancel = reverse("funding:project_action", args=[world["filed"].pk, "cancel"])
+    asked = client.post(cancel, {"cancel-reason": LONG})
+    # Restated first (issue 18 item 3), the whole reason carried to the confirmation; nothing changes yet.
+    assert 'id="action-confirm"' in asked.content.decode() and LONG in asked.content.decode()
+    assert Project.objects.get(pk=world["filed"].pk).status != ProjectStatus.CANCELLED
+    response = client.post(cancel, {"cancel-reason": LONG, "confirmed": "1"})
     assert response.status_code == 302
     project = Project.objects.get(pk=world["filed"].pk)
     assert project.status == ProjectStatus.CANCELLED

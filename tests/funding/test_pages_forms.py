@@ -2,6 +2,7 @@
 input (nothing is lost, nothing is a 500)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -488,7 +489,8 @@ def test_a_payment_goes_from_request_to_paid_and_is_reversed_through_the_pages(c
     html = page(client, world["finance"], response["Location"])
     assert "Reversal" in html and reverse("funding:disbursement_detail", args=[payment.pk]) in html
     html = page(client, world["finance"], reverse("funding:budget_line", args=[world["sme_line"].pk]))
-    assert 'id="line-paid">0.00<' in html  # paid, then reversed: nothing paid on the line
+    # Paid, then reversed: nothing paid on the line (万元, the exact 元 on hover).
+    assert re.search(r'id="line-paid"><span class="money" title="0.00 元"[^>]*>0.00<', html)
 
 
 def test_the_finance_officer_rejects_a_payment_with_a_reason(client, world):

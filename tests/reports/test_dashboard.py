@@ -103,7 +103,11 @@ def test_money_committed_and_paid_by_fund_source_district_and_unit(client, users
     response = client.get(URL)
     own = {m["source"].code: m for m in response.context["money"]}
     assert own["central"]["committed"] == Decimal("50000") and own["central"]["paid"] == 0
-    assert '<td class="text-end money-committed">5.00</td>' in response.content.decode()  # 万元
+    # 万元, the exact 元 on hover.
+    assert re.search(
+        r'<td class="text-end money-committed"><span class="money" title="50,000.00 元"[^>]*>5.00</span></td>',
+        response.content.decode(),
+    )
 
 
 def test_the_dashboard_reads_the_latest_snapshot_and_says_how_fresh_it_is(client, users, dash):

@@ -3,6 +3,7 @@ each number, for those who may read the snapshot; a pending one sends the reader
 
 import datetime
 import io
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -38,7 +39,8 @@ def test_the_workbook_holds_the_summary_the_annex_and_the_named_records(client, 
     client.force_login(users[Role.AUDITOR])
     response = client.get(reverse("reports:snapshot_xlsx", args=[snapshot.pk]))
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('-2025-district-2025-12-31.xlsx"')
+    # A Chinese file name, like every other download (issue 18 item 6).
+    assert unquote(response["Content-Disposition"]).endswith("指标完成情况_2025_全区_2025-12-31.xlsx")
     book = sheets(response)
     assert list(book) == ["说明", "指标汇总", "分街镇", "计入记录"]
     assert ["快照编号", str(snapshot.pk)] in book["说明"] and ["统计截止日", "2025-12-31"] in book["说明"]

@@ -24,6 +24,7 @@ PUBLIC = {
     "admin:logout": "logging out needs no session",
     "accounts:logout": "logging out needs no session",
     "diagnostics:service_worker": "the service worker's script (/sw.js): static code like /static/, no data",
+    "favicon": "the browser's icon: a redirect to the static favicon.svg",
 }
 
 CONVERTER_VALUES = {
