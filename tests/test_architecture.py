@@ -28,6 +28,7 @@ LAYERS = {
     "providers": 3,
     "diagnostics": 4,
     "funding": 5,
+    "dataquality": 6,
     "worklists": 6,
     "reports": 6,
     "dossiers": 7,
