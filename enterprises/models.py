@@ -33,6 +33,14 @@ def in_programme_q(path=""):
     return models.Q(**{f"{prefix}status__in": PROGRAMME_STATUSES})
 
 
+def under_deadlines_q(path=""):
+    """``Q`` for "the enterprise at ``path`` is bound by its deadlines": in the pilot list (confirmed). Deadlines
+    are set for confirmed enterprises; overdue marks, the evaluator's due list and the reminders read this,
+    so a proposed, declined, withdrawn or merged enterprise is never overdue and never reminded."""
+    prefix = f"{path}__" if path else ""
+    return models.Q(**{f"{prefix}status": Status.ACTIVE})
+
+
 class EnterpriseStatusChangeQuerySet(EnterpriseScopedQuerySet):
     enterprise_path = "enterprise"
 
