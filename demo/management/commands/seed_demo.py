@@ -19,6 +19,7 @@ from demo.factories import DEFAULT_PASSWORD
 from demo.seed.accounts import seed_accounts
 from demo.seed.assessments import seed_assessments
 from demo.seed.books import seed_books
+from demo.seed.dataquality import seed_data_quality
 from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
 from demo.seed.funding import seed_funding
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         compute_demo_scorecards(district=users["district"], period="2025")
         # After everything else is seeded: the preparation months are closed, with one approved exception.
         seed_books(district=users["district"], finance=users["finance"])
+        # Planted duplicates, gaps and stale records for the data-quality centre to find.
+        seed_data_quality(district=users["district"])
         # The seed writes some rows in bulk (no history signal): seal them into the audit trail too.
         seal_unsealed()
         self._print_logins(users)
