@@ -52,7 +52,11 @@ NAV_ITEMS = [
     ),
     NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT_ROLES | {Role.UNIT_STAFF}, ENTERPRISES),
     NavItem(
-        _("Data-quality centre"), "dataquality:centre", "clipboard-data", DISTRICT_ROLES | {Role.UNIT_STAFF}, ENTERPRISES
+        _("Data-quality centre"),
+        "dataquality:centre",
+        "clipboard-data",
+        DISTRICT_ROLES | {Role.UNIT_STAFF},
+        ENTERPRISES,
     ),
     NavItem(_("Service providers"), "providers:list", "briefcase", ALL, PROVIDERS),
     NavItem(_("Products and solutions"), "providers:product_list", "box-seam", ALL, PROVIDERS),
