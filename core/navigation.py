@@ -61,6 +61,13 @@ NAV_ITEMS = [
         ENTERPRISES,
     ),
     NavItem(_("Roster upload"), "enterprises:import", "upload", DISTRICT_ROLES | {Role.UNIT_STAFF}, ENTERPRISES),
+    NavItem(
+        _("Data-quality centre"),
+        "dataquality:centre",
+        "clipboard-data",
+        DISTRICT_ROLES | {Role.UNIT_STAFF},
+        ENTERPRISES,
+    ),
     NavItem(_("Service providers"), "providers:list", "briefcase", ALL, PROVIDERS),
     NavItem(_("Products and solutions"), "providers:product_list", "box-seam", ALL, PROVIDERS),
     NavItem(

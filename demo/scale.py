@@ -48,6 +48,7 @@ from diagnostics.selectors.index import current_edition
 from diagnostics.services.assessments import scored
 from enterprises.choices import Scale, Sector, Size, Status, Tier
 from enterprises.models import Enterprise, EnterpriseStatusChange, UnitQuota
+from enterprises.names import normalised_name
 from funding import balances
 from funding.choices import (
     BudgetPurpose,
@@ -379,6 +380,7 @@ class Generator:
         for i in indices:
             rnd = random.Random(f"{self.seed}:{i}")
             enterprise, plan = self._enterprise(i, rnd)
+            enterprise.name_key = normalised_name(enterprise.name)  # bulk_create calls no save()
             chunk.enterprises.append(enterprise)
             chunk.plans.append(plan)
         Enterprise.objects.bulk_create(chunk.enterprises, batch_size=BATCH)

@@ -2,7 +2,8 @@
 
 An open deadline is one not yet done (no accepted report for a diagnosis deadline, no authoritative baseline
 assessment for an evaluation deadline) of an enterprise in the pilot list: proposed, declined and withdrawn
-enterprises get no reminders. The people responsible:
+enterprises get no reminders (``enterprises.models.under_deadlines_q``, the rule the overdue marks and the
+evaluator's due list read too). The people responsible:
 
 * a diagnosis or transformation deadline: the users of every provider assigned to the enterprise;
 * an evaluation deadline: the evaluators of every evaluation body assigned to it.
@@ -12,7 +13,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 
-from enterprises.choices import Status as EnterpriseStatus
+from enterprises.models import under_deadlines_q
 from notifications.reminders import ReminderItem
 from notifications.services import evaluator_users, provider_users
 from providers.models import EvaluatorAssignment, ProviderAssignment
@@ -40,9 +41,7 @@ def people_by_organisation(people, field):
 
 def open_deadlines(today):
     """A :class:`ReminderItem` for every open deadline (the reminder pass decides which are due today)."""
-    deadlines = list(
-        deadlines_with_state(Deadline.objects.all()).filter(done=False, enterprise__status=EnterpriseStatus.ACTIVE)
-    )
+    deadlines = list(deadlines_with_state(Deadline.objects.all()).filter(under_deadlines_q("enterprise"), done=False))
     enterprise_ids = {d.enterprise_id for d in deadlines}
     providers_of = organisations_by_enterprise(ProviderAssignment, "provider", enterprise_ids)
     bodies_of = organisations_by_enterprise(EvaluatorAssignment, "evaluation_body", enterprise_ids)

@@ -35,6 +35,11 @@ class Status(models.TextChoices):
     ACTIVE = "active", _("In the pilot list")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Merged into another file")
+
+
+#: The statuses of an enterprise the programme still works with (queues, deadlines, reminders).
+PROGRAMME_STATUSES = (Status.PROPOSED, Status.ACTIVE)
 
 
 class WithdrawalReason(models.TextChoices):

@@ -30,6 +30,7 @@ from trail.services import seal_on_commit
 
 from . import permissions, roster
 from .models import Enterprise, EnterpriseStatusChange, ImportBatch
+from .names import normalised_name
 from .services import initial_status
 
 logger = logging.getLogger(__name__)
@@ -336,13 +337,15 @@ def _changes(enterprise, values):
 def _new_enterprise(run, row):
     values = row.values
     facts = {name: values[name] for name in FACT_KEYS if name in values}
-    return Enterprise(
+    enterprise = Enterprise(
         credit_code=values["credit_code"],
         unit=values["unit"],
         status=run.status,
         created_by=run.actor,
         **facts,
     )
+    enterprise.name_key = normalised_name(enterprise.name)  # bulk_create calls no save()
+    return enterprise
 
 
 def _write(run, creates, updates, changed_fields):
@@ -373,6 +376,9 @@ def _write(run, creates, updates, changed_fields):
         now = timezone.now()
         for enterprise in updates:
             enterprise.updated_at = now
+            enterprise.name_key = normalised_name(enterprise.name)
+        if "name" in changed_fields:
+            changed_fields = changed_fields | {"name_key"}
         bulk_update_with_history(
             updates,
             Enterprise,

@@ -9,7 +9,8 @@ from core.roles import Role, role_of
 from core.scoping import EnterpriseScopedQuerySet, ScopedQuerySet, enterprise_scope_filter
 from core.tabular.batches import UploadBatch
 
-from .choices import Scale, Sector, Size, Status, Tier, WithdrawalReason
+from .choices import PROGRAMME_STATUSES, Scale, Sector, Size, Status, Tier, WithdrawalReason
+from .names import normalised_name
 
 
 class EnterpriseQuerySet(ScopedQuerySet):
@@ -18,6 +19,26 @@ class EnterpriseQuerySet(ScopedQuerySet):
 
     def in_pilot_list(self):
         return self.filter(status=Status.ACTIVE)
+
+    def in_programme(self):
+        """Enterprises the programme still works with (proposed or in the pilot list): the one rule every
+        to-do list, queue, deadline and reminder reads. Declined, withdrawn and merged ones leave them."""
+        return self.filter(in_programme_q())
+
+
+def in_programme_q(path=""):
+    """``Q`` for "the enterprise at ``path`` is in the programme" (``path`` as ``"enterprise"`` on a related
+    record), the same rule as :meth:`EnterpriseQuerySet.in_programme` for querysets of other models."""
+    prefix = f"{path}__" if path else ""
+    return models.Q(**{f"{prefix}status__in": PROGRAMME_STATUSES})
+
+
+def under_deadlines_q(path=""):
+    """``Q`` for "the enterprise at ``path`` is bound by its deadlines": in the pilot list (confirmed). Deadlines
+    are set for confirmed enterprises; overdue marks, the evaluator's due list and the reminders read this,
+    so a proposed, declined, withdrawn or merged enterprise is never overdue and never reminded."""
+    prefix = f"{path}__" if path else ""
+    return models.Q(**{f"{prefix}status": Status.ACTIVE})
 
 
 class EnterpriseStatusChangeQuerySet(EnterpriseScopedQuerySet):
@@ -37,6 +58,9 @@ class Enterprise(models.Model):
         _("reason for accepting a failing check character"), max_length=255, blank=True
     )
     name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
+    name_key = models.CharField(
+        _("normalised name"), max_length=200, db_index=True, blank=True, default="", editable=False
+    )
     unit = models.ForeignKey(
         "core.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="enterprises"
     )
@@ -99,6 +123,18 @@ class Enterprise(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The normalised name follows the name on every save (bulk writers set it themselves).
+        self.name_key = normalised_name(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def in_programme(self):
+        return self.status in PROGRAMME_STATUSES
+
 
 class EnterpriseStatusChange(models.Model):
     """One step of an enterprise's life in the pilot list: proposed, confirmed, declined, withdrawn,
@@ -116,6 +152,8 @@ class EnterpriseStatusChange(models.Model):
         MOVED = "moved", _("Moved to another unit")
         CODE_ACCEPTED = "code_accepted", _("Credit code accepted despite its check character")
         REPLACEMENT = "replacement", _("Named as a replacement")
+        MERGED = "merged", _("Merged into another enterprise's file")
+        ABSORBED = "absorbed", _("Took over a duplicate's file")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="status_changes"

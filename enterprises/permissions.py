@@ -27,7 +27,7 @@ def can_edit(user, enterprise):
     if role in DISTRICT_ROLES:
         return True, ""
     if role == Role.UNIT_STAFF and enterprise.unit_id == user.unit_id:
-        if enterprise.status in (Status.WITHDRAWN, Status.DECLINED):
+        if enterprise.status in (Status.WITHDRAWN, Status.DECLINED, Status.MERGED):
             return False, _("A withdrawn or declined enterprise can only be corrected by the district.")
         return True, ""
     return False, _("You may not change this enterprise.")

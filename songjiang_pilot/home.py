@@ -7,14 +7,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.urls import reverse
 
 from accounts import throttle
 from core.models import BackgroundJob, DownloadLog
 from core.roles import Role, role_of
 from diagnostics.selectors.diagnoses import todo_lists
+from enterprises.models import in_programme_q
 from enterprises.selectors import enterprise_counts, enterprise_status_counts, unit_enterprise_counts
 from funding.todos import funding_todos
 from providers.selectors import evaluation_body_list, evaluator_assignments, provider_assignments, provider_list
+
+#: How many assigned enterprises the home page lists before it says "showing N of M".
+ASSIGNMENTS_SHOWN = 50
 
 
 def home_context(user):
@@ -50,13 +55,31 @@ def home_context(user):
         context["recent_downloads"] = DownloadLog.objects.select_related("user")[:10]
     if role == Role.PROVIDER_USER:
         context["organisation"] = user.provider
-        context["assignments"] = provider_assignments(viewer=user, provider=user.provider)[:50]
+        _assigned(
+            context,
+            provider_assignments(viewer=user, provider=user.provider),
+            reverse("diagnostics:diagnoses:work_queue"),
+        )
     if role == Role.EVALUATOR:
         context["organisation"] = user.evaluation_body
-        context["assignments"] = evaluator_assignments(viewer=user, evaluation_body=user.evaluation_body)[:50]
+        _assigned(
+            context,
+            evaluator_assignments(viewer=user, evaluation_body=user.evaluation_body),
+            reverse("diagnostics:assessments:mine"),
+        )
     if role == Role.UNIT_STAFF:
         context["organisation"] = user.unit
     return context
+
+
+def _assigned(context, assignments, full_list_url):
+    """The first enterprises assigned to the organisation that are still in the programme (declined,
+    withdrawn and merged ones leave it), with their total and the full list's link when they are cut off."""
+    assignments = assignments.filter(in_programme_q("enterprise"))
+    rows = list(assignments[:ASSIGNMENTS_SHOWN])
+    context["assignments"] = rows
+    context["assignments_total"] = len(rows) if len(rows) < ASSIGNMENTS_SHOWN else assignments.count()
+    context["assignments_url"] = full_list_url
 
 
 @login_required

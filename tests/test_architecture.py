@@ -29,6 +29,7 @@ LAYERS = {
     "diagnostics": 4,
     "events": 4,
     "funding": 5,
+    "dataquality": 6,
     "worklists": 6,
     "reports": 6,
     "dossiers": 7,

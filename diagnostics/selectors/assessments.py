@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.models import Attachment
 from core.roles import GLOBAL_READ_ROLES, Role, role_of
+from enterprises.models import in_programme_q
 from providers.models import EvaluatorAssignment
 
 from ..choices import AssessmentStatus, DeadlineKind, Method, Stage
@@ -85,12 +86,13 @@ def enterprise_levels(*, enterprise):
 
 
 def evaluator_worklist(*, viewer, evaluation_body, today=None):
-    """The enterprises assigned to ``evaluation_body``: baseline/post done (or a draft), the evaluation
-    deadline and whether it is overdue (the deadline has passed and the evaluation due is not done)."""
+    """The enterprises in the programme assigned to ``evaluation_body`` (declined, withdrawn and merged ones
+    leave the list): baseline/post done (or a draft), the evaluation deadline and whether it is overdue (the
+    deadline has passed and the evaluation due is not done)."""
     today = today or timezone.localdate()
     assignments = list(
         EvaluatorAssignment.objects.visible_to(viewer)
-        .filter(evaluation_body=evaluation_body)
+        .filter(in_programme_q("enterprise"), evaluation_body=evaluation_body)
         .select_related("enterprise__unit")
         .order_by("enterprise__name")
     )
@@ -125,6 +127,8 @@ def evaluator_worklist(*, viewer, evaluation_body, today=None):
                 "post": post,
                 "post_draft": slot.get("post_draft"),
                 "due_stage": due_stage,
+                # The draft of the stage due, when there is one: the list continues it rather than start another.
+                "continue_draft": slot.get(f"{due_stage}_draft") if due_stage else None,
                 "deadline": deadline,
                 "overdue": overdue,
                 "days_left": (deadline.due_on - today).days if deadline else None,

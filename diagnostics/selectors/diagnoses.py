@@ -43,10 +43,10 @@ from core.models import Attachment
 from core.pagination import page_rows
 from core.roles import DISTRICT_ROLES, Role, role_of
 from enterprises.choices import Status as EnterpriseStatus
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, in_programme_q, under_deadlines_q
 from providers.models import EvaluatorAssignment, ProviderAssignment
 
-from ..choices import DeadlineKind, DiagnosisAction, DiagnosisStatus, Stage
+from ..choices import AssessmentStatus, DeadlineKind, DiagnosisAction, DiagnosisStatus, Stage
 from ..filters import DiagnosisFilter
 from ..models import Assessment, Deadline, Diagnosis, DiagnosisTransition
 from .index import item_codes, scene_table
@@ -226,7 +226,7 @@ def is_overdue_row(diagnosis):
         due is not None
         and due < _today()
         and not getattr(diagnosis, "enterprise_has_accepted", False)
-        and diagnosis.enterprise.status == EnterpriseStatus.ACTIVE
+        and diagnosis.enterprise.status == EnterpriseStatus.ACTIVE  # under_deadlines_q, on a loaded row
     )
 
 
@@ -247,14 +247,18 @@ def enterprise_diagnoses(*, viewer, enterprise):
 
 def review_queue(*, viewer):
     """Submitted reports waiting for the district, oldest submission first."""
-    return diagnosis_list(viewer=viewer).filter(status=DiagnosisStatus.SUBMITTED).order_by("last_submitted_on", "pk")
+    return (
+        diagnosis_list(viewer=viewer)
+        .filter(in_programme_q("enterprise"), status=DiagnosisStatus.SUBMITTED)
+        .order_by("last_submitted_on", "pk")
+    )
 
 
 def unreported_assignments(*, viewer, provider):
     """Enterprises assigned to ``provider`` (in or proposed for the pilot list) it has no report for."""
     return (
         ProviderAssignment.objects.visible_to(viewer)
-        .filter(provider=provider, enterprise__status__in=(EnterpriseStatus.ACTIVE, EnterpriseStatus.PROPOSED))
+        .filter(in_programme_q("enterprise"), provider=provider)
         .exclude(Exists(Diagnosis.objects.filter(enterprise=OuterRef("enterprise"), provider=provider)))
         .select_related("enterprise__unit")
         .annotate(
@@ -267,7 +271,11 @@ def unreported_assignments(*, viewer, provider):
 
 def work_queue(*, viewer, provider):
     """The provider's work queue: enterprises without a report, and its reports by status."""
-    reports = decorate(diagnosis_list(viewer=viewer).filter(provider=provider).order_by("enterprise__name", "-pk"))
+    reports = decorate(
+        diagnosis_list(viewer=viewer)
+        .filter(in_programme_q("enterprise"), provider=provider)
+        .order_by("enterprise__name", "-pk")
+    )
     unreported = list(unreported_assignments(viewer=viewer, provider=provider))
     today = _today()
     for row in unreported:
@@ -312,7 +320,7 @@ def deadlines_with_state(queryset):
         )
         .annotate(
             is_overdue=ExpressionWrapper(
-                Q(due_on__lt=_today(), done=False, enterprise__status=EnterpriseStatus.ACTIVE),
+                Q(due_on__lt=_today(), done=False) & under_deadlines_q("enterprise"),
                 output_field=BooleanField(),
             )
         )
@@ -348,7 +356,7 @@ def evaluations_due(*, viewer, evaluation_body):
     yet, that have an accepted diagnosis or an evaluation deadline."""
     return (
         EvaluatorAssignment.objects.visible_to(viewer)
-        .filter(evaluation_body=evaluation_body, enterprise__status=EnterpriseStatus.ACTIVE)
+        .filter(under_deadlines_q("enterprise"), evaluation_body=evaluation_body)
         .annotate(
             has_accepted=_has_accepted_report(),
             evaluation_due=_deadline_of(DeadlineKind.EVALUATION),
@@ -357,6 +365,19 @@ def evaluations_due(*, viewer, evaluation_body):
             ),
         )
         .filter(Q(has_accepted=True) | Q(evaluation_due__isnull=False), has_baseline=False)
+        # Where the body has a baseline draft, the list offers to continue it instead of starting another.
+        .annotate(
+            draft_pk=Subquery(
+                Assessment.objects.filter(
+                    enterprise=OuterRef("enterprise"),
+                    evaluation_body=OuterRef("evaluation_body"),
+                    stage=Stage.BASELINE,
+                    status=AssessmentStatus.DRAFT,
+                )
+                .order_by("-pk")
+                .values("pk")[:1]
+            )
+        )
         .select_related("enterprise__unit")
         .order_by(F("evaluation_due").asc(nulls_last=True), "enterprise__name")
     )
@@ -417,7 +438,7 @@ def todo_lists(user):
             _todo(
                 "returned",
                 _("Reports returned for revision"),
-                mine.filter(status=DiagnosisStatus.RETURNED).order_by("updated_at", "pk"),
+                mine.filter(in_programme_q("enterprise"), status=DiagnosisStatus.RETURNED).order_by("updated_at", "pk"),
                 url=reverse("diagnostics:diagnoses:work_queue"),
                 empty=_("No report is waiting for revision."),
                 decorate_rows=True,
@@ -427,7 +448,7 @@ def todo_lists(user):
             _todo(
                 "drafts",
                 _("Drafts to finish and submit"),
-                mine.filter(status=DiagnosisStatus.DRAFT).order_by("updated_at", "pk"),
+                mine.filter(in_programme_q("enterprise"), status=DiagnosisStatus.DRAFT).order_by("updated_at", "pk"),
                 url=reverse("diagnostics:diagnoses:work_queue"),
                 empty=_("No draft."),
                 decorate_rows=True,
@@ -447,6 +468,7 @@ def todo_lists(user):
                 "overdue",
                 _("Overdue deadlines"),
                 overdue_deadlines(viewer=user),
+                url=reverse("diagnostics:diagnoses:work_queue"),
                 empty=_("Nothing is overdue."),
             )
         )
@@ -456,6 +478,7 @@ def todo_lists(user):
                 "evaluations",
                 _("Evaluations due"),
                 evaluations_due(viewer=user, evaluation_body=user.evaluation_body),
+                url=reverse("diagnostics:assessments:mine") + "?show=due",
                 empty=_("No evaluation is due."),
             )
         )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "events",
     "diagnostics",
     "funding",
+    "dataquality",
     "reports",
     "worklists",
     "dossiers",
@@ -327,11 +328,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "unitreports.tasks.weekly_digest_task",
         "schedule": crontab(day_of_week="mon", hour=8, minute=30),
     },
+    # The data-quality centre's heavier findings (near-duplicate names, outliers) and each unit's score.
+    "refresh-data-quality": {"task": "dataquality.tasks.refresh_findings_task", "schedule": crontab(hour=3, minute=0)},
     "nightly-report-snapshots": {
         "task": "reports.tasks.nightly_snapshots_task",
         "schedule": crontab(hour=2, minute=0),
     },
 }
+# The data-quality centre flags an enterprise in the programme not updated for this many days as stale.
+PORTAL_DATA_QUALITY_STALE_DAYS = env.int("PORTAL_DATA_QUALITY_STALE_DAYS", default=365)
 # A running job's lease; a job whose lease expired is taken over by the next delivery.
 PORTAL_JOB_LEASE_SECONDS = env.int("PORTAL_JOB_LEASE_SECONDS", default=10 * 60)
 # A job (or report snapshot) still pending after this long may have lost its message (the broker was

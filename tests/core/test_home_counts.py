@@ -40,7 +40,7 @@ def test_the_district_home_counts_the_registry_once_for_the_figures_and_the_unit
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert response.context["status_counts"] == {"proposed": 3, "active": 7, "declined": 1, "withdrawn": 1}
+    assert response.context["status_counts"] == {"proposed": 3, "active": 7, "declined": 1, "withdrawn": 1, "merged": 0}
     rows = {row["unit__code"]: row for row in response.context["unit_rows"]}
     assert (rows["310117001"]["active"], rows["310117001"]["proposed"], rows["310117001"]["withdrawn"]) == (3, 2, 1)
     assert (rows["310117002"]["active"], rows["310117002"]["proposed"], rows["310117002"]["withdrawn"]) == (4, 0, 0)
@@ -53,7 +53,7 @@ def test_the_district_home_counts_the_registry_once_for_the_figures_and_the_unit
 def test_unit_staff_home_counts_only_their_unit(client, users, registry):
     client.force_login(users[Role.UNIT_STAFF])  # 岳阳街道 (310117001)
     response = client.get(reverse("home"))
-    assert response.context["status_counts"] == {"proposed": 2, "active": 3, "declined": 0, "withdrawn": 1}
+    assert response.context["status_counts"] == {"proposed": 2, "active": 3, "declined": 0, "withdrawn": 1, "merged": 0}
     assert [row["unit__code"] for row in response.context["unit_rows"]] == ["310117001"]
 
 

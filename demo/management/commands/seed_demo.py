@@ -19,6 +19,7 @@ from demo.factories import DEFAULT_PASSWORD
 from demo.seed.accounts import seed_accounts
 from demo.seed.assessments import seed_assessments
 from demo.seed.books import seed_books
+from demo.seed.dataquality import seed_data_quality
 from demo.seed.diagnoses import seed_diagnoses
 from demo.seed.enterprises import seed_enterprises, seed_organisations
 from demo.seed.events import seed_events
@@ -76,6 +77,8 @@ class Command(BaseCommand):
         seed_books(district=users["district"], finance=users["finance"])
         # The reporting rhythm (定期上报): rounds and the units' reports, from the figures seeded above.
         seed_unit_reports(district=users["district"], staff=staff)
+        # Planted duplicates, gaps and stale records for the data-quality centre to find.
+        seed_data_quality(district=users["district"])
         # Last: one notification of every kind in the demo inboxes (after the events that notify for real).
         seed_notifications(users)
         # The seed writes some rows in bulk (no history signal): seal them into the audit trail too.
