@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN on an offline intranet
     "django_celery_beat",
     "import_export",
+    # Two-factor log-in (accounts/two_factor.py): authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ahead of simple_history so that its refusals of clean_old_history and clean_duplicate_history win:
     # history is the audit trail and is never pruned (trail/pruning.py).
     "trail",
@@ -82,9 +86,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
@@ -216,6 +222,16 @@ PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
 # Log-in throttling: failures counted per (user name, client address) in the shared cache.
 LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("PORTAL_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+
+# Two-factor log-in (accounts/two_factor.py, docs/api.md "Tokens"): the roles, by their codes, that log in with
+# a code of an authenticator app after the password, e.g. "admin,finance_officer". Off (empty) by default.
+PORTAL_TWO_FACTOR_ROLES = env.list("PORTAL_TWO_FACTOR_ROLES", default=[])
+# The name the authenticator app shows next to the codes.
+OTP_TOTP_ISSUER = env("PORTAL_TWO_FACTOR_ISSUER", default="松江试点")
+# django-otp's own per-device delays are off: wrong codes are counted like wrong passwords, per user name and
+# address (LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_SECONDS; accounts/throttle.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # API tokens end this many hours after they are issued (docs/api.md "Tokens").
 PORTAL_TOKEN_TTL_HOURS = env.int("PORTAL_TOKEN_TTL_HOURS", default=720)
