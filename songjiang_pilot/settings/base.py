@@ -130,6 +130,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 6× at 10,000 enterprises (bench/README.md). Set jit=on in PGOPTIONS-free deployments to compare.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("options", env("PORTAL_PG_OPTIONS", default="-c jit=off"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database (docs/stack.md "SQLite"): write-ahead logging, so readers never wait for a writer and a
+    # writer never waits for readers; a write waits up to PORTAL_SQLITE_BUSY_SECONDS for another writer instead of
+    # failing at once with "database is locked"; and a transaction takes the write lock when it begins
+    # (IMMEDIATE), so two transactions that read and then write cannot deadlock, which the busy timeout cannot
+    # resolve. Long writes (roster imports) commit chunk by chunk on SQLite, so no write waits long.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": env.int("PORTAL_SQLITE_BUSY_SECONDS", default=30),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
