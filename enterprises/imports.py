@@ -27,7 +27,7 @@ from core.files import safe_file_name
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
 from core.tabular import batches, writing
-from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
+from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note, forget_queries
 from notifications.choices import NotificationKind as Notice
 from notifications.services import notify_event, users
 from trail.services import seal_on_commit
@@ -235,6 +235,7 @@ def _pass(run, opened, estimate):
                     seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
             else:
                 _chunk(run, opened.layout, chunk)
+            forget_queries()
             done += len(chunk)
             if reporter:
                 progress = min(99, int(done * 100 / estimate)) if estimate else 50

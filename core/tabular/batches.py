@@ -124,6 +124,14 @@ class ProgressReporter:
             self.side.close()
 
 
+def forget_queries():
+    """Drop the SQL that DEBUG (on in the embedded profile) keeps of every query: a long import's bulk statements
+    held hundreds of megabytes there. Called by an import between its chunks."""
+    if settings.DEBUG:
+        for conn in connections.all(initialized_only=True):
+            conn.queries_log.clear()
+
+
 class BatchFailed(Exception):
     """The batch ended in failure (its ``error`` says why); raised by a task so that its job fails too."""
 
