@@ -103,8 +103,8 @@ def _require_two_factor_role(user):
 def two_factor_enrol(request):
     """Add an authenticator: a QR code and its key; a code from the app confirms it; recovery codes, once."""
     _require_two_factor_role(request.user)
-    if two_factor.is_enrolled(request.user) and request.method != "POST":
-        return redirect("accounts:two_factor")
+    if two_factor.is_enrolled(request.user):
+        return redirect("accounts:two_factor")  # a new phone goes through the administrator's reset
     device = two_factor.pending_device(request.user)
     form = OtpEnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
