@@ -42,11 +42,11 @@ class ServiceViewSet(viewsets.GenericViewSet):
         On a PATCH of a record, a field the body sets that ``serializer_class`` does not write is a 400 naming it,
         unless its value is the one the record reads (``core.api.writable``): a PATCH never answers 200 while
         leaving unchanged what it asked to change."""
-        data = serializer_class(data=self.request.data, partial=partial)
-        data.is_valid(raise_exception=True)
         record = getattr(self, "_record_read", None)
         if self.request.method == "PATCH" and record is not None:
             refuse_unwritable_changes(self, serializer_class, record)
+        data = serializer_class(data=self.request.data, partial=partial)
+        data.is_valid(raise_exception=True)
         return dict(data.validated_data)
 
     def answer_object(self, obj):
