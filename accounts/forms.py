@@ -105,3 +105,23 @@ class TokenForm(BootstrapForm):
         max_length=64,
         help_text=_("What will use the token, e.g. 数据局对接脚本. A live token of the same name is replaced."),
     )
+
+
+class OtpCodeForm(BootstrapForm):
+    """A code of the authenticator app (6 digits) or one of the recovery codes."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class OtpEnrolForm(BootstrapForm):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("After adding the portal to the app, type the 6-digit code it shows."),
+    )

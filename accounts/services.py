@@ -12,7 +12,7 @@ from core.errors import DomainError, PermissionDenied
 from core.history import save_with_history
 from core.roles import Role
 
-from . import throttle
+from . import throttle, two_factor
 from .permissions import can_manage_users
 from .tokens import EndReason, end_tokens
 
@@ -175,6 +175,14 @@ def user_unlock(*, actor, user):
     """Lift a log-in lockout of ``user`` from every address."""
     _check_admin(actor)
     throttle.unlock(user.username)
+    throttle.unlock(two_factor.throttle_scope(user.username))
+
+
+@transaction.atomic
+def user_reset_two_factor(*, actor, user):
+    """Forget a user's authenticator and recovery codes (a lost phone); they enrol again at the next log-in."""
+    _check_admin(actor)
+    two_factor.reset(user)
 
 
 @transaction.atomic

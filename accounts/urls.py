@@ -6,6 +6,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("two-factor/code/", views.one_time_password, name="one_time_password"),
+    path("two-factor/", views.two_factor_page, name="two_factor"),
+    path("two-factor/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path("logout/", views.PortalLogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("tokens/", views.token_list, name="tokens"),

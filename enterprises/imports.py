@@ -6,13 +6,17 @@ Every upload is an :class:`~enterprises.models.ImportBatch`. A file of up to
 Each row is classified create / update / unchanged / error (docs/api.md "Roster files"); a
 commit writes the valid rows in one transaction, in bulk, with their history (change reason
 ``import:<batch id>``, the uploader as actor) and a *created* status change for each new enterprise.
+On SQLite (the embedded profile), whose one write lock a long transaction would hold against every page, a
+commit writes each chunk of :data:`CHUNK_ROWS` rows in a transaction of its own: pages write between chunks.
+A commit stopped half-way there keeps the chunks before; running the batch again is safe (rows already written
+are *unchanged*, and no row is written twice, since rows are matched by credit code).
 The file is streamed and processed in chunks, so memory stays bounded whatever its length.
 """
 
 import logging
 from itertools import islice
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +27,7 @@ from core.files import safe_file_name
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
 from core.tabular import batches, writing
-from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note
+from core.tabular.batches import ACTIONS, BatchFailed, BatchImport, ProgressReporter, error_note, forget_queries
 from notifications.choices import NotificationKind as Notice
 from notifications.services import notify_event, users
 from trail.services import seal_on_commit
@@ -189,13 +193,16 @@ class _Run:
         self.seen = {}  # credit code -> first row number
         self.outcomes = []  # (row, action, credit code, errors or None)
         self.totals = dict.fromkeys(ACTIONS, 0)
+        # On SQLite one transaction holds the database's only write lock: a commit of a long file writes chunk by
+        # chunk there, each chunk in a transaction of its own (see _pass).
+        self.per_chunk = self.commit and connection.vendor == "sqlite"
 
 
 def _process(batch, *, job_id=None):
     run = _Run(batch, job_id=job_id)
     with batch.file.open("rb") as handle, roster.open_roster(handle, name=batch.file_name) as opened:
         estimate = opened.estimated_rows() if job_id else None
-        if run.commit:
+        if run.commit and not run.per_chunk:
             with transaction.atomic():
                 _pass(run, opened, estimate)
                 # Bulk writes send no history signal: the worker seals them into the audit trail on commit.
@@ -223,7 +230,13 @@ def _pass(run, opened, estimate):
     reporter = ProgressReporter(run.job_id, in_transaction=run.commit) if run.job_id else None
     try:
         for chunk in _chunks(opened.data_rows(), CHUNK_ROWS):
-            _chunk(run, opened.layout, chunk)
+            if run.per_chunk:
+                with transaction.atomic():
+                    _chunk(run, opened.layout, chunk)
+                    seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
+            else:
+                _chunk(run, opened.layout, chunk)
+            forget_queries()
             done += len(chunk)
             if reporter:
                 progress = min(99, int(done * 100 / estimate)) if estimate else 50

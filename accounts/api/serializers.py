@@ -10,6 +10,12 @@ class TokenRequestSerializer(serializers.Serializer):
     name = serializers.CharField(
         max_length=64, required=False, allow_blank=True, help_text=_("The client the token is for (one token each).")
     )
+    otp = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_("The authenticator's code (or a recovery code), where two-factor log-in is on for the role."),
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services, tokens
+from accounts import services, tokens, two_factor
 from accounts.models import ApiToken
 from core.api.permissions import IsAdminRole
 from core.errors import DomainError
@@ -35,6 +35,9 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
+            401: OpenApiResponse(
+                description="`otp_required`: two-factor log-in is on for the user's role and `otp` is missing or wrong."
+            ),
             429: OpenApiResponse(description="Too many failed log-ins for this user from this address: wait."),
         },
     )
@@ -47,6 +50,7 @@ class TokenView(APIView):
             password=data.validated_data["password"],
             address=client_address(request),
         )
+        two_factor.check_api_code(user=user, code=data.validated_data.get("otp"), address=client_address(request))
         token, key = tokens.issue_token(user, name=data.validated_data.get("name"))
         return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
 

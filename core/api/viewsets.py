@@ -16,6 +16,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .writable import refuse_unwritable_changes
+
 # The two bases carry comments, not docstrings: drf-spectacular would describe every view set without a docstring of
 # its own by the nearest one in its bases.
 
@@ -29,8 +31,20 @@ class ServiceViewSet(viewsets.GenericViewSet):
         # this method.
         return super().get_queryset().visible_to(self.request.user)
 
+    def get_object(self):
+        obj = super().get_object()
+        self._record_read = obj
+        return obj
+
     def validated(self, serializer_class, partial=False):
-        """The request body, validated by ``serializer_class``, as a plain dict of keyword arguments."""
+        """The request body, validated by ``serializer_class``, as a plain dict of keyword arguments.
+
+        On a PATCH of a record, a field the body sets that ``serializer_class`` does not write is a 400 naming it,
+        unless its value is the one the record reads (``core.api.writable``): a PATCH never answers 200 while
+        leaving unchanged what it asked to change."""
+        record = getattr(self, "_record_read", None)
+        if self.request.method == "PATCH" and record is not None:
+            refuse_unwritable_changes(self, serializer_class, record)
         data = serializer_class(data=self.request.data, partial=partial)
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)

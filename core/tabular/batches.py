@@ -124,6 +124,14 @@ class ProgressReporter:
             self.side.close()
 
 
+def forget_queries():
+    """Drop the SQL that DEBUG (on in the embedded profile) keeps of every query: a long import's bulk statements
+    held hundreds of megabytes there. Called by an import between its chunks."""
+    if settings.DEBUG:
+        for conn in connections.all(initialized_only=True):
+            conn.queries_log.clear()
+
+
 class BatchFailed(Exception):
     """The batch ended in failure (its ``error`` says why); raised by a task so that its job fails too."""
 
@@ -197,6 +205,11 @@ class BatchImport:
             batch.job = job
             batch.save(update_fields=["job"])
             jobs.job_enqueue(job)
+        if transaction.get_connection().in_atomic_block:
+            return batch  # the job is sent when the caller's transaction commits
+        # Where tasks run in-process (the embedded profile) the job has run by now: answer what it did, not
+        # "pending".
+        batch.refresh_from_db()
         return batch
 
     def check_committable(self, batch):

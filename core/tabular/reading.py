@@ -37,6 +37,9 @@ MAX_CELL_CHARS = 32_767
 MAX_COLUMNS = 200
 #: Rows searched for the header row (a title row above the headers is tolerated).
 HEADER_SEARCH_ROWS = 10
+#: This many blank rows in a row end the sheet: what lies below is not read (a sheet claiming a million empty
+#: rows is over quickly).
+MAX_BLANK_RUN = 1_000
 #: A workbook's parts, unpacked: openpyxl never sees a workbook declaring more than this.
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 #: Compression ratio above which a (large) part is treated as a zip bomb.
@@ -226,13 +229,17 @@ class SpreadsheetFile:
         """``(row number, cells)`` for each non-blank row below the header row; the cells are cut or
         padded to the header's width. More rows than the limit stop the file with an error."""
         width = self.width
-        count = 0
+        count = blank_run = 0
         for number, cells in self.raw_rows():
             if number <= self.layout.header_row:
                 continue
             cells = tuple(cells[:width]) + (None,) * (width - len(cells))
             if row_is_blank(cells):
+                blank_run += 1
+                if blank_run >= MAX_BLANK_RUN:
+                    return
                 continue
+            blank_run = 0
             for position, value in enumerate(cells):
                 if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                     raise file_error(
@@ -454,8 +461,21 @@ class XlsxFile(SpreadsheetFile):
         self.name = name
         self.schema = schema
 
+    def check_declared_size(self):
+        """Refuse a sheet whose declared dimensions hold more rows than the limit allows, before reading it."""
+        declared = self.declared_rows or 0
+        if declared > self.row_limit + HEADER_SEARCH_ROWS * 5:
+            raise file_error(
+                "too_many_rows",
+                _(
+                    "The worksheet “{sheet}” declares {n} rows, more than the {limit} a file may hold. Delete the empty "
+                    "rows below the data, or split the file."
+                ).format(sheet=self.sheet.title, n=f"{declared:,}", limit=f"{self.row_limit:,}"),
+            )
+
     def raw_rows(self):
         sheet = self.sheet
+        self.check_declared_size()
         # Dimensions written by some programs are wrong: read every row the sheet really has.
         sheet.reset_dimensions()
         try:

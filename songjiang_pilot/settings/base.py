@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally: no CDN on an offline intranet
     "django_celery_beat",
     "import_export",
+    # Two-factor log-in (accounts/two_factor.py): authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ahead of simple_history so that its refusals of clean_old_history and clean_duplicate_history win:
     # history is the audit trail and is never pruned (trail/pruning.py).
     "trail",
@@ -87,9 +91,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
@@ -129,6 +135,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # 6× at 10,000 enterprises (bench/README.md). Set jit=on in PGOPTIONS-free deployments to compare.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("options", env("PORTAL_PG_OPTIONS", default="-c jit=off"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database (docs/stack.md "SQLite"): write-ahead logging, so readers never wait for a writer and a
+    # writer never waits for readers; a write waits up to PORTAL_SQLITE_BUSY_SECONDS for another writer instead of
+    # failing at once with "database is locked"; and a transaction takes the write lock when it begins
+    # (IMMEDIATE), so two transactions that read and then write cannot deadlock, which the busy timeout cannot
+    # resolve. Long writes (roster imports) commit chunk by chunk on SQLite, so no write waits long.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": env.int("PORTAL_SQLITE_BUSY_SECONDS", default=30),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -223,6 +243,16 @@ PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
 # Log-in throttling: failures counted per (user name, client address) in the shared cache.
 LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT_SECONDS = env.int("PORTAL_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+
+# Two-factor log-in (accounts/two_factor.py, docs/api.md "Tokens"): the roles, by their codes, that log in with
+# a code of an authenticator app after the password, e.g. "admin,finance_officer". Off (empty) by default.
+PORTAL_TWO_FACTOR_ROLES = env.list("PORTAL_TWO_FACTOR_ROLES", default=[])
+# The name the authenticator app shows next to the codes.
+OTP_TOTP_ISSUER = env("PORTAL_TWO_FACTOR_ISSUER", default="松江试点")
+# django-otp's own per-device delays are off: wrong codes are counted like wrong passwords, per user name and
+# address (LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_SECONDS; accounts/throttle.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # API tokens end this many hours after they are issued (docs/api.md "Tokens").
 PORTAL_TOKEN_TTL_HOURS = env.int("PORTAL_TOKEN_TTL_HOURS", default=720)

@@ -182,7 +182,7 @@ CASES = [
     Case("zip bomb", "roster.xlsx", zip_bomb),
     Case("nested zip bomb", "roster.xlsx", nested_zip_bomb),
     Case("6,000 zip entries", "roster.xlsx", many_entries_zip),
-    Case("a sheet claiming a million rows", "roster.xlsx", million_row_claim, outcome="any"),
+    Case("a sheet claiming a million rows", "roster.xlsx", million_row_claim),
     Case("billion laughs", "roster.xlsx", billion_laughs),
     Case("external entity (XXE)", "roster.xlsx", external_entity),
     Case("16,384 columns", "roster.xlsx", wide_sheet),
