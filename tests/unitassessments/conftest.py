@@ -39,6 +39,20 @@ def world(units, p2025):
     return {"u1": u1, "u2": u2, "enterprises": [e1, e2, e3], "withdrawn": gone}
 
 
+#: The parts other apps measure (unitreports, dataquality): taken out of the registry for these tests, which
+#: check the assessment's own arithmetic on a world of their making; test_scoring checks that they are registered.
+OTHER_APPS_PARTS = ("unit_reports", "data_quality")
+
+
+@pytest.fixture(autouse=True)
+def own_parts_only():
+    taken = {key: registry.unit_measures.remove(key) for key in OTHER_APPS_PARTS}
+    yield
+    for key, measure in taken.items():
+        if measure is not None:
+            registry.unit_measures.register(key, measure)
+
+
 @pytest.fixture
 def fake_data_quality():
     """Registers a stand-in measure of ``data_quality`` (what the data-quality centre will register), and puts

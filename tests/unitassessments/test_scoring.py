@@ -10,12 +10,14 @@ import pytest
 from core import registry
 from core.errors import DomainError, PermissionDenied
 from core.roles import Role
+from dataquality.measures import data_quality
 from diagnostics.choices import DeadlineKind
 from diagnostics.models import Deadline
 from unitassessments.choices import Part
 from unitassessments.models import AssessmentPart
 from unitassessments.selectors import assessment_get, assessment_list, compute, parse_year, rank, weight_history
 from unitassessments.services import weights_set
+from unitreports.measures import unit_reports
 
 from .conftest import U1, U2
 
@@ -46,6 +48,19 @@ def test_this_app_registers_its_own_three_measures():
         assert callable(registry.unit_measures.get(key))
 
 
+def test_the_unit_reports_and_data_quality_apps_measure_their_parts(world):
+    """Without the stand-ins: the real measures of unitreports and dataquality (registered in their apps), each
+    a score for every unit, so no part of the template is left unmeasured."""
+    registry.unit_measures.register("unit_reports", unit_reports)
+    registry.unit_measures.register("data_quality", data_quality)
+    rows = by_unit(compute(2025))
+    for key in ("unit_reports", "data_quality"):
+        assert part(rows[U1], key).measured, key
+    # 岳阳 has 2 enterprises in the programme; the factory leaves facts out, so its quality score is below 100.
+    assert Decimal(0) <= part(rows[U1], "data_quality").score <= Decimal(100)
+    assert part(rows[U1], "unit_reports").score == Decimal("100.00")  # no round is due in this world
+
+
 def test_each_part_is_measured_and_the_score_is_normalised_over_the_measured_parts(world):
     rows = by_unit(compute(2025))
     assert len(rows) == 18
@@ -54,7 +69,7 @@ def test_each_part_is_measured_and_the_score_is_normalised_over_the_measured_par
     assert part(u1, "indicator_completion").score == Decimal("100.00")
     assert part(u1, "withdrawals").score == Decimal("66.67")
     assert part(u1, "overdue_items").score == Decimal("100")
-    # unit reports and data quality have no measure on this branch: not measured, weight 0.
+    # unit reports and data quality are taken out of the registry here (conftest): not measured, weight 0.
     for key in ("unit_reports", "data_quality"):
         assert not part(u1, key).measured and part(u1, key).score is None
     # (40 × 100 + 15 × 100 + 10 × 66.67) ÷ 65 = 94.872…
