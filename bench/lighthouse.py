@@ -82,9 +82,12 @@ def lighthouse_bin():
 
 
 def district_session():
-    """A session of the demo's district official, made in the database (no log-in form to script)."""
+    """A session of the demo's district official, made in the session store (no log-in form to script), as the
+    ``Cookie`` header's ``name=key``."""
     code = (
-        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from importlib import import_module\n"
+        "from django.conf import settings\n"
+        "SessionStore = import_module(settings.SESSION_ENGINE).SessionStore\n"
         "from demo.models import SeededAccount\n"
         "user = SeededAccount.objects.get(key='district').user\n"
         "s = SessionStore()\n"
@@ -92,7 +95,7 @@ def district_session():
         "s['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'\n"
         "s['_auth_user_hash'] = user.get_session_auth_hash()\n"
         "s.create()\n"
-        "print(s.session_key)\n"
+        "print(settings.SESSION_COOKIE_NAME + '=' + s.session_key)\n"
     )
     return manage("shell", "-c", code, capture_output=True).stdout.strip().splitlines()[-1]
 
@@ -109,7 +112,7 @@ def wait_for(url, seconds=60):
 
 
 def run(binary, url, cookie, out):
-    headers = json.dumps({"Cookie": f"sessionid={cookie}"}) if cookie else "{}"
+    headers = json.dumps({"Cookie": cookie}) if cookie else "{}"
     subprocess.run(  # noqa: S603 - the pinned Lighthouse, fixed arguments
         [
             str(binary),
@@ -126,6 +129,8 @@ def run(binary, url, cookie, out):
         check=True,
     )
     report = json.loads(out.read_text())
+    if report["finalDisplayedUrl"].rstrip("/") != url.rstrip("/"):
+        raise SystemExit(f"Lighthouse was sent to {report['finalDisplayedUrl']} instead of {url}")
     audits = report["audits"]
     return {
         "performance": round(report["categories"]["performance"]["score"] * 100),
@@ -160,7 +165,7 @@ def main():
         print(f"Lighthouse {LIGHTHOUSE_VERSION}, desktop preset, production settings, demo programme")
         for name, path in PAGES.items():
             url = f"http://127.0.0.1:{PORT}{path}"
-            urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"}), timeout=60)
+            urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60)
             scores = run(
                 binary, url, cookie if name != "log-in" else None, WORK / f"{name}-{secrets.token_hex(3)}.json"
             )
