@@ -60,6 +60,21 @@ class EventCreateSerializer(serializers.Serializer):
     providers = serializers.PrimaryKeyRelatedField(many=True, queryset=Provider.objects.all(), required=False)
     capacity = serializers.IntegerField(min_value=1, max_value=100_000, required=False, allow_null=True)
 
+    #: The years an event may fall in: a programme date, not the year 5 (whose local time zone offset is the
+    #: meridian's, +08:05:43, which no client can read back).
+    YEARS = range(2000, 2100)
+
+    def _in_years(self, value):
+        if value is not None and value.year not in self.YEARS:
+            raise serializers.ValidationError(_("An event's date lies between 2000 and 2099."))
+        return value
+
+    def validate_starts_at(self, value):
+        return self._in_years(value)
+
+    def validate_ends_at(self, value):
+        return self._in_years(value)
+
     def validate(self, attrs):
         if attrs.get("ends_at") and attrs["ends_at"] < attrs["starts_at"]:
             raise serializers.ValidationError({"ends_at": _("An event ends after it starts.")})

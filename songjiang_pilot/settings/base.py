@@ -253,6 +253,9 @@ OTP_TOTP_ISSUER = env("PORTAL_TWO_FACTOR_ISSUER", default="松江试点")
 # address (LOGIN_FAILURE_LIMIT, LOGIN_LOCKOUT_SECONDS; accounts/throttle.py).
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# The Django admin never shows an authenticator's secret key or its QR code (its config and qrcode pages answer
+# 403): a lost phone is reset from the user's page in the portal, and the user enrols again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # API tokens end this many hours after they are issued (docs/api.md "Tokens").
 PORTAL_TOKEN_TTL_HOURS = env.int("PORTAL_TOKEN_TTL_HOURS", default=720)
