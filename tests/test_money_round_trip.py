@@ -1,0 +1,103 @@
+"""Chromium: a money amount typed on each money form reads back in the same unit everywhere it is shown.
+
+The one policy (docs/style.md "Money on the page"): a form is typed in the unit its label names and echoes
+the other unit live; a record's own page shows both units; an officials' list shows 万元 (the unit in the
+header or the cell) with the exact 元 on hover; an export's header names its unit (元) and holds the exact
+value. One world, one log-in per role.
+"""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from funding.models import Project
+from tests.funding.helpers import build_world
+from tests.helpers import log_in, log_out
+
+AMOUNT = "380000"  # typed in 元
+YUAN = "380,000.00 元"
+WAN = "38.00 万元"
+BOTH = "38.00 万元 （380,000.00 元）"  # money_both as the browser reads it
+
+
+@pytest.fixture
+def world(users, make_user, units):
+    return build_world(users, make_user, units)
+
+
+def type_amount(page, selector, amount=AMOUNT, *, echo_yuan=YUAN, echo_wan=WAN):
+    """Type an amount and check the live echo restates it in both units."""
+    page.fill(selector, amount)
+    echo = page.locator(f"{selector}-echo")
+    expect(echo).to_contain_text(echo_yuan)
+    expect(echo).to_contain_text(echo_wan)
+
+
+def assert_wan_cell(cell, *, header):
+    """A list cell in 万元 (the unit named by its column header or the cell) with the exact 元 on hover."""
+    money = cell.locator(".money")
+    assert money.inner_text().replace(" 万元", "") == "38.00", money.inner_text()
+    assert money.get_attribute("title") == YUAN
+    assert "万元" in header or "10k yuan" in header or "万元" in cell.inner_text(), header
+
+
+def download_xlsx(page, selector):
+    with page.expect_download() as info:
+        page.click(selector)
+    path = info.value.path()
+    with open(path, "rb") as fh:
+        return load_workbook(io.BytesIO(fh.read()), read_only=True)
+
+
+def xlsx_value(workbook, header, *, row_matches):
+    """The value under ``header`` in the row for which ``row_matches(dict)`` is true (any sheet)."""
+    for sheet in workbook.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        for i, head in enumerate(rows):
+            if head and header in head:
+                for row in rows[i + 1 :]:
+                    record = dict(zip(head, row, strict=False))
+                    if row_matches(record):
+                        return record[header]
+    raise AssertionError(f"no row under {header!r}")
+
+
+def header_of(page, table, column_cell):
+    """The header text of the column ``column_cell`` is in (by position)."""
+    index = column_cell.evaluate("td => td.cellIndex")
+    return page.locator(f"{table} thead th").nth(index).inner_text()
+
+
+@pytest.mark.browser
+def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, world):
+    base = live_server.url
+
+    # --- The provider files a project: total investment and software in 元. -----------------------
+    log_in(page, base, world["pa"].username)
+    page.goto(f"{base}/funding/projects/new/")
+    page.fill("#id_enterprise", world["e1"].name)
+    page.fill("#id_contract_no", "HT-MONEY-001")
+    page.fill("#id_title", "金额往返测试项目")
+    type_amount(page, "#id_total_investment")
+    type_amount(page, "#id_software_amount", "250000", echo_yuan="250,000.00 元", echo_wan="25.00 万元")
+    page.check("input[name='scenes'][value='production_control']")
+    page.click("#project-submit")
+    page.wait_for_selector("#project-status")
+    project = Project.objects.get(contract_no="HT-MONEY-001")
+    assert project.total_investment == Decimal(AMOUNT) and project.eligible_spend == Decimal(AMOUNT)
+    # Its own page: both units.
+    assert page.locator("#eligible-spend").inner_text() == BOTH
+    log_out(page)
+
+    # --- The district official reads it in the list (万元, exact 元 on hover) and the export (元). --
+    log_in(page, base, world["district"].username)
+    page.goto(f"{base}/funding/projects/?search=HT-MONEY-001")
+    row = page.locator(f"tr[data-project='{project.pk}']")
+    cell = row.locator("td").nth(4)
+    assert_wan_cell(cell, header=header_of(page, "#project-table", cell))
+    book = download_xlsx(page, "#export-xlsx")
+    assert xlsx_value(book, "总投资（元）", row_matches=lambda r: r.get("合同编号") == "HT-MONEY-001") == 380000
+    assert xlsx_value(book, "合规投入（元）", row_matches=lambda r: r.get("合同编号") == "HT-MONEY-001") == 380000
