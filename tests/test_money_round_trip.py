@@ -13,7 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from funding.models import Project
+from funding.choices import BudgetPurpose
+from funding.models import BudgetLine, Commitment, FinancialProduct, InterestSubsidy, Project
 from tests.funding.helpers import build_world
 from tests.helpers import log_in, log_out
 
@@ -101,3 +102,70 @@ def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, w
     book = download_xlsx(page, "#export-xlsx")
     assert xlsx_value(book, "总投资（元）", row_matches=lambda r: r.get("合同编号") == "HT-MONEY-001") == 380000
     assert xlsx_value(book, "合规投入（元）", row_matches=lambda r: r.get("合同编号") == "HT-MONEY-001") == 380000
+
+    # --- The district official lists a financial product (limit) and grants an interest subsidy. -----
+    page.goto(f"{base}/funding/financing/products/new/")
+    page.fill("#id_bank", "上海农商银行松江支行")
+    page.fill("#id_name", "数字化改造贷")
+    type_amount(page, "#id_limit")
+    with page.expect_navigation():
+        page.click("#product-submit")
+    product = FinancialProduct.objects.get(name="数字化改造贷")
+    assert product.limit == Decimal(AMOUNT)
+    row = page.locator("#product-table tbody tr", has_text="数字化改造贷")
+    cell = row.locator("td").nth(3)
+    assert_wan_cell(cell, header=header_of(page, "#product-table", cell))
+
+    page.goto(f"{base}/funding/financing/subsidies/new/")
+    page.fill("#id_enterprise", world["e1"].name)
+    page.select_option("#id_financial_product", str(product.pk))
+    type_amount(page, "#id_loan_amount")
+    page.fill("#id_loan_on", "2026-10-08")
+    type_amount(page, "#id_amount", "12000", echo_yuan="12,000.00 元", echo_wan="1.20 万元")
+    page.fill("#id_granted_on", "2026-11-02")
+    page.select_option("#id_budget_line", str(world["interest_line"].pk))
+    with page.expect_navigation():
+        page.click("#interest-subsidy-submit")
+    subsidy = InterestSubsidy.objects.get(financial_product=product)
+    assert subsidy.loan_amount == Decimal(AMOUNT) and subsidy.amount == Decimal("12000")
+    row = page.locator("#interest-subsidy-table tbody tr", has_text=world["e1"].name)
+    cell = row.locator("td").nth(2)
+    assert_wan_cell(cell, header=header_of(page, "#interest-subsidy-table", cell))
+    subsidy_cell = row.locator("td").nth(4)
+    assert subsidy_cell.locator(".money").inner_text() == "1.20"
+    assert subsidy_cell.locator(".money").get_attribute("title") == "12,000.00 元"
+    assert "10k yuan" in header_of(page, "#interest-subsidy-table", subsidy_cell) or "万元" in header_of(
+        page, "#interest-subsidy-table", subsidy_cell
+    )
+    book = download_xlsx(page, "#financing-export")
+    assert xlsx_value(book, "额度（元）", row_matches=lambda r: r.get("产品") == "数字化改造贷") == 380000
+    assert xlsx_value(book, "贷款金额（元）", row_matches=lambda r: r.get("企业") == world["e1"].name) == 380000
+    assert xlsx_value(book, "贴息贴费（元）", row_matches=lambda r: r.get("企业") == world["e1"].name) == 12000
+    log_out(page)
+
+    # --- The finance officer sets a budget line; its page shows both units, the ledger 万元. ---------
+    log_in(page, base, world["finance"].username)
+    page.goto(f"{base}/funding/ledger/lines/new/")
+    page.select_option("#id_source", str(world["district_source"].pk))
+    page.select_option("#id_purpose", BudgetPurpose.CHAIN_MODEL)
+    type_amount(page, "#id_amount")
+    page.click("#budget-line-submit")
+    page.wait_for_load_state("load")
+    line = BudgetLine.objects.get(source=world["district_source"], purpose=BudgetPurpose.CHAIN_MODEL)
+    assert line.amount == Decimal(AMOUNT)
+    page.goto(f"{base}/funding/ledger/lines/{line.pk}/")
+    assert page.locator("#line-budget").inner_text() == BOTH
+    page.goto(f"{base}/funding/ledger/{world['district_source'].code}/")
+    row = page.locator(f"tr[data-purpose='{BudgetPurpose.CHAIN_MODEL}']")
+    money = row.locator("td").nth(1).locator(".money")
+    assert money.inner_text() == "38.00" and money.get_attribute("title") == YUAN
+    assert "万元" in page.locator("#ledger-note").inner_text()
+    # The subsidy's commitment: its own page names the unit (元) of its lines.
+    commitment = Commitment.objects.get(interest_subsidy=subsidy)
+    page.goto(f"{base}/funding/commitments/{commitment.pk}/")
+    lines = page.locator("#commitment-lines")
+    assert "12,000.00" in lines.inner_text()
+    page.goto(f"{base}/funding/ledger/")
+    book = download_xlsx(page, "#ledger-export")
+    assert xlsx_value(book, "预算（元）", row_matches=lambda r: r.get("预算科目") == line.name) == 380000
+    assert xlsx_value(book, "金额（元）", row_matches=lambda r: r.get("承诺编号") == commitment.pk) == 12000
