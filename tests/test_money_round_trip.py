@@ -7,14 +7,18 @@ value. One world, one log-in per role.
 """
 
 import io
+import subprocess
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from core.models import GeneratedDocument
 from funding.choices import BudgetPurpose
 from funding.models import BudgetLine, Commitment, FinancialProduct, InterestSubsidy, Project
+from songjiang_pilot.celery import app
 from tests.funding.helpers import build_world
 from tests.helpers import log_in, log_out
 
@@ -72,8 +76,25 @@ def header_of(page, table, column_cell):
     return page.locator(f"{table} thead th").nth(index).inner_text()
 
 
+@pytest.fixture
+def rendered_now():
+    """Documents render in-process when requested (the live server's database is committed as it goes)."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def pdf_text(document, tmp_path):
+    document.refresh_from_db()
+    path = tmp_path / "document.pdf"
+    with document.file.open("rb") as fh:
+        path.write_bytes(fh.read())
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+
+
 @pytest.mark.browser
-def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, world):
+def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, world, client, rendered_now, tmp_path):
     base = live_server.url
 
     # --- The provider files a project: total investment and software in 元. -----------------------
@@ -102,6 +123,13 @@ def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, w
     book = download_xlsx(page, "#export-xlsx")
     assert xlsx_value(book, "总投资（元）", row_matches=lambda r: r.get("合同编号") == "HT-MONEY-001") == 380000
     assert xlsx_value(book, "合规投入（元）", row_matches=lambda r: r.get("合同编号") == "HT-MONEY-001") == 380000
+    # Its PDF dossier (rendered as the finance officer asks for it): the amounts with their unit.
+    client.force_login(world["finance"])
+    before = set(GeneratedDocument.objects.values_list("pk", flat=True))
+    response = client.post(reverse("reports:document_project_dossier", args=[project.pk]))
+    assert response.status_code == 302
+    text = pdf_text(GeneratedDocument.objects.exclude(pk__in=before).get(), tmp_path)
+    assert "HT-MONEY-001" in text and YUAN in text and "250,000.00 元" in text, text
 
     # --- The district official lists a financial product (limit) and grants an interest subsidy. -----
     page.goto(f"{base}/funding/financing/products/new/")
