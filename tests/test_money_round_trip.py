@@ -169,6 +169,22 @@ def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, w
     assert xlsx_value(book, "额度（元）", row_matches=lambda r: r.get("产品") == "数字化改造贷") == 380000
     assert xlsx_value(book, "贷款金额（元）", row_matches=lambda r: r.get("企业") == world["e1"].name) == 380000
     assert xlsx_value(book, "贴息贴费（元）", row_matches=lambda r: r.get("企业") == world["e1"].name) == 12000
+
+    # --- An enterprise's revenue is a statistic kept in 万元: typed in 万元, echoed in 元. ------------
+    e1 = world["e1"]
+    page.goto(f"{base}/enterprises/{e1.pk}/edit/")
+    type_amount(page, "#id_revenue", "38", echo_yuan=YUAN, echo_wan=WAN)
+    with page.expect_navigation():
+        page.click("#enterprise-form button[type=submit]")
+    e1.refresh_from_db()
+    assert e1.revenue == Decimal("38")
+    page.goto(f"{base}/enterprises/{e1.pk}/")
+    revenue = page.locator("dt", has_text="营业收入").first
+    assert "万元" in revenue.inner_text()
+    assert revenue.locator("xpath=following-sibling::dd[1]").inner_text().startswith("38.00")
+    page.goto(f"{base}/enterprises/?q={e1.credit_code}")
+    book = download_xlsx(page, "a[href*='format=xlsx']")
+    assert xlsx_value(book, "营业收入（万元）", row_matches=lambda r: r.get("企业名称") == e1.name) == 38
     log_out(page)
 
     # --- The finance officer sets a budget line; its page shows both units, the ledger 万元. ---------
