@@ -170,6 +170,26 @@ def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, w
     assert xlsx_value(book, "贷款金额（元）", row_matches=lambda r: r.get("企业") == world["e1"].name) == 380000
     assert xlsx_value(book, "贴息贴费（元）", row_matches=lambda r: r.get("企业") == world["e1"].name) == 12000
 
+    # --- A commitment on a budget line, then its payment request: both typed in 元. -----------------
+    page.goto(f"{base}/funding/commitments/new/")
+    page.fill("#id_title", "松江工业互联网平台运维合同")
+    page.select_option("#id_budget_line", str(world["platform_line"].pk))
+    type_amount(page, "#id_amount")
+    page.fill("#id_committed_on", "2026-11-03")
+    page.click("form:has(#id_title) button[type=submit]")
+    page.wait_for_selector("#payment-request-form")
+    commitment_made = Commitment.objects.get(title="松江工业互联网平台运维合同")
+    assert commitment_made.lines.get().amount == Decimal(AMOUNT)
+    assert "元" in page.locator("#commitment-lines").locator("xpath=..").inner_text()
+    assert "380,000.00" in page.locator("#commitment-lines").inner_text()
+    type_amount(page, "#id_pay-amount")
+    page.fill("#id_pay-date", "2026-11-04")
+    page.click("#payment-request-submit")
+    page.wait_for_selector("#disbursement-status")
+    assert page.locator("#disbursement-amount").inner_text() == BOTH
+    page.goto(f"{base}/funding/commitments/")
+    assert page.locator("tr", has_text="松江工业互联网平台运维合同").locator(".money").first.inner_text() == WAN
+
     # --- An enterprise's revenue is a statistic kept in 万元: typed in 万元, echoed in 元. ------------
     e1 = world["e1"]
     page.goto(f"{base}/enterprises/{e1.pk}/edit/")
@@ -209,7 +229,16 @@ def test_money_typed_reads_back_in_the_same_unit_everywhere(page, live_server, w
     page.goto(f"{base}/funding/commitments/{commitment.pk}/")
     lines = page.locator("#commitment-lines")
     assert "12,000.00" in lines.inner_text()
+    # The payment requested above: in the finance officer's queue in 万元, exact 元 on hover.
+    page.goto(f"{base}/funding/payments/")
+    payment_row = page.locator("#requested-payments tr", has_text="松江工业互联网平台运维合同")
+    money = payment_row.locator(".money").first
+    assert money.inner_text() == "38.00" and money.get_attribute("title") == YUAN
     page.goto(f"{base}/funding/ledger/")
     book = download_xlsx(page, "#ledger-export")
+    assert (
+        xlsx_value(book, "金额（元）", row_matches=lambda r: r.get("承诺名称") == "松江工业互联网平台运维合同")
+        == 380000
+    )
     assert xlsx_value(book, "预算（元）", row_matches=lambda r: r.get("预算科目") == line.name) == 380000
     assert xlsx_value(book, "金额（元）", row_matches=lambda r: r.get("承诺编号") == commitment.pk) == 12000
