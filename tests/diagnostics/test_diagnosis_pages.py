@@ -412,6 +412,11 @@ def test_an_amount_typed_in_yuan_reads_back_in_both_units_on_the_detail(client, 
     cost = body.split('id="proposed-cost">', 1)[1].split("</dd>", 1)[0]
     assert "38.00 万元" in cost and "380,000.00 元" in cost
     assert "拟投入费用（万元）" not in body
+    # The submitted version keeps the amounts and shows them in both units too.
+    diagnosis_submit(actor=world["provider_user"], diagnosis=report)
+    version = client.get(reverse("diagnostics:diagnoses:version", args=[report.pk, 1]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    cost = version.content.decode().split('id="proposed-cost">', 1)[1].split("</dd>", 1)[0]
+    assert "38.00 万元" in cost and "380,000.00 元" in cost
 
 
 def test_the_create_page_proposes_today_and_a_flagged_report_is_submitted_only_after_a_warning(client, world):

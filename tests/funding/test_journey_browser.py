@@ -87,7 +87,7 @@ def test_four_people_carry_a_project_from_filing_to_payment(page, live_server, c
     page.wait_for_selector("#project-status")
     project = Project.objects.get(contract_no="SJ-HT-2026-088")
     assert project.status == ProjectStatus.FILED and project.eligible_spend == Decimal("500000.00")
-    assert page.locator("#eligible-spend").inner_text() == "500,000.00"
+    assert page.locator("#eligible-spend").inner_text() == "50.00 万元 （500,000.00 元）"  # its own page: both units
     contract = tmp_path / "合同.pdf"
     contract.write_bytes(b"%PDF-1.4\n% contract\n%%EOF\n")
     page.select_option("#id_evidence-purpose", "contract")
