@@ -356,6 +356,18 @@
     }).catch(function () {});
   }
 
+  /* A decision draft whose record was decided on the server meanwhile (the form is no longer offered):
+   * the record's page says so, and the evaluator may drop the draft; it is never dropped silently. */
+  var orphan = document.querySelector("[data-offline-orphan]");
+  if (orphan && userId && window.indexedDB) {
+    var orphanKey = userId + ":" + orphan.dataset.offlineOrphan;
+    cleared.then(function () { return drafts.get(orphanKey); })
+      .then(function (draft) { if (draft) { orphan.hidden = false; } }).catch(function () {});
+    orphan.querySelector("[data-offline-drop]").addEventListener("click", function () {
+      drafts.remove(orphanKey).then(function () { orphan.hidden = true; }).catch(function () {});
+    });
+  }
+
   var decision = document.querySelector("form[data-offline-draft]");
   if (decision && userId && window.indexedDB) { decisionForm(decision); }
 

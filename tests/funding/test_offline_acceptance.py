@@ -149,6 +149,16 @@ def test_an_acceptance_decided_on_the_server_meanwhile_is_shown_beside_the_draft
     (acceptance,) = Acceptance.objects.filter(project=project)
     assert acceptance.passed is True and acceptance.findings == ""
 
+    # Opened online, the form is no longer offered: the project's page says a draft is left on the device.
+    page.goto(form_url)
+    page.wait_for_url(re.compile(re.escape(reverse("funding:project_detail", args=[project.pk])) + "$"))
+    expect(page.locator("#offline-orphan")).to_be_visible()
+    assert page.evaluate(DRAFTS) == [f"{world['ex'].pk}:acceptance:{project.pk}"]
+
+    cut(tablet)
+    page.goto(form_url)  # offline, from the cache: the draft and its conflict are still there
+    expect(page.locator("#offline-state")).to_have_attribute("data-state", "conflict")
+    assert page.input_value("#id_findings") == "发票不全"
     page.click("#offline-take-theirs")  # the evaluator drops the device's draft
     expect(page.locator("#offline-state")).to_have_attribute("data-state", "new")
     assert page.evaluate(DRAFTS) == []
