@@ -23,7 +23,10 @@ Registries (key → entry):
 - ``unit_measures``: key → ``measure(year) -> dict[unit code, UnitMeasure]`` — the parts of the street/town
   assessment (街镇考核) that the apps owning the records compute (``unitassessments``): ``year`` is the
   reporting period of that code (2025 or 2026, docs/domain.md §6), a unit missing from the answer is not
-  measured for that part.
+  measured for that part;
+- ``offline_pages``: key → ``pages(user) -> list[str]`` — the form pages of a higher app that an evaluator's
+  tablet keeps for use without a connection (the acceptance forms of ``funding``); the service worker's
+  manifest (``diagnostics.views.offline``) adds them to the evaluation forms.
 """
 
 import datetime
@@ -122,3 +125,4 @@ reminder_sources = Registry("reminder_sources")
 scorecard_metrics = Registry("scorecard_metrics")
 pickers = Registry("pickers")
 unit_measures = Registry("unit_measures")
+offline_pages = Registry("offline_pages")

@@ -15,6 +15,7 @@ class FundingConfig(AppConfig):
 
         from . import reminders, scorecard_metrics, tasks  # noqa: F401 - tasks: registers the back-fill task in every process
         from .sections import projects_section
+        from .selectors import acceptance_offline_pages
 
         registry.reminder_sources.register("funding.projects", reminders.open_projects)
         registry.reminder_sources.register("funding.payments", reminders.open_payments)
@@ -27,3 +28,4 @@ class FundingConfig(AppConfig):
             "projects", registry.Section("funding/enterprise_section.html", projects_section, order=60)
         )
         scorecard_metrics.register()
+        registry.offline_pages.register("funding.acceptance", acceptance_offline_pages)

@@ -1,6 +1,7 @@
 """Reads of the funding app, always through the viewer's scope."""
 
 from django.db.models import Count
+from django.urls import reverse
 
 from core.roles import Role, role_of
 from diagnostics.choices import Stage
@@ -101,6 +102,25 @@ def acceptance_queue(*, viewer):
     elif role != Role.ADMIN:
         return queryset.none()
     return queryset.order_by("acceptance_requested_on", "pk")
+
+
+def acceptance_offline_pages(user):
+    """The pages an evaluator's tablet keeps for on-site acceptance without a connection: the queue and the
+    acceptance form of each project waiting at an enterprise assigned to their body (only their own)."""
+    if role_of(user) != Role.EVALUATOR or not user.evaluation_body_id:
+        return []
+    urls = [reverse("funding:acceptance_queue")]
+    urls += [
+        reverse("funding:acceptance_create", args=[pk])
+        for pk in acceptance_queue(viewer=user).values_list("pk", flat=True)
+    ]
+    return urls
+
+
+def acceptance_version(project):
+    """The project's acceptance state as the offline form compares it (``status:attempts``): it changes when
+    anyone decides the acceptance, so a draft taken from an older state is a conflict."""
+    return f"{project.status}:{project.acceptance_attempts}"
 
 
 def post_assessments(*, viewer, enterprise):

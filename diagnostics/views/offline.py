@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import registry
 from core.roles import Role, role_of
 
 from ..choices import Method
@@ -64,6 +65,8 @@ def offline_pages(user):
             draft = row[key]
             if draft is not None and not (row[key.replace("_draft", "")]):
                 urls.append(reverse("diagnostics:assessments:edit", args=[draft.pk]))
+    for pages in registry.offline_pages.values():  # the forms of later apps (funding's acceptance forms)
+        urls.extend(pages(user))
     return urls
 
 

@@ -316,6 +316,11 @@ def acceptance_create(request, pk):
         assessments=assessments,
         initial={"post_assessment": latest.pk if latest else None},
     )
+    version = selectors.acceptance_version(project)
+    opened = request.POST.get("offline_version") if request.method == "POST" else None
+    if opened and opened != version:  # a draft kept on the tablet, taken before someone else decided
+        form.is_valid()
+        form.add_error(None, _("The project's acceptance changed on the server since this form was opened."))
     if done := saved_redirect(
         request,
         form,
@@ -329,7 +334,7 @@ def acceptance_create(request, pk):
             post_assessment=form.cleaned_data.get("post_assessment"),
         ),
         message=_("The acceptance has been recorded."),
-        then=reverse("funding:project_detail", args=[project.pk]),
+        then=reverse("funding:project_detail", args=[project.pk]) + "?recorded=1",
     ):
         return done
     return render(
@@ -341,6 +346,9 @@ def acceptance_create(request, pk):
             "checklist": evidence.project_evidence_checklist(project),
             "assessment_count": assessments.count(),
             "check_fields": [form[f"check_{code}"] for code in ACCEPTANCE_CHECKLIST],
+            "offline": role_of(request.user) == Role.EVALUATOR,
+            "version": version,
+            "status_labels": {str(value): str(label) for value, label in ProjectStatus.choices},
         },
     )
 

@@ -17,6 +17,12 @@
  *   - the state is shown (#offline-state: saved on this device / synchronised / conflict);
  *   - without a connection the score card is computed on the device (static/js/scoring.js) from the
  *     rule table the server scores with.
+ *
+ * On a one-shot decision form (<form data-offline-draft="acceptance:<project>">, the project acceptance):
+ *   - the fields are kept as a draft in IndexedDB as they are typed and restored on opening;
+ *   - the draft is sent through the page's own POST only when the evaluator presses submit online, and
+ *     only if the record's state on the server is still the one the form was opened with; otherwise the
+ *     server's decision is shown beside the draft (#offline-conflict) and nothing is sent.
  */
 (function () {
   "use strict";
@@ -141,6 +147,229 @@
       }).catch(function () {});
     });
   }
+
+  /* --- a one-shot decision form (the project acceptance) ------------------------------------------ *
+   * <form data-offline-draft="acceptance:<id>" data-version="<state>" data-state-url="<API record>">:
+   * every field is kept as a draft in IndexedDB as it is typed and restored when the page is opened
+   * again (also offline, from the worker's cache). Nothing is sent by itself: the draft goes to the
+   * server through the page's own POST when the evaluator presses submit with a connection, and only if
+   * the record's state on the server is still the one the form was opened with (data-version). When it
+   * changed (someone else decided), the server's decision is shown beside this device's draft. */
+  function decisionForm(form) {
+    var KEY = userId + ":" + form.dataset.offlineDraft;
+    var stateEl = document.getElementById("offline-state");
+    var conflictEl = document.getElementById("offline-conflict");
+    var pageVersion = form.dataset.version || "";
+    var current = null, saving = Promise.resolve();
+
+    function text(name) { return (stateEl && stateEl.dataset[name]) || ""; }
+    function showState(state, detail) {
+      if (!stateEl) { return; }
+      stateEl.dataset.state = state;
+      var label = { "new": text("new"), local: text("local"), posted: text("local"), synced: text("synced"),
+                    conflict: text("conflict") }[state] || "";
+      stateEl.querySelector("[data-state-label]").textContent = label;
+      stateEl.querySelector("[data-state-detail]").textContent = detail || "";
+      stateEl.className = "alert py-2 mb-3 offline-state offline-state-" + state;
+    }
+
+    function serialize() {
+      var fields = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.name === "csrfmiddlewaretoken" || el.name === "offline_version" || el.type === "file" ||
+            el.type === "submit" || el.type === "button" || el.disabled) { return; }
+        if (el.type === "checkbox" || el.type === "radio") {
+          if (!fields[el.name]) { fields[el.name] = []; }
+          if (el.checked) { fields[el.name].push(el.value); }
+        } else {
+          fields[el.name] = [el.value];
+        }
+      });
+      return fields;
+    }
+    function apply(fields) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || !(el.name in fields) || el.type === "file" || el.name === "csrfmiddlewaretoken") { return; }
+        if (el.type === "checkbox" || el.type === "radio") {
+          el.checked = fields[el.name].indexOf(el.value) !== -1;
+        } else if (el.type !== "submit" && el.type !== "button") {
+          el.value = fields[el.name][0] === undefined ? "" : fields[el.name][0];
+        }
+      });
+    }
+
+    function save() {
+      var fields = serialize();
+      saving = saving.then(function () { return drafts.get(KEY); }).then(function (draft) {
+        draft = draft || { key: KEY, version: pageVersion };
+        draft.fields = fields;
+        draft.saved_at = Date.now();
+        if (draft.state !== "conflict") { draft.state = "local"; }
+        current = draft;
+        return drafts.put(draft);
+      }).then(function () {
+        showState(current.state, current.state === "conflict" ? text("conflictDetail") :
+                  (navigator.onLine ? text("localDetail") : text("offlineDetail")));
+      }).catch(function () {});
+      return saving;
+    }
+
+    /** The record's state on the server now: its version (status:attempts) and its latest decision. */
+    function serverState() {
+      return fetch(form.dataset.stateUrl, { credentials: "same-origin", cache: "no-store",
+                                            headers: { "Accept": "application/json" } })
+        .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
+        .then(function (project) {
+          var list = project.acceptances || [];
+          var latest = list.reduce(function (a, b) { return !a || b.attempt > a.attempt ? b : a; }, null);
+          return { version: project.status + ":" + project.acceptance_attempts, status: project.status,
+                   latest: latest };
+        });
+    }
+
+    function labelOf(name, values) {
+      var shown = [];
+      (values || []).forEach(function (v) {
+        var input = form.querySelector("[name='" + name + "'][value='" + v + "']");
+        var label = input && input.id ? form.querySelector("label[for='" + input.id + "']") : null;
+        shown.push(label ? label.textContent.trim() : v);
+      });
+      return shown.join(", ");
+    }
+
+    function renderConflict(draft) {
+      if (!conflictEl) { return; }
+      var server = draft.server || {}, latest = server.latest, fields = draft.fields || {};
+      function row(name, mine, theirs) {
+        var tr = conflictEl.querySelector("[data-compare='" + name + "']");
+        if (!tr) { return; }
+        tr.querySelector(".offline-mine").textContent = mine;
+        tr.querySelector(".offline-theirs").textContent = theirs;
+      }
+      var none = conflictEl.dataset.none;
+      var statusCell = conflictEl.querySelector("[data-server-status]");
+      var labels = {};
+      try { labels = JSON.parse(document.getElementById("project-status-labels").textContent); } catch (e) { /* none */ }
+      if (statusCell) { statusCell.textContent = labels[server.status] || server.status || ""; }
+      row("passed", labelOf("passed", fields.passed),
+          latest ? (latest.passed ? conflictEl.dataset.passed : conflictEl.dataset.failed) : none);
+      row("accepted_on", (fields.accepted_on || [""])[0], latest ? latest.accepted_on : none);
+      row("findings", (fields.findings || [""])[0], latest ? latest.findings : none);
+      var decided = server.status !== form.dataset.waitingStatus;
+      conflictEl.querySelector("[data-offline-decided]").hidden = !decided;
+      conflictEl.querySelector("[data-offline-keep-mine]").disabled = decided;
+      conflictEl.hidden = false;
+    }
+
+    function render(draft) {
+      if (draft.state === "conflict") {
+        showState("conflict", text("conflictDetail"));
+        renderConflict(draft);
+      } else {
+        if (conflictEl) { conflictEl.hidden = true; }
+        showState(draft.state, navigator.onLine ? text("localDetail") : text("offlineDetail"));
+      }
+    }
+
+    /** Compare the draft's version with the server's: a change is a conflict, kept until the evaluator chooses. */
+    function check() {
+      if (!navigator.onLine) { return Promise.resolve(current); }
+      return saving.then(function () { return drafts.get(KEY); }).then(function (draft) {
+        if (!draft) { return null; }
+        return serverState().then(function (server) {
+          current = draft;
+          if (server.version !== draft.version) {
+            draft.state = "conflict";
+            draft.server = server;
+          }
+          return drafts.put(draft).then(function () { render(draft); return draft; });
+        }, function () { return draft; });  // the server cannot be asked: the draft stays as it is
+      });
+    }
+
+    function control(target) { return target && target.name && target.type !== "file"; }
+    form.addEventListener("input", function (e) { if (control(e.target)) { form.dataset.touched = "1"; save(); } });
+    form.addEventListener("change", function (e) { if (control(e.target)) { save(); } });
+    window.addEventListener("pagehide", function () { if (form.dataset.touched) { save(); } });
+    window.addEventListener("online", function () { check(); });
+
+    form.addEventListener("submit", function (e) {
+      if (e.defaultPrevented || form.dataset.offlinePosting) { return; }
+      e.preventDefault();
+      if (!navigator.onLine) {
+        save().then(function () { showState("local", text("offlineDetail")); });
+        return;
+      }
+      save().then(check).then(function (draft) {
+        if (!draft) { throw new Error("no draft"); }
+        if (draft.state === "conflict") { return; }  // shown side by side; nothing is sent
+        draft.state = "posted";
+        return drafts.put(draft).then(function () {
+          var hidden = form.querySelector("input[name=offline_version]");
+          if (!hidden) {
+            hidden = document.createElement("input");
+            hidden.type = "hidden";
+            hidden.name = "offline_version";
+            form.appendChild(hidden);
+          }
+          hidden.value = draft.version || "";
+          form.dataset.offlinePosting = "1";
+          HTMLFormElement.prototype.submit.call(form);
+        });
+      }).catch(function () { form.dataset.offlinePosting = "1"; HTMLFormElement.prototype.submit.call(form); });
+    });
+
+    if (conflictEl) {
+      conflictEl.querySelector("[data-offline-keep-mine]").addEventListener("click", function () {
+        drafts.get(KEY).then(function (draft) {
+          draft.version = draft.server.version;  // decided knowingly against the server's new state
+          draft.state = "local";
+          draft.server = null;
+          current = draft;
+          return drafts.put(draft);
+        }).then(function () { render(current); });
+      });
+      conflictEl.querySelector("[data-offline-take-theirs]").addEventListener("click", function () {
+        drafts.remove(KEY).then(function () {
+          current = null;
+          form.reset();
+          conflictEl.hidden = true;
+          showState("new", "");
+        });
+      });
+    }
+
+    cleared.then(function () { return drafts.get(KEY); }).then(function (draft) {
+      if (!draft) {
+        showState("new", "");
+        form.dataset.restored = "0";
+        return;
+      }
+      if (draft.state === "posted") { draft.state = "local"; }  // the post did not get through
+      current = draft;
+      apply(draft.fields || {});
+      return drafts.put(draft).then(function () {
+        render(draft);
+        form.dataset.restored = "1";
+        return check();
+      });
+    }).catch(function () {});
+  }
+
+  /* A decision draft whose record was decided on the server meanwhile (the form is no longer offered):
+   * the record's page says so, and the evaluator may drop the draft; it is never dropped silently. */
+  var orphan = document.querySelector("[data-offline-orphan]");
+  if (orphan && userId && window.indexedDB) {
+    var orphanKey = userId + ":" + orphan.dataset.offlineOrphan;
+    cleared.then(function () { return drafts.get(orphanKey); })
+      .then(function (draft) { if (draft) { orphan.hidden = false; } }).catch(function () {});
+    orphan.querySelector("[data-offline-drop]").addEventListener("click", function () {
+      drafts.remove(orphanKey).then(function () { orphan.hidden = true; }).catch(function () {});
+    });
+  }
+
+  var decision = document.querySelector("form[data-offline-draft]");
+  if (decision && userId && window.indexedDB) { decisionForm(decision); }
 
   /* --- the evaluation form ------------------------------------------------------------------------- */
   var form = document.getElementById("assessment-form");
