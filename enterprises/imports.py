@@ -633,4 +633,25 @@ def import_error_file(*, batch):
         return writing.write_error_file(layout.headers, rows, credit_code_position=layout.index.get("credit_code"))
 
 
+def changes_shown(staged):
+    """The changes of a staged update as the preview page shows them: ``[(header, old, new), ...]``, in the
+    roster's column order, coded values by their labels."""
+    shown = []
+    for name in FACT_KEYS:
+        if name not in staged.changes:
+            continue
+        old, new = staged.changes[name]
+        shown.append((roster.COLUMNS_BY_KEY[name].header, _value_shown(name, old), _value_shown(name, new)))
+    return shown
+
+
+def _value_shown(name, value):
+    if value is None or value == "":
+        return "—"
+    field = Enterprise._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
 error_file_name = batches.error_file_name
