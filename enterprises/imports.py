@@ -14,6 +14,7 @@ The file is streamed and processed in chunks, so memory stays bounded whatever i
 """
 
 import logging
+from decimal import Decimal
 from itertools import islice
 
 from django.db import IntegrityError, connection, transaction
@@ -22,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import Conflict, DomainError, PermissionDenied
 from core.files import safe_file_name
+from core.models import OrgUnit
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_lookup
 from core.tabular import batches, writing
@@ -33,7 +35,7 @@ from notifications.services import notify_event, users
 from trail.services import seal_on_commit
 
 from . import permissions, roster
-from .models import Enterprise, EnterpriseStatusChange, ImportBatch
+from .models import Enterprise, EnterpriseStatusChange, ImportBatch, ImportRow
 from .names import normalised_name
 from .services import initial_status
 
@@ -151,8 +153,13 @@ def roster_import(*, actor, upload, commit=False):
 
 
 def roster_import_commit(*, actor, batch):
-    """Write the valid rows of a previewed batch: its stored file is imported again, with ``commit``,
-    as a new batch (the registry may have changed since the preview, so every row is checked again)."""
+    """Write the valid rows of a previewed batch as a new, committing batch.
+
+    A staged preview (every preview since rows are staged) is written from its :class:`ImportRow` rows,
+    without reading the file again: exactly what the clerk saw. If an enterprise it plans to create or update
+    changed since (registered meanwhile, edited, or gone), nothing is written and :class:`Conflict`
+    ``preview_changed`` names the rows: preview the file again. An older preview, without staged rows, has its
+    stored file imported again (every row checked again)."""
     ROSTER_IMPORT.check_allowed(actor)
     if not ImportBatch.objects.visible_to(actor).filter(pk=batch.pk).exists():
         raise DomainError("not_found", _("Not found."), status=404)
@@ -160,7 +167,13 @@ def roster_import_commit(*, actor, batch):
         raise PermissionDenied(_("Only the person who uploaded this file may write it."))
     ROSTER_IMPORT.check_committable(batch)
     total_rows = sum((batch.totals or {}).get(action, 0) for action in ACTIONS)
-    return ROSTER_IMPORT.start(ROSTER_IMPORT.commit_of(batch, actor=actor), background=total_rows > INLINE_MAX_ROWS)
+    if not batch.staged:
+        return ROSTER_IMPORT.start(ROSTER_IMPORT.commit_of(batch, actor=actor), background=total_rows > INLINE_MAX_ROWS)
+    stale = stale_rows(batch)
+    if stale:
+        raise Conflict("preview_changed", preview_changed_message(stale))
+    new = ROSTER_IMPORT.commit_of(batch, actor=actor, preview=batch)
+    return ROSTER_IMPORT.start(new, background=total_rows > INLINE_MAX_ROWS)
 
 
 # --- Running it -----------------------------------------------------------------------------------
@@ -196,21 +209,26 @@ class _Run:
         # On SQLite one transaction holds the database's only write lock: a commit of a long file writes chunk by
         # chunk there, each chunk in a transaction of its own (see _pass).
         self.per_chunk = self.commit and connection.vendor == "sqlite"
+        # A preview stages every row (ImportRow) for its commit.
+        self.stage = not self.commit
 
 
 def _process(batch, *, job_id=None):
-    run = _Run(batch, job_id=job_id)
-    with batch.file.open("rb") as handle, roster.open_roster(handle, name=batch.file_name) as opened:
-        estimate = opened.estimated_rows() if job_id else None
-        if run.commit and not run.per_chunk:
-            with transaction.atomic():
-                _pass(run, opened, estimate)
-                # Bulk writes send no history signal: the worker seals them into the audit trail on commit.
-                seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
-        else:
-            _pass(run, opened, estimate)
+    if batch.preview_id:
+        return _process_staged(batch, job_id=job_id)
+    if not batch.commit:
+        # A run taken over from a dead worker starts again: drop what the first attempt staged.
+        ImportRow.objects.filter(batch=batch).delete()
+    result = _process_file(batch, job_id=job_id)
+    if not batch.commit:
+        ImportBatch.objects.filter(pk=batch.pk).update(staged=True)
+        batch.staged = True
+    return result
+
+
+def _result(run):
     return {
-        "batch": str(batch.pk),
+        "batch": str(run.batch.pk),
         "committed": bool(run.commit),
         "totals": run.totals,
         "rows": [
@@ -223,6 +241,20 @@ def _process(batch, *, job_id=None):
             for row, action, code, errors in run.outcomes
         ],
     }
+
+
+def _process_file(batch, *, job_id=None):
+    run = _Run(batch, job_id=job_id)
+    with batch.file.open("rb") as handle, roster.open_roster(handle, name=batch.file_name) as opened:
+        estimate = opened.estimated_rows() if job_id else None
+        if run.commit and not run.per_chunk:
+            with transaction.atomic():
+                _pass(run, opened, estimate)
+                # Bulk writes send no history signal: the worker seals them into the audit trail on commit.
+                seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
+        else:
+            _pass(run, opened, estimate)
+    return _result(run)
 
 
 def _pass(run, opened, estimate):
@@ -273,12 +305,12 @@ def _chunk(run, layout, chunk):
             queryset = queryset.select_for_update(of=("self",))
         existing = {enterprise.credit_code: enterprise for enterprise in queryset}
 
-    creates, updates, changed_fields = [], [], set()
+    creates, updates, changed_fields, staged = [], [], set(), []
     for row in parsed:
         enterprise = existing.get(row.values.get("credit_code"))
         unit = row.values.get("unit")
         _check_scope(run, row, enterprise, unit, unit_header)
-        action = "error"
+        action, changes, previous = "error", {}, {}
         if not row.errors:
             if enterprise is None:
                 allowed, reason = permissions.can_create_in_unit(run.actor, unit)
@@ -289,6 +321,7 @@ def _chunk(run, layout, chunk):
                     creates.append(_new_enterprise(run, row))
             else:
                 changes = _changes(enterprise, row.values)
+                previous = {name: getattr(enterprise, name) for name in changes}
                 if not changes:
                     action = "unchanged"
                 else:
@@ -305,8 +338,178 @@ def _chunk(run, layout, chunk):
         if len(row.errors) > 1:
             row.errors.sort(key=lambda error: positions.get(error[0], len(positions)))  # in the file's order
         run.outcomes.append((row.row, action, row.credit_code, row.errors or None))
+        if run.stage:
+            staged.append(_staged_row(run.batch, row, action, enterprise, changes, previous))
     if run.commit:
         _write(run, creates, updates, changed_fields)
+    if staged:
+        ImportRow.objects.bulk_create(staged, batch_size=WRITE_BATCH)
+
+
+def _json(value):
+    """A checked value as staged JSON: a unit by its id, an amount as decimal text."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _from_json(name, value):
+    if value is None:
+        return None
+    return Enterprise._meta.get_field(name).to_python(value)
+
+
+def _staged_row(batch, row, action, enterprise, changes, previous):
+    values = {}
+    if action in ("create", "update"):
+        values = {name: _json(value) for name, value in row.values.items()}
+    return ImportRow(
+        batch=batch,
+        row=row.row,
+        action=action,
+        credit_code=row.credit_code or "",
+        values=values,
+        changes={name: [_json(previous[name]), _json(value)] for name, value in changes.items()}
+        if action == "update"
+        else {},
+        errors=[list(error) for error in row.errors],
+        seen_at=enterprise.updated_at if enterprise is not None and action == "update" else None,
+    )
+
+
+# --- Committing a staged preview ------------------------------------------------------------------
+
+
+def _planned(preview):
+    return ImportRow.objects.filter(batch=preview, action__in=("create", "update")).order_by("row")
+
+
+def stale_rows(preview, *, lock=False):
+    """The rows of staged ``preview`` the registry has overtaken since: ``[(row, credit code), ...]``. A row
+    to create whose code is registered now; a row to update whose enterprise is gone, was edited since (its
+    ``updated_at`` moved) or no longer holds the previewed old values."""
+    stale = []
+    for chunk in _chunks(_planned(preview).iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS):
+        queryset = Enterprise.objects.filter(credit_code__in=[staged.credit_code for staged in chunk])
+        if lock and connection.vendor != "sqlite":
+            queryset = queryset.select_for_update()
+        existing = {enterprise.credit_code: enterprise for enterprise in queryset}
+        for staged in chunk:
+            enterprise = existing.get(staged.credit_code)
+            if staged.action == "create":
+                changed = enterprise is not None
+            else:
+                changed = (
+                    enterprise is None
+                    or enterprise.updated_at != staged.seen_at
+                    or any(_json(getattr(enterprise, name)) != old for name, (old, _new) in staged.changes.items())
+                )
+            if changed:
+                stale.append((staged.row, staged.credit_code))
+    return stale
+
+
+#: Rows a "preview changed" message names; the rest are counted.
+STALE_NAMED = 20
+
+
+def preview_changed_message(stale):
+    named = "、".join(f"{row}（{code}）" for row, code in stale[:STALE_NAMED])
+    if len(stale) > STALE_NAMED:
+        named += _(" and {n} more").format(n=len(stale) - STALE_NAMED)
+    return _(
+        "The registry has changed since this preview: the enterprises of rows {rows} were registered or edited "
+        "meanwhile. Nothing was written; preview the file again."
+    ).format(rows=named)
+
+
+def _process_staged(batch, *, job_id=None):
+    """Write a staged preview's rows (the file is not read). On PostgreSQL in one transaction that locks the
+    planned enterprises first; on SQLite chunk by chunk, as a file's commit (see the module's text)."""
+    run = _Run(batch, job_id=job_id)
+    run.stage = False
+    preview = batch.preview
+    if not run.per_chunk:
+        with transaction.atomic():
+            _staged_pass(run, preview)
+            seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
+    else:
+        _staged_pass(run, preview)
+    return _result(run)
+
+
+def _staged_pass(run, preview):
+    stale = stale_rows(preview, lock=True)
+    if stale:
+        raise DomainError("preview_changed", preview_changed_message(stale))
+    done, total = 0, sum(preview.totals.get(action, 0) for action in ACTIONS) if preview.totals else 0
+    reporter = ProgressReporter(run.job_id, in_transaction=not run.per_chunk) if run.job_id else None
+    try:
+        rows = ImportRow.objects.filter(batch=preview).order_by("row").iterator(chunk_size=CHUNK_ROWS)
+        for chunk in _chunks(rows, CHUNK_ROWS):
+            if run.per_chunk:
+                with transaction.atomic():
+                    _staged_chunk(run, chunk)
+                    seal_on_commit(Enterprise.history.model, EnterpriseStatusChange)
+            else:
+                _staged_chunk(run, chunk)
+            forget_queries()
+            done += len(chunk)
+            if reporter:
+                progress = min(99, int(done * 100 / total)) if total else 50
+                reporter.report(progress, _("{n} rows processed").format(n=done))
+    finally:
+        if reporter:
+            reporter.close()
+
+
+def _staged_chunk(run, chunk):
+    codes = [staged.credit_code for staged in chunk if staged.action in ("create", "update")]
+    existing = {}
+    if codes:
+        queryset = Enterprise.objects.filter(credit_code__in=codes).select_related("unit")
+        if connection.vendor != "sqlite":
+            queryset = queryset.select_for_update(of=("self",))
+        existing = {enterprise.credit_code: enterprise for enterprise in queryset}
+    units = {}
+    unit_ids = {staged.values.get("unit") for staged in chunk if staged.action == "create"}
+    if unit_ids:
+        units = {unit.pk: unit for unit in OrgUnit.objects.filter(pk__in=unit_ids)}
+    creates, updates, changed_fields = [], [], set()
+    for staged in chunk:
+        action = staged.action
+        errors = [tuple(error) for error in staged.errors]
+        if action == "create":
+            if staged.credit_code in existing:
+                raise DomainError("preview_changed", preview_changed_message([(staged.row, staged.credit_code)]))
+            unit = units.get(staged.values.get("unit"))
+            allowed, reason = permissions.can_create_in_unit(run.actor, unit)
+            if not allowed:
+                action, errors = "error", [(roster.COLUMNS_BY_KEY["unit"].header, reason)]
+            else:
+                facts = {name: _from_json(name, staged.values[name]) for name in FACT_KEYS if name in staged.values}
+                enterprise = Enterprise(
+                    credit_code=staged.credit_code, unit=unit, status=run.status, created_by=run.actor, **facts
+                )
+                enterprise.name_key = normalised_name(enterprise.name)
+                creates.append(enterprise)
+        elif action == "update":
+            enterprise = existing.get(staged.credit_code)
+            if enterprise is None or enterprise.updated_at != staged.seen_at:
+                raise DomainError("preview_changed", preview_changed_message([(staged.row, staged.credit_code)]))
+            allowed, reason = permissions.can_edit(run.actor, enterprise)
+            if not allowed:
+                action, errors = "error", [(roster.COLUMNS_BY_KEY["credit_code"].header, reason)]
+            else:
+                for name, (_old, new) in staged.changes.items():
+                    setattr(enterprise, name, _from_json(name, new))
+                changed_fields.update(staged.changes)
+                updates.append(enterprise)
+        run.totals[action] += 1
+        run.outcomes.append((staged.row, action, staged.credit_code or None, errors or None))
+    _write(run, creates, updates, changed_fields)
 
 
 def _check_scope(run, row, enterprise, unit, unit_header):
@@ -428,6 +631,27 @@ def import_error_file(*, batch):
             if number in wanted
         )
         return writing.write_error_file(layout.headers, rows, credit_code_position=layout.index.get("credit_code"))
+
+
+def changes_shown(staged):
+    """The changes of a staged update as the preview page shows them: ``[(header, old, new), ...]``, in the
+    roster's column order, coded values by their labels."""
+    shown = []
+    for name in FACT_KEYS:
+        if name not in staged.changes:
+            continue
+        old, new = staged.changes[name]
+        shown.append((roster.COLUMNS_BY_KEY[name].header, _value_shown(name, old), _value_shown(name, new)))
+    return shown
+
+
+def _value_shown(name, value):
+    if value is None or value == "":
+        return "—"
+    field = Enterprise._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
 
 
 error_file_name = batches.error_file_name

@@ -241,6 +241,12 @@ class ImportBatch(UploadBatch):
     """
 
     file = models.FileField(_("file"), upload_to=roster_upload_to, max_length=255)
+    #: A preview whose rows are staged (:class:`ImportRow`): its commit writes them, without reading the file.
+    staged = models.BooleanField(_("rows staged"), default=False)
+    #: The staged preview a committing batch writes.
+    preview = models.ForeignKey(
+        "self", verbose_name=_("preview"), null=True, blank=True, on_delete=models.SET_NULL, related_name="commits"
+    )
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -248,3 +254,29 @@ class ImportBatch(UploadBatch):
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
         ordering = ["-uploaded_at"]
+
+
+class ImportRow(models.Model):
+    """One row of a staged roster preview: what the preview found it to be and, for a create or an update,
+    what the commit writes. ``values`` are the row's checked facts as JSON (the unit by its id, amounts as
+    decimal text); ``changes`` the facts an update changes, ``{field: [old, new]}``; ``seen_at`` the
+    enterprise's ``updated_at`` at the preview (a commit stops if it moved)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="staged_rows")
+    row = models.PositiveIntegerField(_("row"))
+    action = models.CharField(_("action"), max_length=16)
+    credit_code = models.CharField(_("credit code"), max_length=32, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    seen_at = models.DateTimeField(_("updated at, when previewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staged import row")
+        verbose_name_plural = _("staged import rows")
+        ordering = ["batch", "row"]
+        constraints = [models.UniqueConstraint(fields=["batch", "row"], name="import_row_once_per_batch")]
+        indexes = [models.Index(fields=["batch", "action", "row"], name="import_row_by_action")]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.row} {self.action}"

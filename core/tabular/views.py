@@ -119,6 +119,11 @@ class BatchPages:
     def batch_context(self, batch):
         return {}
 
+    def rows_context(self, request, batch):
+        """More context of a batch's page read from the request: an import that stages its preview's rows lists
+        them a page at a time, filtered by action. None by default."""
+        return {}
+
     # --- Shared by the views ----------------------------------------------------------------------
 
     def template(self, page):
@@ -261,6 +266,7 @@ class BatchDetailView(BatchView):
             writable=writable,
             may_commit=may_commit,
             **pages.batch_context(batch),
+            **pages.rows_context(request, batch),
         )
         return render(request, pages.template("batch"), context)
 

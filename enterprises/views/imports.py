@@ -1,13 +1,18 @@
 """Roster import pages: upload (preview or commit), the template, the batches, a batch, its error sheet
 (the pages themselves are :mod:`core.tabular.views`)."""
 
+from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy
 
 from core.roles import DISTRICT_ROLES, Role, role_of
 from core.selectors import unit_list
+from core.tabular.batches import ACTIONS
 from core.tabular.views import BatchPages, UploadForm
 
 from .. import imports, permissions, roster
+
+#: Rows of a staged preview listed on one page.
+ROWS_SHOWN = 100
 
 
 class RosterUploadForm(UploadForm):
@@ -54,6 +59,24 @@ class RosterPages(BatchPages):
         if role_of(user) == Role.AUDITOR:
             return True, ""
         return permissions.can_import(user)
+
+    def rows_context(self, request, batch):
+        """A staged preview lists every row (ROWS_SHOWN a page, ``?action=`` one action) with its changes."""
+        if not batch.staged or batch.status != batch.Status.DONE:
+            return {}
+        action = request.GET.get("action")
+        if action not in ACTIONS:
+            action = ""
+        rows = batch.staged_rows.order_by("row")
+        if action:
+            rows = rows.filter(action=action)
+        page = Paginator(rows, ROWS_SHOWN).get_page(request.GET.get("page"))
+        return {
+            "row_page": page,
+            "row_items": [(staged, imports.changes_shown(staged)) for staged in page],
+            "row_action": action,
+            "row_actions": ACTIONS,
+        }
 
     def may_commit(self, user, batch):
         """The uploader, or the district, while they may import."""
