@@ -300,6 +300,10 @@ SPECTACULAR_SETTINGS = {
         "DeadlineKindEnum": "diagnostics.choices.DeadlineKind",
         "ProviderEventKindEnum": "providers.choices.ProviderEventKind",
         "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "AssessmentStageEnum": "diagnostics.choices.Stage",
+        "SelfEvaluationStageEnum": "selfevaluations.choices.Stage",
+        "SelfEvaluationStageCodeEnum": [("midterm", "midterm"), ("final", "final")],
+        "EventKindEnum": "events.choices.EventKind",
         "ImportRowActionEnum": [
             ("create", "create"),
             ("update", "update"),

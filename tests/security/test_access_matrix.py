@@ -27,6 +27,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from core.roles import GLOBAL_READ_ROLES, Role, role_of
+from tests.helpers import ensure_reference_data
 from tests.tokens import api_key
 
 from .helpers import walk_routes
@@ -172,6 +173,7 @@ ROUTES = {
     "api:assessment-detail": Route(scoped(A), A),
     "api:assessment-evidence": Route(scoped(A), A),
     "api:assessment-submit": Route(scoped(A), A),
+    "api:assessment-sync": Route(scoped(A), A),
     "diagnostics:index:option": Route(everyone("diagnostics.Option"), "diagnostics.Option"),
     "diagnostics:diagnoses:detail": Route(scoped(D), D),
     "diagnostics:diagnoses:action": Route(scoped(D), D, extra={"action": "submit"}),
@@ -350,6 +352,7 @@ def test_every_route_naming_a_record_is_in_the_matrix():
 def programme(django_db_setup, django_db_blocker):
     """The demo programme, loaded once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_reference_data()  # an earlier transactional test may have flushed the units
         call_command("seed_demo", verbosity=0)
         yield {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
         transaction.set_rollback(True)

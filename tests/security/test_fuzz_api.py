@@ -48,6 +48,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts.models import User
 from core.roles import Role
 from songjiang_pilot.wsgi import application
+from tests.helpers import ensure_reference_data
 from tests.tokens import api_key
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -64,6 +65,7 @@ CALLERS = ["district", "unit_310117001", "admin"]
 def programme(django_db_setup, django_db_blocker):
     """The demo programme, loaded once for the module and rolled back after it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_reference_data()  # an earlier transactional test may have flushed the units
         call_command("seed_demo", verbosity=0)
         yield {u.username: u for u in User.objects.filter(username__in=CALLERS)}
         transaction.set_rollback(True)

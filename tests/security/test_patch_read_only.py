@@ -18,6 +18,7 @@ from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
 from core.api.writable import writable_fields
+from tests.helpers import ensure_reference_data
 from tests.tokens import api_key
 
 from .helpers import walk_routes
@@ -53,6 +54,7 @@ def test_the_walk_finds_the_patch_endpoints():
 @pytest.fixture(scope="module")
 def programme(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_reference_data()  # an earlier transactional test may have flushed the units
         call_command("seed_demo", verbosity=0)
         yield User.objects.get(username="admin")
         transaction.set_rollback(True)
